@@ -1,0 +1,1 @@
+"""Adapters at the edges: files, git, the Actions runner environment, GitHub."""

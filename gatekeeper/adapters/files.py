@@ -1,0 +1,88 @@
+"""Read PR bodies and changed-file lists from files or standard input, strictly."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from gatekeeper.core.model import ChangedPath
+from gatekeeper.errors import GatekeeperError
+
+# GitHub stores at most 65,536 characters in a pull request body.
+MAX_BODY_CHARS = 65_536
+_MAX_BODY_BYTES = MAX_BODY_CHARS * 4
+MAX_LIST_BYTES = 64 * 1024 * 1024
+_STATUS = re.compile(r"[ACDMRTUXB][0-9]{0,3}")
+
+
+def read_text(source: str, *, what: str, max_bytes: int) -> tuple[str, str]:
+    """Decode a file (or ``-`` for stdin) as UTF-8 text; returns (display name, text)."""
+    name = "<stdin>" if source == "-" else source
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise GatekeeperError(f"{what} not found", file=name) from None
+    except IsADirectoryError:
+        raise GatekeeperError(f"{what} is a directory, not a file", file=name) from None
+    except OSError as exc:
+        raise GatekeeperError(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
+    if len(data) > max_bytes:
+        raise GatekeeperError(f"{what} is larger than {max_bytes:,} bytes", file=name)
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        raise GatekeeperError(f"{what} is a binary file (NUL byte), not text", file=name,
+                              line=line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise GatekeeperError(
+            f"{what} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file=name, line=line,
+        ) from None
+    return name, text
+
+
+def read_body(source: str) -> tuple[str, str]:
+    name, text = read_text(source, what="pull request body", max_bytes=_MAX_BODY_BYTES)
+    if len(text) > MAX_BODY_CHARS:
+        raise GatekeeperError(
+            f"pull request body is {len(text):,} characters; GitHub's limit is "
+            f"{MAX_BODY_CHARS:,}", file=name,
+        )
+    return name, text
+
+
+def parse_changed_lines(text: str, *, file: str) -> list[ChangedPath]:
+    """Plain paths, one per line, or ``git diff --name-status`` lines (renames as R100)."""
+    changes: list[ChangedPath] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) > 1 and _STATUS.fullmatch(fields[0]):
+            status, paths = fields[0], fields[1:]
+            if status[0] in "RC" and len(paths) == 2:
+                changes.append(ChangedPath(path=paths[1], old_path=paths[0]))
+            elif len(paths) == 1:
+                changes.append(ChangedPath(path=paths[0]))
+            else:
+                raise GatekeeperError(
+                    f"name-status line {status!r} needs "
+                    f"{'two paths' if status[0] in 'RC' else 'one path'}",
+                    file=file, line=number,
+                )
+        else:
+            changes.append(ChangedPath(path=line.strip()))
+    return changes
+
+
+def read_changed_files(source: str) -> list[ChangedPath]:
+    name, text = read_text(source, what="changed-files list", max_bytes=MAX_LIST_BYTES)
+    return parse_changed_lines(text, file=name)

@@ -1,0 +1,44 @@
+"""Classify changed paths into risk classes with gitignore semantics (pathspec)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gatekeeper.core.model import ChangedPath, Classification, PathMatch, RiskClass, highest
+from gatekeeper.core.policy import Policy
+
+_DESCENDING = (RiskClass.RED, RiskClass.AMBER)
+
+
+def normalize_path(path: str) -> str:
+    """Paths as git prints them: forward slashes, no leading ``./`` or ``/``."""
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path.lstrip("/")
+
+
+def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
+    """The highest class each path falls in, the pattern that put it there, and the maximum.
+
+    A rename is judged under its old and its new path.
+    """
+    rules = [(cls, policy.classes[cls]) for cls in _DESCENDING if cls in policy.classes]
+    matches: list[PathMatch] = []
+    seen: set[str] = set()
+    for change in changes:
+        for raw in change.all_paths():
+            path = normalize_path(raw)
+            if path in seen:
+                continue
+            seen.add(path)
+            for risk_class, rule in rules:
+                result = rule.spec.check_file(path)
+                if result.include and result.index is not None:
+                    pattern = rule.spec.patterns[result.index]
+                    matches.append(PathMatch(path, risk_class, str(getattr(pattern, "pattern", ""))))
+                    break
+    return Classification(
+        computed_class=highest([m.risk_class for m in matches]),
+        matches=tuple(matches),
+    )

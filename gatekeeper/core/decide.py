@@ -1,0 +1,282 @@
+"""Decide pass or block from the contract, the classification and the policy."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from gatekeeper.core.classify import classify, normalize_path
+from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, label_for
+from gatekeeper.core.model import (
+    ChangedPath,
+    Classification,
+    Contract,
+    Decision,
+    Exemption,
+    PathMatch,
+    PolicyOrigin,
+    Reason,
+    RiskClass,
+)
+from gatekeeper.core.policy import Policy
+from gatekeeper.core.schemas import validation_errors
+
+_LISTED_PATHS = 5
+
+
+def evaluate(
+    body: str,
+    changes: Sequence[ChangedPath],
+    policy: Policy,
+    *,
+    contract_schema: dict[str, Any],
+    evaluated_at: str,
+    version: str,
+    author: str | None = None,
+) -> Decision:
+    """The decision for one pull request. Pure: everything it needs is passed in."""
+    contract = parse_contract(
+        body, aliases=policy.field_aliases, placeholders=policy.placeholders
+    )
+    classification = classify(changes, policy)
+    declared = _declared_class(contract)
+    decision_id = _decision_id(body, changes, policy.origin, author, version)
+
+    exemption = _exemption(changes, classification, policy, author)
+    if exemption is not None:
+        reasons: list[Reason] = []
+        exemptions: tuple[Exemption, ...] = (exemption,)
+    else:
+        reasons = _contract_reasons(contract, classification, declared, policy, contract_schema)
+        exemptions = ()
+
+    reasons.sort(key=lambda r: (r.line is None, r.line or 0, r.code, r.field or ""))
+    return Decision(
+        id=decision_id,
+        blocked=bool(reasons),
+        computed_class=classification.computed_class,
+        declared_class=declared,
+        classification=classification,
+        reasons=tuple(reasons),
+        exemptions=exemptions,
+        policy=policy.origin,
+        gatekeeper_version=version,
+        evaluated_at=evaluated_at,
+    )
+
+
+def could_not_evaluate(
+    code: str,
+    message: str,
+    fix: str,
+    *,
+    policy: PolicyOrigin,
+    evaluated_at: str,
+    version: str,
+    identity: str = "",
+) -> Decision:
+    """A block for when Gatekeeper cannot judge the pull request (GK9xx): never a pass."""
+    digest = hashlib.sha256(f"{code}\0{identity}\0{version}".encode()).hexdigest()[:16]
+    return Decision(
+        id=f"gk-{digest}",
+        blocked=True,
+        computed_class=RiskClass.GREEN,
+        declared_class=None,
+        classification=Classification(RiskClass.GREEN, ()),
+        reasons=(Reason(code=code, message=message, fix=fix),),
+        exemptions=(),
+        policy=policy,
+        gatekeeper_version=version,
+        evaluated_at=evaluated_at,
+    )
+
+
+def _declared_class(contract: Contract) -> RiskClass | None:
+    field = contract.fields.get("risk_level")
+    if field is None or field.status != "filled":
+        return None
+    return RiskClass.parse(field.value)
+
+
+def _decision_id(
+    body: str,
+    changes: Sequence[ChangedPath],
+    origin: PolicyOrigin,
+    author: str | None,
+    version: str,
+) -> str:
+    digest = hashlib.sha256()
+    for part in (body, origin.source, origin.sha or "", author or "", version):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    for change in changes:
+        digest.update("\t".join(change.all_paths()).encode("utf-8", "surrogatepass"))
+        digest.update(b"\n")
+    return f"gk-{digest.hexdigest()[:16]}"
+
+
+def _exemption(
+    changes: Sequence[ChangedPath],
+    classification: Classification,
+    policy: Policy,
+    author: str | None,
+) -> Exemption | None:
+    if author is None or not changes or classification.computed_class is RiskClass.RED:
+        return None
+    paths = [normalize_path(p) for change in changes for p in change.all_paths()]
+    for rule in policy.exemptions:
+        if author.casefold() not in {a.casefold() for a in rule.authors}:
+            continue
+        if all(rule.spec.match_file(path) for path in paths):
+            return Exemption(name=rule.name, author=author, paths=tuple(paths))
+    return None
+
+
+def normalized_contract(contract: Contract, effective: RiskClass) -> dict[str, str]:
+    """The contract as the JSON object that schemas/contract.schema.json describes."""
+    instance = contract.filled()
+    if "risk_level" in instance:
+        instance["risk_level"] = instance["risk_level"].strip().upper()
+    if "change_origin" in instance:
+        origin = instance["change_origin"].strip().casefold()
+        instance["change_origin"] = "-".join(origin.replace("_", " ").replace("-", " ").split())
+    instance["risk_class"] = effective.value
+    return instance
+
+
+def contract_schema_for(policy: Policy, base: dict[str, Any]) -> dict[str, Any]:
+    """The contract schema with the policy's approval pattern and class requirements added."""
+    schema = copy.deepcopy(base)
+    properties = schema.setdefault("properties", {})
+    approval = dict(properties.get("approval_reference", {}))
+    approval["pattern"] = f"^(?:{policy.approval_reference_pattern.pattern})$"
+    properties["approval_reference"] = approval
+    ladder = [RiskClass.GREEN, RiskClass.AMBER, RiskClass.RED]
+    for risk_class in ladder:
+        required = policy.required_fields(risk_class)
+        if not required:
+            continue
+        # A class's requirements hold for every class above it too.
+        covered = [c.value for c in ladder if c.rank >= risk_class.rank]
+        schema.setdefault("allOf", []).append({
+            "if": {"properties": {"risk_class": {"enum": covered}}, "required": ["risk_class"]},
+            "then": {"required": list(required)},
+        })
+    return schema
+
+
+def _contract_reasons(
+    contract: Contract,
+    classification: Classification,
+    declared: RiskClass | None,
+    policy: Policy,
+    base_schema: dict[str, Any],
+) -> list[Reason]:
+    reasons = [
+        Reason(code="GK104", message=problem.message, line=problem.line,
+               fix="make the ```gatekeeper block a YAML mapping of field: value lines, "
+                   "once in the body")
+        for problem in contract.problems
+    ]
+    computed = classification.computed_class
+    effective = max(declared or RiskClass.GREEN, computed, key=lambda c: c.rank)
+    instance = normalized_contract(contract, effective)
+    schema = contract_schema_for(policy, base_schema)
+
+    missing_seen: set[str] = set()
+    malformed_seen: set[str] = set()
+    for error in validation_errors(schema, instance):
+        if error.validator == "required":
+            for name in error.validator_value:
+                if name in instance or name in missing_seen:
+                    continue
+                missing_seen.add(name)
+                from_class_rule = "then" in error.absolute_schema_path
+                reasons.append(_missing_reason(contract, name, effective, from_class_rule, policy))
+        elif error.absolute_path and str(error.absolute_path[0]) not in malformed_seen:
+            name = str(error.absolute_path[0])
+            malformed_seen.add(name)
+            reasons.append(_malformed_reason(contract, name, policy))
+
+    if declared is not None and declared.rank < computed.rank:
+        reasons.append(_under_declared(contract, declared, classification))
+    return reasons
+
+
+def _line_for(contract: Contract, name: str) -> int | None:
+    field = contract.fields.get(name)
+    if field is not None:
+        return field.line
+    section = "escalation" if name in ESCALATION_FIELDS else "contract"
+    return contract.section_lines.get(section) or contract.section_lines.get("contract")
+
+
+def _fix_for(name: str, policy: Policy) -> str:
+    spec = BUILTIN.get(name)
+    if spec is not None:
+        return spec.fix
+    described = policy.field_descriptions.get(name)
+    hint = f" — {described}" if described else ""
+    return f"add a {label_for(name)}: line with a real value{hint}"
+
+
+def _missing_reason(
+    contract: Contract, name: str, effective: RiskClass, from_class_rule: bool, policy: Policy,
+) -> Reason:
+    field = contract.fields.get(name)
+    label = label_for(name)
+    if field is not None and field.status == "placeholder":
+        state = f"is a placeholder ({field.value!r})"
+    elif field is not None:
+        state = "is left empty"
+    else:
+        state = "is missing"
+    if from_class_rule and name in ESCALATION_FIELDS and effective is RiskClass.RED:
+        code, message = "GK202", f"RED change: {label} {state}; a RED change needs escalation"
+    elif from_class_rule:
+        code, message = "GK203", f"{label} {state}; the policy requires it for {effective} changes"
+    elif field is not None and field.status == "placeholder":
+        code, message = "GK102", f"{label} {state}"
+    else:
+        code, message = "GK101", f"{label} {state}"
+    return Reason(code=code, message=message, field=name, line=_line_for(contract, name),
+                  fix=_fix_for(name, policy))
+
+
+def _malformed_reason(contract: Contract, name: str, policy: Policy) -> Reason:
+    field = contract.fields.get(name)
+    value = field.value if field else ""
+    label = label_for(name)
+    if name == "approval_reference":
+        return Reason(
+            code="GK105",
+            message=f"{label} {value!r} does not match the policy's pattern "
+                    f"{policy.approval_reference_pattern.pattern}",
+            field=name, line=_line_for(contract, name),
+            fix="give the reference of a real approval in the policy's format, such as APR-1234",
+        )
+    return Reason(code="GK103", message=f"{label} {value!r} is not valid", field=name,
+                  line=_line_for(contract, name), fix=_fix_for(name, policy))
+
+
+def _under_declared(
+    contract: Contract, declared: RiskClass, classification: Classification,
+) -> Reason:
+    computed = classification.computed_class
+    culprits = classification.paths_in(computed)
+    listed = ", ".join(f"{m.path} ({m.pattern})" for m in culprits[:_LISTED_PATHS])
+    more = f" and {len(culprits) - _LISTED_PATHS} more" if len(culprits) > _LISTED_PATHS else ""
+    return Reason(
+        code="GK201",
+        message=f"declared {declared} but the change is {computed}: {listed}{more}",
+        field="risk_level",
+        line=_line_for(contract, "risk_level"),
+        fix=f"declare Risk level: {computed}"
+            + (" and fill in the Escalation section" if computed is RiskClass.RED else ""),
+    )
+
+
+__all__ = ["PathMatch", "could_not_evaluate", "evaluate", "normalized_contract"]

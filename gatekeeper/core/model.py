@@ -1,0 +1,166 @@
+"""Typed data shapes shared by the pipeline: inputs -> contract + classification -> decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+
+class RiskClass(str, Enum):
+    GREEN = "GREEN"
+    AMBER = "AMBER"
+    RED = "RED"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> RiskClass | None:
+        try:
+            return cls(text.strip().upper())
+        except ValueError:
+            return None
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {RiskClass.GREEN: 0, RiskClass.AMBER: 1, RiskClass.RED: 2}
+
+
+def highest(classes: list[RiskClass]) -> RiskClass:
+    return max(classes, key=lambda c: c.rank, default=RiskClass.GREEN)
+
+
+FieldStatus = Literal["filled", "empty", "placeholder"]
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One contract field as the author wrote it, with the body line it came from."""
+
+    name: str
+    value: str
+    line: int
+    status: FieldStatus
+    source: Literal["prose", "block"] = "prose"
+
+
+@dataclass(frozen=True)
+class BodyProblem:
+    """Something wrong with the body itself, such as a malformed gatekeeper block."""
+
+    message: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Contract:
+    fields: dict[str, FieldValue]
+    problems: tuple[BodyProblem, ...] = ()
+    section_lines: dict[str, int] = field(default_factory=dict)
+
+    def filled(self) -> dict[str, str]:
+        return {name: f.value for name, f in self.fields.items() if f.status == "filled"}
+
+
+@dataclass(frozen=True)
+class ChangedPath:
+    """A changed path; a rename also carries the path it had before."""
+
+    path: str
+    old_path: str | None = None
+
+    def all_paths(self) -> tuple[str, ...]:
+        return (self.path,) if self.old_path is None else (self.old_path, self.path)
+
+
+@dataclass(frozen=True)
+class PathMatch:
+    path: str
+    risk_class: RiskClass
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    computed_class: RiskClass
+    matches: tuple[PathMatch, ...]
+
+    def paths_in(self, risk_class: RiskClass) -> list[PathMatch]:
+        return [m for m in self.matches if m.risk_class is risk_class]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    fix: str
+    field: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Exemption:
+    name: str
+    author: str
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolicyOrigin:
+    source: str
+    ref: str | None = None
+    sha: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str
+    blocked: bool
+    computed_class: RiskClass
+    declared_class: RiskClass | None
+    classification: Classification
+    reasons: tuple[Reason, ...]
+    exemptions: tuple[Exemption, ...]
+    policy: PolicyOrigin
+    gatekeeper_version: str
+    evaluated_at: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def outcome(self) -> Literal["pass", "block"]:
+        return "block" if self.blocked else "pass"
+
+    def to_record(self) -> dict[str, Any]:
+        """The decision as the JSON record described by schemas/decision.schema.json."""
+
+        def matches(risk_class: RiskClass) -> list[dict[str, str]]:
+            return [
+                {"path": m.path, "pattern": m.pattern}
+                for m in self.classification.paths_in(risk_class)
+            ]
+
+        return {
+            "id": self.id,
+            "decision": self.outcome,
+            "computed_class": self.computed_class.value,
+            "declared_class": self.declared_class.value if self.declared_class else None,
+            "red_paths": matches(RiskClass.RED),
+            "amber_paths": matches(RiskClass.AMBER),
+            "reasons": [
+                {"code": r.code, "message": r.message, "field": r.field, "line": r.line,
+                 "fix": r.fix}
+                for r in self.reasons
+            ],
+            "exemptions": [
+                {"name": e.name, "author": e.author, "paths": list(e.paths)}
+                for e in self.exemptions
+            ],
+            "policy": {"source": self.policy.source, "ref": self.policy.ref,
+                       "sha": self.policy.sha},
+            "gatekeeper_version": self.gatekeeper_version,
+            "evaluated_at": self.evaluated_at,
+        }

@@ -1,0 +1,134 @@
+"""The policy: which paths are AMBER or RED, what each class requires, who is exempt."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pathspec
+
+from gatekeeper.core import yamltext
+from gatekeeper.core.model import PolicyOrigin, RiskClass
+from gatekeeper.core.schemas import validation_errors
+from gatekeeper.errors import GatekeeperError
+
+DEFAULT_APPROVAL_PATTERN = r"^[A-Z][A-Z0-9]+-\d+$"
+
+
+@dataclass(frozen=True)
+class ClassRule:
+    patterns: tuple[str, ...]
+    require: tuple[str, ...]
+    spec: pathspec.GitIgnoreSpec
+
+
+@dataclass(frozen=True)
+class ExemptionRule:
+    name: str
+    authors: tuple[str, ...]
+    paths: tuple[str, ...]
+    spec: pathspec.GitIgnoreSpec
+
+
+@dataclass(frozen=True)
+class Policy:
+    classes: dict[RiskClass, ClassRule]
+    approval_reference_pattern: re.Pattern[str]
+    field_aliases: dict[str, tuple[str, ...]]
+    field_descriptions: dict[str, str]
+    placeholders: tuple[str, ...]
+    require_escalation_approval: bool
+    exemptions: tuple[ExemptionRule, ...]
+    allow_local_diff: bool
+    origin: PolicyOrigin
+
+    def required_fields(self, risk_class: RiskClass) -> tuple[str, ...]:
+        rule = self.classes.get(risk_class)
+        return rule.require if rule else ()
+
+
+def compile_patterns(patterns: list[str], *, file: str, line: int | None) -> pathspec.GitIgnoreSpec:
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except (ValueError, TypeError, re.error) as exc:
+        raise GatekeeperError(f"invalid path pattern: {exc}", file=file, line=line) from None
+
+
+def parse_policy(
+    text: str,
+    *,
+    file: str,
+    schema: dict[str, Any],
+    origin: PolicyOrigin | None = None,
+) -> Policy:
+    """Parse and validate policy YAML. Raises GatekeeperError naming ``file`` and the line."""
+    data, node = yamltext.load(text, file=file)
+    if data is None:
+        raise GatekeeperError("policy is empty; it needs at least `version: 1`", file=file, line=1)
+    errors = validation_errors(schema, data)
+    if errors:
+        located = [
+            (yamltext.line_of(node, [p for p in e.absolute_path if isinstance(p, (str, int))]), e)
+            for e in errors
+        ]
+        line, first = min(located, key=lambda pair: pair[0] or 0)
+        where = ".".join(str(p) for p in first.absolute_path) or "policy"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise GatekeeperError(f"{where}: {_describe(first)}{more}", file=file, line=line)
+
+    if origin is None:
+        origin = PolicyOrigin(source=file, sha=hashlib.sha256(text.encode()).hexdigest())
+
+    classes: dict[RiskClass, ClassRule] = {}
+    for name, rule in (data.get("classes") or {}).items():
+        patterns = [str(p) for p in rule.get("paths", [])]
+        line = yamltext.line_of(node, ["classes", name, "paths"])
+        classes[RiskClass(name)] = ClassRule(
+            patterns=tuple(patterns),
+            require=tuple(rule.get("require", [])),
+            spec=compile_patterns(patterns, file=file, line=line),
+        )
+
+    raw_pattern = data.get("approval_reference_pattern", DEFAULT_APPROVAL_PATTERN)
+    try:
+        approval_pattern = re.compile(raw_pattern)
+    except re.error as exc:
+        raise GatekeeperError(
+            f"approval_reference_pattern is not a valid regular expression: {exc}",
+            file=file, line=yamltext.line_of(node, ["approval_reference_pattern"]),
+        ) from None
+
+    fields = data.get("fields") or {}
+    exemptions = tuple(
+        ExemptionRule(
+            name=item["name"],
+            authors=tuple(item["authors"]),
+            paths=tuple(item["paths"]),
+            spec=compile_patterns(
+                item["paths"], file=file,
+                line=yamltext.line_of(node, ["exemptions", index, "paths"]),
+            ),
+        )
+        for index, item in enumerate(data.get("exemptions") or [])
+    )
+    return Policy(
+        classes=classes,
+        approval_reference_pattern=approval_pattern,
+        field_aliases={k: tuple(v.get("aliases", [])) for k, v in fields.items()},
+        field_descriptions={k: v["description"] for k, v in fields.items() if "description" in v},
+        placeholders=tuple(data.get("placeholders") or ()),
+        require_escalation_approval=bool(
+            (data.get("authority") or {}).get("require_escalation_approval", False)
+        ),
+        exemptions=exemptions,
+        allow_local_diff=bool((data.get("changed_files") or {}).get("allow_local_diff", False)),
+        origin=origin,
+    )
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        return str(error.message).replace("Additional properties", "unknown key(s)")
+    return str(error.message)

@@ -1,0 +1,106 @@
+"""YAML reading that keeps line numbers and refuses alias bombs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from gatekeeper.errors import GatekeeperError
+
+try:
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+# Anchors let a few lines of YAML describe a huge tree; cap the expanded size.
+MAX_EXPANDED_NODES = 200_000
+
+
+def compose(text: str, *, file: str, line_offset: int = 0) -> yaml.Node | None:
+    """Parse YAML into its node graph (values stay as written, marks keep lines)."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise GatekeeperError(f"invalid YAML: {problem}", file=file, line=line) from None
+    except yaml.YAMLError as exc:
+        raise GatekeeperError(f"invalid YAML: {exc}", file=file) from None
+
+
+def expanded_size(node: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
+    """Number of nodes once aliases are expanded, stopping early past ``limit``."""
+    memo: dict[int, int] = {}
+
+    def size(current: yaml.Node, depth: int) -> int:
+        if depth > 200:
+            return limit + 1
+        key = id(current)
+        if key in memo:
+            return memo[key]
+        total = 1
+        memo[key] = limit + 1  # a cycle counts as unbounded
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+                if total > limit:
+                    break
+        elif isinstance(current, yaml.SequenceNode):
+            for item in current.value:
+                total += size(item, depth + 1)
+                if total > limit:
+                    break
+        memo[key] = total
+        return total
+
+    return size(node, 0)
+
+
+def load(text: str, *, file: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML into plain data, returning the node graph too for line lookups."""
+    node = compose(text, file=file)
+    if node is None:
+        return None, None
+    if expanded_size(node) > MAX_EXPANDED_NODES:
+        raise GatekeeperError(
+            "YAML expands to too many values (anchors and aliases)", file=file,
+            line=node.start_mark.line + 1,
+        )
+    loader = _Loader("")
+    try:
+        return loader.construct_document(node), node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise GatekeeperError(
+            f"invalid YAML: {exc.problem}", file=file,
+            line=mark.line + 1 if mark is not None else None,
+        ) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise GatekeeperError(f"invalid YAML: {exc}", file=file) from None
+    finally:
+        loader.dispose()
+
+
+def line_of(node: yaml.Node | None, path: list[str | int]) -> int | None:
+    """1-based line of the value at ``path`` (keys and list indexes) in a composed document."""
+    if node is None:
+        return None
+    current = node
+    for step in path:
+        if isinstance(current, yaml.MappingNode) and isinstance(step, str):
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == step:
+                    current = value
+                    break
+            else:
+                break
+        elif isinstance(current, yaml.SequenceNode) and isinstance(step, int):
+            if 0 <= step < len(current.value):
+                current = current.value[step]
+            else:
+                break
+        else:
+            break
+    return current.start_mark.line + 1
