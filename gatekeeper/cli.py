@@ -97,9 +97,9 @@ def validate(
     if decision_file:
         write_json_atomically(Path(decision_file), decision.to_record())
 
-    notes = ()
+    notes = decision.notes
     if not changes:
-        notes = ("no changed paths were given, so the class comes from the declared risk "
+        notes += ("no changed paths were given, so the class comes from the declared risk "
                  "alone; pass paths, --changed-files or --diff",)
     context = ReportContext(
         out=sys.stdout,

@@ -121,7 +121,9 @@ def fetch(name: str, version: str, workdir: Path) -> Package:
     )
     info = json.loads(proc.stdout)[0]
     if info["name"] != name or info["version"] != version:
-        raise SystemExit(f"npm pack returned {info['name']}@{info['version']}, wanted {name}@{version}")
+        raise SystemExit(
+            f"npm pack returned {info['name']}@{info['version']}, wanted {name}@{version}"
+        )
     with tarfile.open(dest / info["filename"]) as tar:
         tar.extractall(dest, filter="data")
     root = dest / "package"
@@ -381,7 +383,7 @@ def write_sources(
         *header(gq, GRAPHQL_SOURCE_FILE),
         f"- transformation: full, untrimmed introspection result; {graphql_note}.",
         "  Re-serialised as compact JSON with sorted keys, then gzip (level 9, mtime 0).",
-        "- load with `graphql.build_client_schema(json.load(gzip.open(path))[\"data\"])`.",
+        '- load with `graphql.build_client_schema(json.load(gzip.open(path))["data"])`.',
         "",
         "## REST OpenAPI description — `openapi/api.github.com.trimmed.json`",
         "",

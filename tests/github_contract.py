@@ -118,7 +118,7 @@ _TOLERATED_SCHEMA_ERRORS = (
 def _introspection() -> dict[str, Any]:
     with gzip.open(GRAPHQL_SCHEMA_PATH, "rt", encoding="utf-8") as fh:
         raw = json.load(fh)
-    data = raw["data"] if "data" in raw else raw  # tolerate a bare {"__schema": ...}
+    data = raw.get("data", raw)  # tolerate a bare {"__schema": ...}
     if not isinstance(data, dict) or "__schema" not in data:
         raise ValueError(f"{GRAPHQL_SCHEMA_PATH}: not an introspection result")
     return data
@@ -156,6 +156,10 @@ def validate_graphql(query: str) -> list[str]:
         return [exc.message]
     return [e.message for e in graphql.validate(graphql_schema(), document)]
 
+
+# graphql.GraphQLResolveInfo is generic in graphql-core 3.3 but not in 3.2; this module
+# supports both, so resolver signatures use this alias.
+ResolveInfo = Any
 
 _INT32 = (-(2**31), 2**31 - 1)
 _DATE_TIME_RE = re.compile(
@@ -206,6 +210,10 @@ def _leaf_problem(type_name: str, value: object) -> str | None:
     return None if isinstance(value, str) else "expected a string"
 
 
+_COMPOSITE = (graphql.GraphQLObjectType, graphql.GraphQLInterfaceType, graphql.GraphQLUnionType)
+_NOT_OBJECTS = (str, bytes, int, float, list, tuple)
+
+
 def _check_output(value: Any, type_: graphql.GraphQLOutputType, where: str) -> None:
     """Strict check of a resolved value against a (possibly wrapped) leaf type."""
     if value is None:
@@ -221,17 +229,22 @@ def _check_output(value: Any, type_: graphql.GraphQLOutputType, where: str) -> N
         problem = _leaf_problem(type_.name, value)
         if problem:
             raise graphql.GraphQLError(f"{where} ({type_.name}): {problem}, got {value!r}")
-    elif isinstance(type_, graphql.GraphQLEnumType):
-        if not isinstance(value, str) or value not in type_.values:
-            raise graphql.GraphQLError(
-                f"{where} ({type_.name}): {value!r} is not one of {sorted(type_.values)}"
-            )
+    elif isinstance(type_, _COMPOSITE) and isinstance(value, _NOT_OBJECTS):
+        raise graphql.GraphQLError(
+            f"{where}: expected an object for {type_.name}, got {type(value).__name__}"
+        )
+    elif isinstance(type_, graphql.GraphQLEnumType) and (
+        not isinstance(value, str) or value not in type_.values
+    ):
+        raise graphql.GraphQLError(
+            f"{where} ({type_.name}): {value!r} is not one of {sorted(type_.values)}"
+        )
 
 
 def make_field_resolver(*, strict: bool = True) -> Callable[..., Any]:
     """A ``field_resolver`` reading nested dicts (see the module docstring)."""
 
-    def resolve(source: Any, info: graphql.GraphQLResolveInfo, **args: Any) -> Any:
+    def resolve(source: Any, info: ResolveInfo, **args: Any) -> Any:
         field = info.field_name
         key = info.path.key
         where = f"{info.parent_type.name}.{field} at {'.'.join(map(str, info.path.as_list()))}"
@@ -256,7 +269,7 @@ def make_field_resolver(*, strict: bool = True) -> Callable[..., Any]:
 
 
 def _type_resolver(
-    value: Any, info: graphql.GraphQLResolveInfo, abstract_type: graphql.GraphQLAbstractType
+    value: Any, info: ResolveInfo, abstract_type: graphql.GraphQLAbstractType
 ) -> str:
     name = value.get("__typename") if isinstance(value, Mapping) else None
     if not isinstance(name, str):
@@ -421,15 +434,19 @@ def _format_checker() -> jsonschema.FormatChecker:
 
 
 def _error_lines(errors: Iterator[ValidationError], limit: int = 20) -> list[str]:
+    def shorten(text: str, limit: int) -> str:
+        # Messages start with the offending instance's repr; keep both ends readable.
+        if len(text) <= limit:
+            return text
+        head = limit // 3
+        return f"{text[:head]} ... {text[len(text) - (limit - head - 5) :]}"
+
     def render(err: ValidationError) -> str:
-        where = err.json_path
-        message = err.message if len(err.message) <= 300 else err.message[:297] + "..."
-        line = f"{where}: {message}"
+        line = f"{err.json_path}: {shorten(err.message, 300)}"
         if err.context:  # oneOf/anyOf: say why the closest alternative failed
             best = jsonschema.exceptions.best_match(err.context)
             if best is not None:
-                sub = best.message if len(best.message) <= 200 else best.message[:197] + "..."
-                line += f" [closest alternative: {best.json_path}: {sub}]"
+                line += f" [closest alternative: {best.json_path}: {shorten(best.message, 200)}]"
         return line
 
     ordered = sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), e.message))

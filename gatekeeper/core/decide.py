@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from gatekeeper.core.authority import AuthorityEvidence, authority_reasons
 from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, label_for
@@ -36,8 +37,13 @@ def evaluate(
     evaluated_at: str,
     version: str,
     author: str | None = None,
+    authority: AuthorityEvidence | None = None,
 ) -> Decision:
-    """The decision for one pull request. Pure: everything it needs is passed in."""
+    """The decision for one pull request. Pure: everything it needs is passed in.
+
+    ``authority`` carries what GitHub shows about reviews; without it, a policy that
+    requires escalation approval cannot be checked, and the decision says so in ``notes``.
+    """
     contract = parse_contract(
         body, aliases=policy.field_aliases, placeholders=policy.placeholders
     )
@@ -45,6 +51,8 @@ def evaluate(
     declared = _declared_class(contract)
     decision_id = _decision_id(body, changes, policy.origin, author, version)
 
+    notes: list[str] = []
+    unverified_reviewer: str | None = None
     exemption = _exemption(changes, classification, policy, author)
     if exemption is not None:
         reasons: list[Reason] = []
@@ -52,6 +60,17 @@ def evaluate(
     else:
         reasons = _contract_reasons(contract, classification, declared, policy, contract_schema)
         exemptions = ()
+        reviewer = contract.fields.get("escalation_reviewer")
+        effective = max(declared or RiskClass.GREEN, classification.computed_class,
+                        key=lambda c: c.rank)
+        if (policy.require_escalation_approval and effective is RiskClass.RED
+                and reviewer is not None and reviewer.status == "filled"):
+            if authority is None:
+                unverified_reviewer = reviewer.value
+                notes.append("the policy requires the escalation reviewer's approval, which "
+                             "only GitHub can show; use --pr OWNER/REPO#N to check it")
+            else:
+                reasons += authority_reasons(reviewer.value, authority, line=reviewer.line)
 
     reasons.sort(key=lambda r: (r.line is None, r.line or 0, r.code, r.field or ""))
     return Decision(
@@ -65,6 +84,8 @@ def evaluate(
         policy=policy.origin,
         gatekeeper_version=version,
         evaluated_at=evaluated_at,
+        notes=tuple(notes),
+        unverified_reviewer=unverified_reviewer,
     )
 
 

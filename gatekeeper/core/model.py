@@ -129,6 +129,8 @@ class Decision:
     gatekeeper_version: str
     evaluated_at: str
     notes: tuple[str, ...] = field(default=())
+    # Set when the policy requires this reviewer's approval and no review data was given.
+    unverified_reviewer: str | None = None
 
     @property
     def outcome(self) -> Literal["pass", "block"]:

@@ -17,7 +17,7 @@ CODES: Final[dict[str, str]] = {
     "GK203": "field required by the policy for this class is missing",
     # GK3xx: authority
     "GK301": "escalation approval not found",
-    "GK302": "escalation reviewer's approval could not be verified",
+    "GK302": "escalation approval is for an older commit",
     # GK9xx: could not evaluate
     "GK901": "policy unreadable or invalid",
     "GK902": "changed files unavailable",
