@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 from github import Auth, Github, GithubException, GithubRetry, UnknownObjectException
+from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 
 from gatekeeper.core.authority import ReviewRecord
@@ -183,16 +184,23 @@ class GitHubClient:
                 members.add(login)
         return frozenset(members)
 
+    def _sticky_comments(self, pr: PullRequest) -> list[IssueComment]:
+        return [
+            comment for comment in pr.get_issue_comments()
+            if STICKY_MARKER in (comment.body or "")
+            and comment.user is not None and comment.user.type == "Bot"
+        ]
+
+    def has_sticky_comment(self, info: PullRequestInfo) -> bool:
+        with self._guard("listing comments"):
+            return bool(self._sticky_comments(self._pull(info.repo, info.number)))
+
     def upsert_sticky_comment(self, info: PullRequestInfo, body: str) -> str:
         """One comment per pull request, found by its hidden marker and edited in place."""
         text = f"{STICKY_MARKER}\n{body}"
         with self._guard("updating the pull request comment"):
             pr = self._pull(info.repo, info.number)
-            ours = [
-                comment for comment in pr.get_issue_comments()
-                if STICKY_MARKER in (comment.body or "")
-                and comment.user is not None and comment.user.type == "Bot"
-            ]
+            ours = self._sticky_comments(pr)
             if not ours:
                 pr.create_issue_comment(text)
                 return "created"

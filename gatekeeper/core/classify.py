@@ -35,8 +35,8 @@ def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
             for risk_class, rule in rules:
                 result = rule.spec.check_file(path)
                 if result.include and result.index is not None:
-                    pattern = rule.spec.patterns[result.index]
-                    matches.append(PathMatch(path, risk_class, str(getattr(pattern, "pattern", ""))))
+                    pattern = str(getattr(rule.spec.patterns[result.index], "pattern", ""))
+                    matches.append(PathMatch(path, risk_class, pattern))
                     break
     return Classification(
         computed_class=highest([m.risk_class for m in matches]),

@@ -114,11 +114,12 @@ def _read_inline(reading: _Reading, token: Token) -> None:
     pending, reading.pending = reading.pending, None
     for position, line in enumerate(lines):
         label, colon, rest = line.text.partition(":")
-        name = reading.index.get(normalize_label(label)) if colon and len(label) <= _MAX_LABEL else None
+        is_label = colon and len(label) <= _MAX_LABEL
+        name = reading.index.get(normalize_label(label)) if is_label else None
         if name is None:
             if pending is not None and line.text.strip():
                 pending_name, _ = pending
-                value = " ".join(part.text.strip() for part in lines[position:] if part.text.strip())
+                value = " ".join(p.text.strip() for p in lines[position:] if p.text.strip())
                 reading.prose.pop(pending_name, None)
                 _record(reading, pending_name, value, line.number, line.hinted)
                 return
@@ -153,9 +154,7 @@ def _logical_lines(token: Token) -> list[_Line]:
                 number += child.content.count("\n")
             else:
                 lines[-1].text += child.content
-        elif kind in ("text", "code_inline"):
-            lines[-1].text += child.content
-        elif kind == "image":
+        elif kind in ("text", "code_inline", "image"):
             lines[-1].text += child.content
     return lines
 

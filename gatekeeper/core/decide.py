@@ -211,7 +211,8 @@ def _contract_reasons(
     malformed_seen: set[str] = set()
     for error in validation_errors(schema, instance):
         if error.validator == "required":
-            for name in error.validator_value:
+            required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
+            for name in required:
                 if name in instance or name in missing_seen:
                     continue
                 missing_seen.add(name)

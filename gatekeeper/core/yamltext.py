@@ -8,10 +8,7 @@ import yaml
 
 from gatekeeper.errors import GatekeeperError
 
-try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Anchors let a few lines of YAML describe a huge tree; cap the expanded size.
 MAX_EXPANDED_NODES = 200_000

@@ -60,3 +60,28 @@ def summary(decision: Decision, *, title: str = "Gatekeeper") -> str:
         lines.append("")
     lines.append(f"<sub>decision {decision.id} · gatekeeper {decision.gatekeeper_version}</sub>")
     return "\n".join(lines) + "\n"
+
+
+def comment(decision: Decision, *, run_url: str | None = None) -> str:
+    """The sticky pull request comment: the summary in fewer words, nothing echoed raw."""
+    if not decision.blocked:
+        lines = [f"✅ **Gatekeeper passed** · class {decision.computed_class}"]
+    else:
+        lines = [f"❌ **Gatekeeper blocked this pull request** · class {decision.computed_class}",
+                 "", "What to fix in the pull request description:", ""]
+        for reason in decision.reasons:
+            where = f"line {reason.line}: " if reason.line else ""
+            lines.append(f"- **{reason.code}** {where}{escape(reason.message)} → "
+                         f"{escape(reason.fix)}")
+    red = decision.classification.paths_in(RiskClass.RED)
+    if red:
+        shown = ", ".join(code(m.path) for m in red[:5])
+        more = f" and {len(red) - 5} more" if len(red) > 5 else ""
+        lines += ["", f"RED paths: {shown}{more}"]
+    for exemption in decision.exemptions:
+        lines += ["", f"Exempt by policy: {escape(exemption.name)}"]
+    footer = f"decision {decision.id}"
+    if run_url:
+        footer += f" · [details]({run_url})"
+    lines += ["", f"<sub>{footer}</sub>"]
+    return "\n".join(lines) + "\n"
