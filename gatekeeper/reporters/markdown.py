@@ -6,14 +6,15 @@ import re
 
 from gatekeeper.core.model import Decision, RiskClass
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LISTED = 20
 
 
 def escape(text: str) -> str:
     """Render ``text`` literally: no Markdown, no HTML, no @-mention pings, one line."""
     flat = " ".join(text.split())
-    flat = _SPECIAL.sub(r"\\\1", flat).replace("&", "&amp;")
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = _SPECIAL.sub(r"\\\1", flat)
     # A zero-width joiner after @ keeps handles readable but stops notifications.
     return flat.replace("@", "@\u2060")
 

@@ -350,6 +350,7 @@ def run_action(
     job: str | None = None,
     extra_args: Iterable[str] = (),
     keep: bool = False,
+    action_cache: Path | None = None,
 ) -> ActResult:
     """Copy ``repo_dir`` to a fresh temporary directory, make it a git repository if it is
     not one, write the event payload, and run ``act <event_name>`` on ``workflow``
@@ -360,6 +361,8 @@ def run_action(
     ``GITHUB_REPOSITORY`` defaults to the payload's ``repository.full_name``.
     ``secrets`` goes through ``-s``; ``None`` means ``{"GITHUB_TOKEN": DUMMY_TOKEN}``.
     ``workflow_text``, when given, is written to ``workflow`` in the copy first.
+    ``action_cache`` is act's ``--action-cache-path``; act keeps ``RUNNER_TOOL_CACHE``
+    below it, so passing the same folder to several runs lets them share a tool cache.
     Raises :class:`ActTimeoutError` on timeout, FileNotFoundError when act is missing.
     """
     exe = act_binary()
@@ -409,7 +412,7 @@ def run_action(
             "--json",
             "--no-cache-server",
             "--action-offline-mode",
-            "--action-cache-path", str(base / "act-cache"),
+            "--action-cache-path", str(action_cache or base / "act-cache"),
             "--env-file", str(missing / ".env"),
             "--secret-file", str(missing / ".secrets"),
             "--var-file", str(missing / ".vars"),
