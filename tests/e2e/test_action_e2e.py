@@ -1,0 +1,205 @@
+"""The real action.yml, end to end under act, against the GitHub test double.
+
+Each scenario seeds the double, fires a real webhook payload at the workflow, and checks
+what a maintainer would see: the job's result, the annotations, the one sticky comment,
+the labels and (hardened mode) the commit status.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from github_double import DEFAULT_TOKEN, FakeGitHub
+
+from .act_harness import ActResult, e2e_workflow, require_act, run_action
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO = "acme/widgets"
+BASE_SHA = "b" * 40
+HEAD_SHA = "c" * 40
+STICKY = "<!-- gatekeeper:sticky-comment -->"
+
+CONTRACT = """\
+## Summary
+Rate-limit the login endpoint.
+
+## Contract
+- **Risk level:** RED
+- **Accountable owner:** @bob
+- **Change origin:** ai-assisted
+- **Test evidence:** pytest tests/auth -q: 31 passed
+"""
+ESCALATION = """
+## Escalation
+- **Escalation reviewer:** @acme/security
+- **Approval reference:** SEC-2291
+- **Rollback plan:** revert the PR; the limiter is behind a flag, toggled on staging
+"""
+RED_FILES = ["src/auth/login.py", "tests/auth/test_login.py"]
+
+
+@pytest.fixture(scope="module")
+def act_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One act cache (and so one tool cache) per module: the first run installs
+    Gatekeeper into a virtual environment, the others reuse it."""
+    require_act()
+    return tmp_path_factory.mktemp("act-cache")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as double:
+        double.add_repo(REPO)
+        yield double
+        double.assert_no_violations()
+
+
+def _seed(fake: FakeGitHub, body: str, files: list[str] | None = None, *,
+          title: str = "Rate-limit login", head_ref: str = "feature") -> None:
+    fake.add_pull(REPO, 7, title=title, body=body, author="bob", head_sha=HEAD_SHA,
+                  base_sha=BASE_SHA, head_ref=head_ref, files=files or RED_FILES)
+
+
+def _run(fake: FakeGitHub, act_cache: Path, event: str, action: str, *,
+         inputs: dict[str, str] | None = None, payload: dict[str, object] | None = None,
+         ) -> ActResult:
+    with_inputs = {"github-token": "${{ secrets.GITHUB_TOKEN }}", **(inputs or {})}
+    result = run_action(
+        REPO_ROOT, event, payload or fake.webhook_payload(event, action, REPO, 7),
+        env={"GITHUB_API_URL": fake.base_url, "GITHUB_GRAPHQL_URL": fake.graphql_url,
+             "GITHUB_REPOSITORY": REPO},
+        secrets={"GITHUB_TOKEN": DEFAULT_TOKEN},
+        workflow_text=e2e_workflow(events=(event,), with_inputs=with_inputs),
+        action_cache=act_cache, timeout=600,
+    )
+    return result
+
+
+def _codes(result: ActResult) -> list[str]:
+    return sorted(a.properties.get("title", "") for a in result.errors())
+
+
+def _sticky(fake: FakeGitHub) -> list[dict[str, object]]:
+    return [c for c in fake.comments(REPO, 7) if STICKY in str(c["body"])]
+
+
+def test_red_pr_without_escalation_blocks_then_passes_once_edited(
+    fake: FakeGitHub, act_cache: Path,
+) -> None:
+    _seed(fake, CONTRACT)
+    blocked = _run(fake, act_cache, "pull_request", "opened")
+    assert not blocked.ok, blocked.describe()
+    assert _codes(blocked) == ["GK202", "GK202", "GK202"], blocked.describe()
+    assert len(_sticky(fake)) == 1
+    assert "GK202" in str(_sticky(fake)[0]["body"])
+    assert set(fake.labels(REPO, 7)) == {"gatekeeper:red", "gatekeeper:blocked"}
+
+    fake.update_pull(REPO, 7, body=CONTRACT + ESCALATION)
+    passed = _run(fake, act_cache, "pull_request", "edited")
+    assert passed.ok, passed.describe()
+    assert passed.errors() == []
+    comments = _sticky(fake)
+    assert len(comments) == 1, comments
+    assert "passed" in str(comments[0]["body"])
+    assert fake.labels(REPO, 7) == ["gatekeeper:red"]
+
+
+def test_files_endpoint_failing_blocks_with_gk902(fake: FakeGitHub, act_cache: Path) -> None:
+    _seed(fake, CONTRACT + ESCALATION)
+    fake.fail("GET", r"/pulls/7/files", status=500)
+    result = _run(fake, act_cache, "pull_request", "synchronize")
+    assert not result.ok
+    assert _codes(result) == ["GK902"], result.describe()
+    assert fake.count("GET", r"/pulls/7/files") >= 2  # retried before giving up
+
+
+def test_more_files_than_the_api_lists_fails_closed(fake: FakeGitHub, act_cache: Path) -> None:
+    files = [f"docs/page{i}.md" for i in range(3001)]
+    _seed(fake, CONTRACT.replace("RED", "GREEN"), files)
+    result = _run(fake, act_cache, "pull_request", "opened")
+    assert not result.ok
+    assert _codes(result) == ["GK903"], result.describe()
+
+
+def test_a_pr_cannot_weaken_its_own_policy(fake: FakeGitHub, act_cache: Path) -> None:
+    weakened = "version: 1\nclasses:\n  RED:\n    paths: []\n"
+    fake.set_file(REPO, ".github/gatekeeper.yml", HEAD_SHA, weakened)
+    _seed(fake, CONTRACT.replace("RED", "GREEN"),
+          [".github/gatekeeper.yml", "src/auth/login.py"])
+    result = _run(fake, act_cache, "pull_request", "opened")
+    assert not result.ok
+    assert "GK201" in _codes(result), result.describe()
+    assert any(".github/gatekeeper.yml" in a.message for a in result.errors())
+    read = [r for r in fake.requests if "/contents/" in r.path]
+    assert read and all(r.query.get("ref") == BASE_SHA for r in read)
+
+
+def test_hostile_title_body_and_branch_execute_nothing(
+    fake: FakeGitHub, act_cache: Path, tmp_path: Path,
+) -> None:
+    marker = Path("/tmp") / f"gk-pwned-{uuid.uuid4().hex}"
+    payloads = [f"$(touch {marker})", f"`touch {marker}`", "${{ github.token }}",
+                f'"; touch {marker}; exit 0 #']
+    hostile = " ".join(payloads)
+    body = f"{hostile}\n\n" + CONTRACT.replace("@bob", f"@bob {hostile}")
+    _seed(fake, body, title=hostile, head_ref=f"feature/$(touch${{IFS}}{marker})")
+    result = _run(fake, act_cache, "pull_request", "opened")
+    assert not marker.exists()
+    assert not result.ok
+    assert "GK103" in _codes(result), result.describe()  # the owner is not a handle
+    assert "GK202" in _codes(result)
+
+
+@pytest.mark.parametrize("event, action", [("pull_request_review", "submitted"),
+                                           ("merge_group", "checks_requested")])
+def test_review_and_merge_group_events_produce_a_decision(
+    fake: FakeGitHub, act_cache: Path, event: str, action: str,
+) -> None:
+    _seed(fake, CONTRACT + ESCALATION)
+    fake.add_review(REPO, 7, "carol", "APPROVED", HEAD_SHA)
+    payload = None
+    if event == "merge_group":
+        payload = fake.webhook_payload("pull_request", "opened", REPO, 7)
+        payload = {
+            "action": "checks_requested",
+            "merge_group": {"head_sha": "d" * 40, "head_ref":
+                            f"refs/heads/gh-readonly-queue/main/pr-7-{HEAD_SHA}",
+                            "base_sha": BASE_SHA, "base_ref": "refs/heads/main"},
+            "repository": payload["repository"],
+        }
+    result = _run(fake, act_cache, event, action, payload=payload)
+    assert result.ok, result.describe()
+    assert any(a.properties.get("title") == "Gatekeeper" and "pass" in a.message
+               for a in result.annotations), result.describe()
+
+
+def test_hardened_mode_posts_one_status_on_the_head(fake: FakeGitHub, act_cache: Path) -> None:
+    _seed(fake, CONTRACT)
+    result = _run(fake, act_cache, "pull_request_target", "opened",
+                  inputs={"status-context": "gatekeeper/contract"},
+                  # pull_request_target carries the pull_request payload
+                  payload=fake.webhook_payload("pull_request", "opened", REPO, 7))
+    assert not result.ok
+    statuses = fake.statuses(REPO, HEAD_SHA)
+    assert [(s["context"], s["state"]) for s in statuses] == [
+        ("gatekeeper/contract", "failure")]
+    assert str(statuses[0]["description"]).startswith("blocked: GK202")
+
+
+def test_warm_run_reuses_the_installed_environment(fake: FakeGitHub, act_cache: Path) -> None:
+    _seed(fake, CONTRACT + ESCALATION)
+    _run(fake, act_cache, "pull_request", "opened")
+    again = _run(fake, act_cache, "pull_request", "reopened")
+    assert again.ok, again.describe()
+    assert "Reusing " in again.log, again.describe()
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("GITHUB_", "RUNNER_")):
+            monkeypatch.delenv(name)
