@@ -99,8 +99,10 @@ def _update_pull_request(client: GitHubClient, context: RunnerContext, pull: Pul
     # Comments and labels help authors; a read-only token (a fork's) must not fail the check.
     if context.inputs.comment:
         try:
-            if decision.blocked or client.has_sticky_comment(pull):
-                client.upsert_sticky_comment(pull, comment(decision, run_url=context.run_url))
+            author = context.inputs.comment_author
+            if decision.blocked or client.has_sticky_comment(pull, author):
+                client.upsert_sticky_comment(
+                    pull, comment(decision, run_url=context.run_url), author)
         except GitHubUnavailable as exc:
             out.write(annotation("warning", "Gatekeeper comment", f"not updated: {exc}"))
     if context.inputs.labels:

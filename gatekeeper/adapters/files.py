@@ -70,7 +70,7 @@ def parse_changed_lines(text: str, *, file: str) -> list[ChangedPath]:
             status, paths = fields[0], fields[1:]
             if status[0] in "RC" and len(paths) == 2:
                 changes.append(ChangedPath(path=paths[1], old_path=paths[0]))
-            elif len(paths) == 1:
+            elif status[0] not in "RC" and len(paths) == 1:
                 changes.append(ChangedPath(path=paths[0]))
             else:
                 raise GatekeeperError(

@@ -21,6 +21,7 @@ _QUEUE_REF = re.compile(r"/pr-(\d+)-[0-9a-f]{7,64}$")
 class ActionInputs:
     policy_path: str
     comment: bool
+    comment_author: str
     labels: bool
     status_context: str
 
@@ -88,6 +89,8 @@ def read_context(environ: Mapping[str, str]) -> RunnerContext:
     inputs = ActionInputs(
         policy_path=environ.get("GATEKEEPER_POLICY_PATH") or ".github/gatekeeper.yml",
         comment=_flag(environ, "GATEKEEPER_COMMENT", True),
+        comment_author=environ.get("GATEKEEPER_COMMENT_AUTHOR", "").strip()
+        or "github-actions[bot]",
         labels=_flag(environ, "GATEKEEPER_LABELS", True),
         status_context=environ.get("GATEKEEPER_STATUS_CONTEXT", "").strip(),
     )

@@ -32,6 +32,16 @@ class _Line:
 
 
 @dataclass
+class _Pending:
+    """A label with nothing after it, waiting for its value in the blocks below it."""
+
+    name: str
+    level: int  # the label's token level; -1 for a heading (runs to the next heading)
+    parts: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
 class _Reading:
     index: dict[str, str]
     placeholders: tuple[str, ...]
@@ -40,7 +50,7 @@ class _Reading:
     problems: list[BodyProblem] = field(default_factory=list)
     sections: dict[str, int] = field(default_factory=dict)
     blocks_seen: int = 0
-    pending: tuple[str, int] | None = None
+    pending: _Pending | None = None
 
 
 @lru_cache(maxsize=1)
@@ -88,14 +98,37 @@ def _status(reading: _Reading, name: str, value: str) -> FieldStatus:
     return "filled"
 
 
-def _record(reading: _Reading, name: str, value: str, line: int, hinted: bool) -> None:
+def _record(reading: _Reading, name: str, value: str, line: int, hinted: bool,
+            level: int) -> None:
     if name in reading.prose:
         return
     status = _status(reading, name, value)
     reading.prose[name] = FieldValue(name=name, value=value, line=line, status=status)
-    # A label with nothing after it takes its value from the next block (a nested list
-    # item or the paragraph under a heading), unless a hint comment says it was left empty.
-    reading.pending = (name, line) if status == "empty" and not hinted else None
+    # A label with nothing after it takes its value from the blocks below it (a nested
+    # list, or the paragraphs under a heading), unless a hint comment says it is empty.
+    reading.pending = _Pending(name, level) if status == "empty" and not hinted else None
+
+
+def _continue_pending(reading: _Reading, token: Token, lines: list[_Line]) -> bool:
+    """Add ``token``'s text to a waiting label's value; False when the label's value ended."""
+    pending = reading.pending
+    if pending is None:
+        return False
+    first = lines[0].text.partition(":")
+    starts_field = bool(first[1]) and normalize_label(first[0]) in reading.index
+    if starts_field or (pending.level >= 0 and token.level <= pending.level):
+        reading.pending = None
+        return False
+    texts = [line.text.strip() for line in lines if line.text.strip()]
+    if texts:
+        pending.parts += texts
+        pending.line = pending.line or next(line.number for line in lines if line.text.strip())
+        value = " ".join(pending.parts)
+        reading.prose[pending.name] = FieldValue(
+            name=pending.name, value=value, line=pending.line,
+            status=_status(reading, pending.name, value),
+        )
+    return True
 
 
 def _read_heading(reading: _Reading, inline: Token, opener: Token) -> None:
@@ -106,25 +139,19 @@ def _read_heading(reading: _Reading, inline: Token, opener: Token) -> None:
         reading.sections.setdefault(label, line)
     name = reading.index.get(label)
     if name is not None and name not in reading.prose:
-        reading.pending = (name, line)
+        reading.pending = _Pending(name, level=-1)
 
 
 def _read_inline(reading: _Reading, token: Token) -> None:
     lines = _logical_lines(token)
-    pending, reading.pending = reading.pending, None
+    if _continue_pending(reading, token, lines):
+        return
     for position, line in enumerate(lines):
         label, colon, rest = line.text.partition(":")
         is_label = colon and len(label) <= _MAX_LABEL
         name = reading.index.get(normalize_label(label)) if is_label else None
         if name is None:
-            if pending is not None and line.text.strip():
-                pending_name, _ = pending
-                value = " ".join(p.text.strip() for p in lines[position:] if p.text.strip())
-                reading.prose.pop(pending_name, None)
-                _record(reading, pending_name, value, line.number, line.hinted)
-                return
             continue
-        pending = None
         value = rest.strip()
         if not value and not line.hinted:
             # Continuation lines of the same paragraph carry the value.
@@ -136,7 +163,7 @@ def _read_inline(reading: _Reading, token: Token) -> None:
                 if later.text.strip():
                     following.append(later.text.strip())
             value = " ".join(following)
-        _record(reading, name, value, line.number, line.hinted)
+        _record(reading, name, value, line.number, line.hinted, token.level)
 
 
 def _logical_lines(token: Token) -> list[_Line]:
@@ -151,9 +178,9 @@ def _logical_lines(token: Token) -> list[_Line]:
         elif kind == "html_inline":
             if child.content.startswith("<!--"):
                 lines[-1].hinted = True
-                number += child.content.count("\n")
             else:
-                lines[-1].text += child.content
+                lines[-1].text += " ".join(child.content.split())
+            number += child.content.count("\n")
         elif kind in ("text", "code_inline", "image"):
             lines[-1].text += child.content
     return lines
@@ -169,9 +196,11 @@ def _read_block(reading: _Reading, token: Token) -> None:
     try:
         node = yamltext.compose(token.content, file="body", line_offset=opener)
     except GatekeeperError as exc:
+        last = token.map[1] if token.map else opener  # an unclosed fence ends with the body
+        line = min(exc.line or opener, max(last, opener))
         reading.problems.append(BodyProblem(f"the gatekeeper block is not valid YAML: "
                                             f"{exc.message.removeprefix('invalid YAML: ')}",
-                                            exc.line or opener))
+                                            line))
         return
     if node is None:
         return

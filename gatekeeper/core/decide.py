@@ -173,7 +173,7 @@ def contract_schema_for(policy: Policy, base: dict[str, Any]) -> dict[str, Any]:
     schema = copy.deepcopy(base)
     properties = schema.setdefault("properties", {})
     approval = dict(properties.get("approval_reference", {}))
-    approval["pattern"] = f"^(?:{policy.approval_reference_pattern.pattern})$"
+    approval["pattern"] = policy.approval_reference_pattern.pattern
     properties["approval_reference"] = approval
     ladder = [RiskClass.GREEN, RiskClass.AMBER, RiskClass.RED]
     for risk_class in ladder:
@@ -276,7 +276,7 @@ def _malformed_reason(contract: Contract, name: str, policy: Policy) -> Reason:
         return Reason(
             code="GK105",
             message=f"{label} {value!r} does not match the policy's pattern "
-                    f"{policy.approval_reference_pattern.pattern}",
+                    f"{policy.approval_reference_raw}",
             field=name, line=_line_for(contract, name),
             fix="give the reference of a real approval in the policy's format, such as APR-1234",
         )

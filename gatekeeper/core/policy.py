@@ -36,6 +36,7 @@ class ExemptionRule:
 class Policy:
     classes: dict[RiskClass, ClassRule]
     approval_reference_pattern: re.Pattern[str]
+    approval_reference_raw: str
     field_aliases: dict[str, tuple[str, ...]]
     field_descriptions: dict[str, str]
     placeholders: tuple[str, ...]
@@ -69,10 +70,7 @@ def parse_policy(
         raise GatekeeperError("policy is empty; it needs at least `version: 1`", file=file, line=1)
     errors = validation_errors(schema, data)
     if errors:
-        located = [
-            (yamltext.line_of(node, [p for p in e.absolute_path if isinstance(p, (str, int))]), e)
-            for e in errors
-        ]
+        located = [(yamltext.line_of(node, _error_path(e)), e) for e in errors]
         line, first = min(located, key=lambda pair: pair[0] or 0)
         where = ".".join(str(p) for p in first.absolute_path) or "policy"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -93,7 +91,7 @@ def parse_policy(
 
     raw_pattern = data.get("approval_reference_pattern", DEFAULT_APPROVAL_PATTERN)
     try:
-        approval_pattern = re.compile(raw_pattern)
+        approval_pattern = re.compile(full_match(raw_pattern))
     except re.error as exc:
         raise GatekeeperError(
             f"approval_reference_pattern is not a valid regular expression: {exc}",
@@ -116,6 +114,7 @@ def parse_policy(
     return Policy(
         classes=classes,
         approval_reference_pattern=approval_pattern,
+        approval_reference_raw=raw_pattern,
         field_aliases={k: tuple(v.get("aliases", [])) for k, v in fields.items()},
         field_descriptions={k: v["description"] for k, v in fields.items() if "description" in v},
         placeholders=tuple(data.get("placeholders") or ()),
@@ -126,6 +125,27 @@ def parse_policy(
         allow_local_diff=bool((data.get("changed_files") or {}).get("allow_local_diff", False)),
         origin=origin,
     )
+
+
+def _error_path(error: Any) -> list[str | int]:
+    path: list[str | int] = [p for p in error.absolute_path if isinstance(p, (str, int))]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        # Point at the unknown key itself, not at the mapping that holds it.
+        known = error.schema.get("properties", {})
+        unknown = [k for k in error.instance if isinstance(k, str) and k not in known]
+        if unknown:
+            path.append(unknown[0])
+    return path
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+
+
+def full_match(pattern: str) -> str:
+    """``pattern`` anchored to match a whole value, keeping leading flags like ``(?i)`` first."""
+    flags = _GLOBAL_FLAGS.match(pattern)
+    prefix = flags.group(0) if flags else ""
+    return f"{prefix}^(?:{pattern[len(prefix):]})$"
 
 
 def _describe(error: Any) -> str:

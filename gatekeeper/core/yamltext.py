@@ -23,8 +23,14 @@ def compose(text: str, *, file: str, line_offset: int = 0) -> yaml.Node | None:
         line = mark.line + 1 + line_offset if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise GatekeeperError(f"invalid YAML: {problem}", file=file, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        raise GatekeeperError(
+            f"invalid YAML: character {exc.character!r} is not allowed", file=file, line=line,
+        ) from None
     except yaml.YAMLError as exc:
-        raise GatekeeperError(f"invalid YAML: {exc}", file=file) from None
+        message = " ".join(str(exc).split())
+        raise GatekeeperError(f"invalid YAML: {message}", file=file) from None
 
 
 def expanded_size(node: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
