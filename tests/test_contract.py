@@ -395,3 +395,19 @@ def test_yaml_error_in_an_unclosed_block_points_inside_the_body() -> None:
     body = 'x\n\n```gatekeeper\nrisk_level: "RED\n'
     (problem,) = parse_contract(body).problems
     assert problem.line is not None and 3 <= problem.line <= 4
+
+
+def test_loose_list_item_paragraph_is_the_value() -> None:
+    body = "- **Rollback plan:**\n\n  Revert the PR.\n\n- **Owner:** @x\n"
+    assert summary(parse_contract(body))["rollback_plan"] == (
+        "Revert the PR.", 3, "filled", "prose")
+
+
+@pytest.mark.parametrize("body", [
+    "### Rollback plan\n\n```sh\ngit revert HEAD\n```\n",
+    "- **Rollback plan:**\n  ```\n  git revert HEAD\n  ```\n",
+])
+def test_fenced_code_under_a_label_is_the_value(body: str) -> None:
+    field = parse_contract(body).fields.get("rollback_plan")
+    assert field is not None and field.status == "filled"
+    assert "git revert HEAD" in field.value

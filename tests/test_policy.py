@@ -187,14 +187,29 @@ def test_approval_pattern_takes_effect(evaluate_body: Evaluator) -> None:
     assert evaluate_body(good, [], policy).reasons == ()
 
 
-def test_approval_pattern_with_inline_flags_does_not_crash(evaluate_body: Evaluator) -> None:
+def test_approval_pattern_with_inline_flags_still_matches_in_full(
+        evaluate_body: Evaluator) -> None:
     policy = parse("version: 1\napproval_reference_pattern: '(?i)^apr-\\d+$'\n")
-    body = COMPLETE_GREEN + "- **Approval reference:** apr-12\n"
-    try:
+    for value, expected in (("apr-12", []), ("APR-12", []), ("xapr-12", ["GK105"]),
+                            ("apr-12 later", ["GK105"]), ("SEC-1", ["GK105"])):
+        body = COMPLETE_GREEN + f"- **Approval reference:** {value}\n"
         decision = evaluate_body(body, [], policy)
-    except re.error as exc:  # pragma: no cover - the bug
-        pytest.fail(f"re.error: {exc}")
-    assert decision.reasons == ()
+        assert [r.code for r in decision.reasons] == expected, value
+
+
+def test_approval_pattern_alternation_is_anchored_as_a_whole(evaluate_body: Evaluator) -> None:
+    policy = parse("version: 1\napproval_reference_pattern: 'APR-[0-9]+|SEC-[0-9]+'\n")
+    for value, expected in (("APR-1", []), ("SEC-2", []), ("APR-1 or SEC-2", ["GK105"]),
+                            ("xSEC-2", ["GK105"]), ("APR-1x", ["GK105"])):
+        body = COMPLETE_GREEN + f"- **Approval reference:** {value}\n"
+        assert [r.code for r in evaluate_body(body, [], policy).reasons] == expected, value
+
+
+@pytest.mark.parametrize("pattern", ["(?i)(?m)apr-\\d+", "(?x) APR - \\d+  # approval"])
+def test_valid_python_approval_patterns_are_accepted(pattern: str) -> None:
+    assert re.compile(pattern).fullmatch("APR-12")  # valid Python, and it matches
+    policy = parse(f"version: 1\napproval_reference_pattern: '{pattern}'\n")
+    assert policy.approval_reference_pattern.fullmatch("APR-12")
 
 
 def test_field_aliases_take_effect(evaluate_body: Evaluator) -> None:

@@ -74,6 +74,8 @@ def parse_contract(
             _read_heading(reading, tokens[position + 1], token)
         elif token.type == "inline" and position and tokens[position - 1].type != "heading_open":
             _read_inline(reading, token)
+        elif token.type in ("fence", "code_block") and reading.pending is not None:
+            _read_code(reading, token)
     fields = dict(reading.prose)
     for name, value in reading.block.items():
         if value.status == "filled" or name not in fields:
@@ -116,7 +118,8 @@ def _continue_pending(reading: _Reading, token: Token, lines: list[_Line]) -> bo
         return False
     first = lines[0].text.partition(":")
     starts_field = bool(first[1]) and normalize_label(first[0]) in reading.index
-    if starts_field or (pending.level >= 0 and token.level <= pending.level):
+    # Blocks inside the label's list item (a nested list, a loose paragraph) continue it.
+    if starts_field or (pending.level >= 0 and token.level < pending.level):
         reading.pending = None
         return False
     texts = [line.text.strip() for line in lines if line.text.strip()]
@@ -164,6 +167,18 @@ def _read_inline(reading: _Reading, token: Token) -> None:
                     following.append(later.text.strip())
             value = " ".join(following)
         _record(reading, name, value, line.number, line.hinted, token.level)
+
+
+def _read_code(reading: _Reading, token: Token) -> None:
+    """A code block under a label-only field (a command, a script) is its value."""
+    first = (token.map[0] + 1) if token.map else 1
+    offset = 1 if token.type == "fence" else 0
+    lines = [_Line(first + offset + n, text)
+             for n, text in enumerate(token.content.splitlines())]
+    if lines:
+        # A fence sits one level above the inline text of the list item it belongs to.
+        inline_level = Token("inline", "", 0, level=token.level + 1)
+        _continue_pending(reading, inline_level, lines)
 
 
 def _logical_lines(token: Token) -> list[_Line]:

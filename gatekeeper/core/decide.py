@@ -169,12 +169,8 @@ def normalized_contract(contract: Contract, effective: RiskClass) -> dict[str, s
 
 
 def contract_schema_for(policy: Policy, base: dict[str, Any]) -> dict[str, Any]:
-    """The contract schema with the policy's approval pattern and class requirements added."""
+    """The contract schema with the policy's class requirements added."""
     schema = copy.deepcopy(base)
-    properties = schema.setdefault("properties", {})
-    approval = dict(properties.get("approval_reference", {}))
-    approval["pattern"] = policy.approval_reference_pattern.pattern
-    properties["approval_reference"] = approval
     ladder = [RiskClass.GREEN, RiskClass.AMBER, RiskClass.RED]
     for risk_class in ladder:
         required = policy.required_fields(risk_class)
@@ -223,6 +219,12 @@ def _contract_reasons(
             malformed_seen.add(name)
             reasons.append(_malformed_reason(contract, name, policy))
 
+    approval = instance.get("approval_reference")
+    if (approval is not None and "approval_reference" not in malformed_seen
+            and not policy.approval_reference_pattern.fullmatch(approval)):
+        # The policy's pattern is a Python regex matched in full, which JSON Schema's
+        # `pattern` (a search, ECMA dialect) cannot express for every pattern.
+        reasons.append(_malformed_reason(contract, "approval_reference", policy))
     if declared is not None and declared.rank < computed.rank:
         reasons.append(_under_declared(contract, declared, classification))
     return reasons

@@ -91,7 +91,7 @@ def parse_policy(
 
     raw_pattern = data.get("approval_reference_pattern", DEFAULT_APPROVAL_PATTERN)
     try:
-        approval_pattern = re.compile(full_match(raw_pattern))
+        approval_pattern = re.compile(raw_pattern)
     except re.error as exc:
         raise GatekeeperError(
             f"approval_reference_pattern is not a valid regular expression: {exc}",
@@ -136,16 +136,6 @@ def _error_path(error: Any) -> list[str | int]:
         if unknown:
             path.append(unknown[0])
     return path
-
-
-_GLOBAL_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
-
-
-def full_match(pattern: str) -> str:
-    """``pattern`` anchored to match a whole value, keeping leading flags like ``(?i)`` first."""
-    flags = _GLOBAL_FLAGS.match(pattern)
-    prefix = flags.group(0) if flags else ""
-    return f"{prefix}^(?:{pattern[len(prefix):]})$"
 
 
 def _describe(error: Any) -> str:
