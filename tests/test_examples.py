@@ -66,7 +66,7 @@ def test_example_decision(name: str, gatekeeper_cli: Cli,
         assert f"{body}:{line}: {code} " in text.stdout
 
 
-def test_under_declared_rename_counts_old_and_new_path(gatekeeper_cli: Cli) -> None:
+def test_under_declared_lists_every_red_path_with_its_pattern(gatekeeper_cli: Cli) -> None:
     result = gatekeeper_cli("validate", EXAMPLES / "under-declared.md", "--changed-files",
                             EXAMPLES / "under-declared.files", "--format", "json")
     record = json.loads(result.stdout)

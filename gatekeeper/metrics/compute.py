@@ -1,0 +1,357 @@
+"""The weekly metrics, computed from cached pull request records. Pure: no I/O.
+
+Definitions (docs/metrics.md explains them with a worked example that a test checks):
+
+* population: pull requests into the chosen base branches, counted in the ISO week (UTC)
+  of their creation; a pull request still in draft is left out, and one opened as a
+  draft counts from the moment it was marked ready for review (what happened to it
+  while it was a draft is ignored). Bots are counted like people.
+* source: the action's labels (``gatekeeper:red``, ``gatekeeper:blocked``) and their
+  timeline when the pull request has any, or was created after the rollout (the first
+  Gatekeeper label event in the repository, or ``--rollout``); otherwise its decision is
+  replayed from its body and files with the repository's policy (``replayed``).
+* blocked for an incomplete contract: ``gatekeeper:blocked`` on the pull request at some
+  moment after it was ready for review; replayed: the decision blocks with a GK1xx to
+  GK3xx reason.
+* RED: ``gatekeeper:red`` on it at some moment after it was ready; replayed: the
+  computed class is RED.
+* escalation trigger: the first moment it was both ready and labelled RED; replayed: the
+  moment it was ready (its creation unless opened as a draft).
+* review time: from the trigger to the first review by a person (not a bot) that
+  approves, requests changes or was dismissed (it approved or requested changes), at or
+  after the trigger. RED pull requests without one are ``red_pending_review`` while open
+  and ``red_closed_unreviewed`` once closed or merged; none is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from gatekeeper.metrics.model import DECISIVE_REVIEW_STATES, PullRecord, parse_time
+
+Source = Literal["history", "replay"]
+RedStatus = Literal["reviewed", "pending", "closed_unreviewed"]
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    """A replayed decision, reduced to what the metrics count."""
+
+    red: bool
+    blocked: bool  # blocked with at least one GK1xx-GK3xx reason
+    codes: tuple[str, ...]
+    note: str | None = None
+
+
+Replay = Callable[[PullRecord], ReplayOutcome]
+
+
+@dataclass(frozen=True)
+class PullFacts:
+    number: int
+    url: str
+    title: str
+    author: str | None
+    author_is_bot: bool
+    state: str
+    created_at: datetime
+    ready_at: datetime
+    merged_at: datetime | None
+    week: str
+    source: Source
+    red: bool
+    blocked: bool
+    trigger_at: datetime | None
+    review_at: datetime | None
+    reviewer: str | None
+    review_state: str | None
+    red_status: RedStatus | None
+    blocked_at: datetime | None
+    unblocked_at: datetime | None
+    saved: bool  # RED, blocked, then fixed before it merged (history only)
+    replay_codes: tuple[str, ...] = ()
+
+    @property
+    def review_seconds(self) -> int | None:
+        if self.review_at is None or self.trigger_at is None:
+            return None
+        return int((self.review_at - self.trigger_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: str  # 2026-W03, or "total"
+    week_start: date | None
+    prs_total: int
+    prs_blocked_incomplete_contract: int
+    incomplete_contract_block_rate: Decimal | None
+    red_escalation_count: int
+    red_reviewed: int
+    red_pending_review: int
+    red_closed_unreviewed: int
+    median_red_review_time_hours: Decimal | None
+    replayed: int
+    bot_prs: int
+
+
+WEEK_FIELDS: tuple[str, ...] = (
+    "week", "week_start", "prs_total", "prs_blocked_incomplete_contract",
+    "incomplete_contract_block_rate", "red_escalation_count", "red_reviewed",
+    "red_pending_review", "red_closed_unreviewed", "median_red_review_time_hours",
+    "replayed", "bot_prs",
+)
+
+
+# --- time and weeks -------------------------------------------------------------------
+
+
+def iso_week(moment: datetime | date) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(moment: datetime | date) -> date:
+    day = moment.astimezone(UTC).date() if isinstance(moment, datetime) else moment
+    return day - timedelta(days=day.weekday())
+
+
+def window_bounds(since: date | None, until: date | None) -> tuple[datetime | None,
+                                                                   datetime | None]:
+    """Whole ISO weeks: from the Monday of ``since``'s week to the end of ``until``'s."""
+    start = datetime.combine(week_monday(since), datetime.min.time(), UTC) if since else None
+    end = (datetime.combine(week_monday(until) + timedelta(days=7), datetime.min.time(), UTC)
+           if until else None)
+    return start, end
+
+
+# --- label intervals ------------------------------------------------------------------
+
+Interval = tuple[datetime, datetime | None]
+
+
+def label_intervals(record: PullRecord, label: str) -> list[Interval]:
+    """When ``label`` (``red`` or ``blocked``) was on the pull request: [start, end)."""
+    intervals: list[Interval] = []
+    since: datetime | None = None
+    for event in record.events:
+        if event.kind == f"{label}+" and since is None:
+            since = parse_time(event.at)
+        elif event.kind == f"{label}-" and since is not None:
+            intervals.append((since, parse_time(event.at)))
+            since = None
+    if since is not None:
+        intervals.append((since, None))
+    return intervals
+
+
+def first_on_or_after(intervals: Sequence[Interval], moment: datetime) -> datetime | None:
+    """The first instant at or after ``moment`` at which the label was on."""
+    found = [max(start, moment) for start, end in intervals if end is None or end > moment]
+    return min(found, default=None)
+
+
+def on_at(intervals: Sequence[Interval], moment: datetime) -> bool:
+    return any(start <= moment and (end is None or end > moment) for start, end in intervals)
+
+
+def ready_time(record: PullRecord) -> datetime | None:
+    """When the pull request became ready for review; None while it is a draft."""
+    if record.is_draft:
+        return None
+    created = parse_time(record.created_at)
+    for event in record.events:
+        if event.kind == "ready":
+            return parse_time(event.at)  # opened as a draft
+        if event.kind == "draft":
+            break  # opened ready, converted later: it was ready from the start
+    return created
+
+
+def rollout_time(records: Iterable[PullRecord]) -> datetime | None:
+    """The first Gatekeeper label event seen in the repository."""
+    times = [parse_time(e.at) for r in records for e in r.events
+             if e.kind.startswith(("red", "blocked"))]
+    return min(times, default=None)
+
+
+# --- per pull request -----------------------------------------------------------------
+
+
+def first_human_review(record: PullRecord, after: datetime
+                       ) -> tuple[datetime, str | None, str] | None:
+    candidates = sorted(
+        (parse_time(r.submitted_at), r.author, r.state) for r in record.reviews
+        if r.state in DECISIVE_REVIEW_STATES and not r.author_is_bot
+        and parse_time(r.submitted_at) >= after
+    )
+    return candidates[0] if candidates else None
+
+
+def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay
+               ) -> PullFacts | None:
+    """What one pull request contributes, or None when it is (still) a draft."""
+    ready = ready_time(record)
+    if ready is None:
+        return None
+    created = parse_time(record.created_at)
+    merged = parse_time(record.merged_at) if record.merged_at else None
+    history = record.has_gatekeeper_history or (rollout is not None and created >= rollout)
+    blocked_at = unblocked_at = None
+    saved = False
+    codes: tuple[str, ...] = ()
+    if history:
+        source: Source = "history"
+        red_on, blocked_on = label_intervals(record, "red"), label_intervals(record, "blocked")
+        trigger = first_on_or_after(red_on, ready)
+        blocked_at = first_on_or_after(blocked_on, ready)
+        red, blocked = trigger is not None, blocked_at is not None
+        if red and blocked and merged is not None and blocked_at is not None \
+                and blocked_at < merged and not on_at(blocked_on, merged):
+            ends = [end for _, end in blocked_on if end is not None and end <= merged]
+            unblocked_at = max(ends, default=None)
+            saved = unblocked_at is not None
+    else:
+        source = "replay"
+        outcome = replay(record)
+        red, blocked, codes = outcome.red, outcome.blocked, outcome.codes
+        trigger = ready if red else None
+
+    review = first_human_review(record, trigger) if trigger is not None else None
+    status: RedStatus | None = None
+    if red:
+        status = "reviewed" if review else ("pending" if record.state == "OPEN"
+                                            else "closed_unreviewed")
+    return PullFacts(
+        number=record.number, url=record.url, title=record.title, author=record.author,
+        author_is_bot=record.author_is_bot, state=record.state, created_at=created,
+        ready_at=ready, merged_at=merged, week=iso_week(created), source=source, red=red,
+        blocked=blocked, trigger_at=trigger,
+        review_at=review[0] if review else None, reviewer=review[1] if review else None,
+        review_state=review[2] if review else None, red_status=status,
+        blocked_at=blocked_at, unblocked_at=unblocked_at, saved=saved, replay_codes=codes,
+    )
+
+
+# --- aggregation ----------------------------------------------------------------------
+
+
+def half_up(value: Decimal, places: str) -> Decimal:
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def median_hours(seconds: Sequence[int]) -> Decimal | None:
+    """The median in hours, to two decimals, rounded half up (exact: no float)."""
+    if not seconds:
+        return None
+    ordered = sorted(seconds)
+    middle = len(ordered) // 2
+    twice = (ordered[middle - 1] + ordered[middle]) if len(ordered) % 2 == 0 \
+        else 2 * ordered[middle]
+    return half_up(Decimal(twice) / Decimal(7200), "0.01")
+
+
+def block_rate(blocked: int, total: int) -> Decimal | None:
+    return half_up(Decimal(blocked) / Decimal(total), "0.0001") if total else None
+
+
+def aggregate(week: str, start: date | None, facts: Sequence[PullFacts]) -> WeekRow:
+    red = [f for f in facts if f.red]
+    times = [s for f in red if (s := f.review_seconds) is not None]
+    blocked = sum(f.blocked for f in facts)
+    return WeekRow(
+        week=week, week_start=start, prs_total=len(facts),
+        prs_blocked_incomplete_contract=blocked,
+        incomplete_contract_block_rate=block_rate(blocked, len(facts)),
+        red_escalation_count=len(red),
+        red_reviewed=sum(f.red_status == "reviewed" for f in red),
+        red_pending_review=sum(f.red_status == "pending" for f in red),
+        red_closed_unreviewed=sum(f.red_status == "closed_unreviewed" for f in red),
+        median_red_review_time_hours=median_hours(times),
+        replayed=sum(f.source == "replay" for f in facts),
+        bot_prs=sum(f.author_is_bot for f in facts),
+    )
+
+
+def weekly(facts: Sequence[PullFacts], since: date | None, until: date | None
+           ) -> list[WeekRow]:
+    """One row per ISO week from ``since``'s to ``until``'s (else the first and last week
+    with a pull request), empty weeks included."""
+    if not facts and (since is None or until is None):
+        return []
+    first = week_monday(since) if since else min(week_monday(f.created_at) for f in facts)
+    last = week_monday(until) if until else max(week_monday(f.created_at) for f in facts)
+    by_week: dict[str, list[PullFacts]] = {}
+    for fact in facts:
+        by_week.setdefault(fact.week, []).append(fact)
+    rows = []
+    monday = first
+    while monday <= last:
+        label = iso_week(monday)
+        rows.append(aggregate(label, monday, by_week.get(label, [])))
+        monday += timedelta(days=7)
+    return rows
+
+
+@dataclass(frozen=True)
+class Metrics:
+    facts: tuple[PullFacts, ...]
+    weeks: tuple[WeekRow, ...]
+    totals: WeekRow
+    drafts_excluded: int
+    rollout: datetime | None
+    since: date | None
+    until: date | None
+
+
+def compute(
+    records: Iterable[PullRecord],
+    *,
+    since: date | None,
+    until: date | None,
+    replay: Replay,
+    rollout: datetime | None = None,
+) -> Metrics:
+    """The metrics for the pull requests created in the whole ISO weeks from ``since``
+    to ``until``. ``rollout`` None: the first Gatekeeper label event in ``records``."""
+    pulls = list(records)
+    start, end = window_bounds(since, until)
+    chosen = rollout if rollout is not None else rollout_time(pulls)
+    facts: list[PullFacts] = []
+    drafts = 0
+    for record in pulls:
+        created = parse_time(record.created_at)
+        if (start is not None and created < start) or (end is not None and created >= end):
+            continue
+        fact = pull_facts(record, rollout=chosen, replay=replay)
+        if fact is None:
+            drafts += 1
+        else:
+            facts.append(fact)
+    facts.sort(key=lambda f: f.number)
+    weeks = weekly(facts, since, until)
+    return Metrics(
+        facts=tuple(facts), weeks=tuple(weeks), totals=aggregate("total", None, facts),
+        drafts_excluded=drafts, rollout=chosen,
+        since=week_monday(since) if since else None,
+        until=week_monday(until) + timedelta(days=6) if until else None,
+    )
+
+
+def saved_pulls(metrics: Metrics) -> list[PullFacts]:
+    """RED pull requests that were blocked, then fixed, then merged: the save log."""
+    return sorted((f for f in metrics.facts if f.saved),
+                  key=lambda f: (f.merged_at or f.created_at, f.number))
+
+
+def body_at(edits: Sequence[tuple[str, str]], moment: datetime, current: str) -> str | None:
+    """The body as it stood at ``moment``, from its edit history ((editedAt, text), oldest
+    first); the current body when it was never edited; None when unknown."""
+    if not edits:
+        return current
+    before = [text for at, text in edits if parse_time(at) <= moment]
+    return before[-1] if before else None
+

@@ -1,0 +1,323 @@
+"""Fetch pull request history: batched GraphQL through the GitHub adapter, into the cache.
+
+A *walk* lists a base branch's pull requests newest update first, a page at a time (each
+page carries the body, the first files, Gatekeeper's label events and the decisive
+reviews of up to ``page_size`` pull requests), and stops at the first one updated before
+the walk's ``stop_at``. Every page is committed with its cursor, so a run that dies
+resumes from the last page it stored; pull requests are keyed by node id, so none is
+stored twice. After a resumed walk, a short incremental walk picks up what changed while
+the run was down. A walk over the whole history also checks GitHub's ``totalCount``
+against the cache and forgets pull requests that moved to another base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable
+from gatekeeper.errors import GatekeeperError
+from gatekeeper.metrics import queries
+from gatekeeper.metrics.cache import Cache, SyncState, Walk
+from gatekeeper.metrics.model import (
+    CONNECTIONS,
+    PullRecord,
+    format_time,
+    next_cursor,
+    nodes_of,
+    normalize_time,
+    parse_files,
+    parse_pull,
+    parse_reviews,
+    parse_timeline,
+)
+
+Progress = Callable[[str], None]
+_MIN_PAGE = 10
+_FOLLOW_BATCH = 30
+
+
+class FetchFailed(GatekeeperError):
+    """GitHub did not answer, after the retries. Exit 2; the cache keeps what was read."""
+
+    def __init__(self, message: str, *, status: int | None, detail: str):
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+    @property
+    def slow(self) -> bool:
+        """GitHub gave up on the query's size (a timeout), not on the request itself."""
+        text = self.detail.lower()
+        return self.status in (502, 504) or "timeout" in text or "in time" in text
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    """How the adapter retries: attempts per request and the base of the backoff."""
+
+    attempts: int = 6
+    backoff: float = 1.0
+    secondary_wait: float = 60.0
+    max_wait: float = 1800.0
+    sleep: Callable[[float], None] | None = None
+
+
+@dataclass(frozen=True)
+class RepositoryInfo:
+    name_with_owner: str
+    url: str
+    default_branch: str
+    head_oid: str | None
+    policy_text: str | None
+
+
+@dataclass
+class FetchStats:
+    queries: int = 0  # GraphQL queries answered or given up on; retries not counted
+    pulls: int = 0
+
+
+class History:
+    """Reads one repository's pull requests into a cache."""
+
+    def __init__(
+        self,
+        client: GitHubClient,
+        cache: Cache,
+        repo: str,
+        *,
+        cache_key: str,
+        graphql_url: str | None = None,
+        page_size: int = 100,
+        retry: RetrySettings | None = None,
+        progress: Progress | None = None,
+        notice: Progress | None = None,
+    ):
+        owner, _, name = repo.partition("/")
+        if not owner or not name or "/" in name:
+            raise GatekeeperError(f"--repo takes OWNER/REPO, not {repo!r}")
+        self.client = client
+        self.cache = cache
+        self.repo = repo
+        self.key = cache_key
+        self.owner, self.name = owner, name
+        self.graphql_url = graphql_url
+        self.page_size = max(_MIN_PAGE, min(100, page_size))
+        self.retry = retry or RetrySettings()
+        self.progress = progress or (lambda _message: None)
+        self.notice = notice or self.progress  # waits and retries: always worth a line
+        self.stats = FetchStats()
+
+    # --- requests -------------------------------------------------------------------
+
+    def _query(self, what: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        self.stats.queries += 1
+        retry = self.retry
+        kwargs: dict[str, Any] = {}
+        if retry.sleep is not None:
+            kwargs["sleep"] = retry.sleep
+        try:
+            return self.client.graphql(
+                query, variables, what=what, url=self.graphql_url, attempts=retry.attempts,
+                backoff=retry.backoff, secondary_wait=retry.secondary_wait,
+                max_wait=retry.max_wait,
+                on_wait=lambda why, seconds: self.notice(f"{why}; retrying in {seconds:.1f} s"),
+                **kwargs,
+            )
+        except GitHubUnavailable as exc:
+            raise FetchFailed(f"GitHub did not answer: {exc}. What was fetched is kept in "
+                              f"the cache; run again to resume", status=exc.status,
+                              detail=exc.detail) from None
+
+    def repository(self, policy_path: str) -> RepositoryInfo:
+        data = self._query(f"reading repository {self.repo}", queries.REPOSITORY,
+                           {"owner": self.owner, "name": self.name,
+                            "policy": f"HEAD:{policy_path}"})
+        repository = data.get("repository")
+        if not isinstance(repository, dict):
+            raise GatekeeperError(f"repository {self.repo} not found, or the token cannot "
+                                  f"read it")
+        ref = repository.get("defaultBranchRef") or {}
+        blob = repository.get("policy") or {}
+        text = blob.get("text") if blob.get("__typename") == "Blob" else None
+        if blob.get("isBinary") or blob.get("isTruncated"):
+            raise GatekeeperError(f"{self.repo}:{policy_path} is binary or too large to read")
+        return RepositoryInfo(
+            name_with_owner=str(repository.get("nameWithOwner") or self.repo),
+            url=str(repository.get("url") or ""),
+            default_branch=str(ref.get("name") or ""),
+            head_oid=(ref.get("target") or {}).get("oid"),
+            policy_text=text if isinstance(text, str) else None,
+        )
+
+    # --- walks ----------------------------------------------------------------------
+
+    def sync(self, base: str, since: datetime | None) -> None:
+        """Bring the cache up to date for ``base``: every pull request created at or after
+        ``since`` (all of them when None) as GitHub shows it now."""
+        pending = self.cache.walk(self.key, base)
+        if pending is not None:
+            self.notice(f"{base}: resuming an interrupted walk after "
+                        f"{pending.fetched:,} pull requests")
+            self._run(base, pending)
+        needed = format_time(since) if since is not None else None
+        self._run(base, self._plan(base, needed))
+        self.complete_pending(base)
+        state = self.cache.sync_state(self.key, base)
+        if state is not None and state.complete and state.total is not None \
+                and self.cache.count(self.key, base) != state.total:
+            # Pages shifted under the walk, or pull requests changed base: walk it all.
+            self.notice(f"{base}: cache holds {self.cache.count(self.key, base):,} pull "
+                        f"requests, GitHub counts {state.total:,}; walking the whole history")
+            self._run(base, self.cache.begin_walk(self.key, base, stop_at=None,
+                                                  floor_after=None, complete_after=True))
+            self.complete_pending(base)
+
+    def _plan(self, base: str, needed: str | None) -> Walk:
+        state: SyncState | None = self.cache.sync_state(self.key, base)
+        if state is None or state.watermark is None:
+            return self.cache.begin_walk(self.key, base, stop_at=needed, floor_after=needed,
+                                         complete_after=needed is None)
+        covers = state.complete or (needed is not None and state.floor is not None
+                                    and state.floor <= needed)
+        if covers:
+            return self.cache.begin_walk(self.key, base, stop_at=state.watermark,
+                                         floor_after=state.floor, complete_after=False)
+        # The cache does not reach back far enough: walk deeper (this refreshes too).
+        return self.cache.begin_walk(self.key, base, stop_at=needed, floor_after=needed,
+                                     complete_after=needed is None)
+
+    def _run(self, base: str, walk: Walk) -> None:
+        page_size = self.page_size
+        while True:
+            try:
+                data = self._query(
+                    f"listing pull requests into {base}", queries.PULLS,
+                    {"owner": self.owner, "name": self.name, "base": base, "first": page_size,
+                     "after": walk.cursor, "files": 100, "events": 100, "reviews": 100})
+            except FetchFailed as exc:
+                if page_size <= _MIN_PAGE or not exc.slow:
+                    raise
+                # GitHub answers big pages slowly; after the retries, try smaller pages.
+                page_size = max(_MIN_PAGE, page_size // 2)
+                self.notice(f"{base}: GitHub timed out; retrying with pages of {page_size}")
+                continue
+            repository = data.get("repository")
+            if not isinstance(repository, dict):
+                raise GatekeeperError(f"repository {self.repo} not found, or the token "
+                                      f"cannot read it")
+            connection = repository["pullRequests"]
+            records: list[PullRecord] = []
+            stopped = False
+            for node in connection.get("nodes") or []:
+                if not isinstance(node, dict):
+                    continue
+                if walk.stop_at is not None and format_time_of(node) < walk.stop_at:
+                    stopped = True
+                    break
+                records.append(parse_pull(node))
+            page_info = connection.get("pageInfo") or {}
+            done = stopped or not page_info.get("hasNextPage")
+            walk = self.cache.store_page(self.key, base, walk, records,
+                                         cursor=page_info.get("endCursor"),
+                                         total=connection.get("totalCount"), done=done)
+            self.stats.pulls += len(records)
+            self.progress(f"{base}: {walk.fetched:,} pull requests "
+                          f"({self.stats.queries:,} queries)")
+            if done:
+                return
+
+    def complete_pending(self, base: str) -> None:
+        """Read label events and reviews to the end where a page stopped short."""
+        pending = self.cache.pending(self.key, base)
+        if pending:
+            self.cache.replace_pulls(self.key, self._follow(pending, {"timeline", "reviews"}))
+
+    def complete_files(self, records: Sequence[PullRecord]) -> list[PullRecord]:
+        """The records with their file lists read to the end (GitHub lists at most 3,000
+        files; a longer list stays incomplete and replay says so)."""
+        unfinished = [r for r in records if any(kind == "files" for kind, _ in r.more)]
+        if not unfinished:
+            return list(records)
+        done = {r.id: r for r in self._follow(unfinished, {"files"})}
+        self.cache.replace_pulls(self.key, done.values())
+        return [done.get(r.id, r) for r in records]
+
+    def _follow(self, records: Sequence[PullRecord], kinds: set[str]) -> list[PullRecord]:
+        """Follow ``kinds`` of connections to their ends, up to ``_FOLLOW_BATCH`` (pull
+        request, connection) pairs per request."""
+        cursors = {r.id: {kind: cursor for kind, cursor in r.more if kind in kinds}
+                   for r in records}
+        found: dict[str, dict[str, list[Any]]] = {r.id: {} for r in records}
+        numbers = {r.id: r.number for r in records}
+        while True:
+            work = [(rid, kind, cursor) for rid, open_ in cursors.items()
+                    for kind, cursor in sorted(open_.items())][:_FOLLOW_BATCH]
+            if not work:
+                break
+            variables: dict[str, Any] = {}
+            for i, (rid, _, cursor) in enumerate(work):
+                variables[f"id{i}"], variables[f"a{i}"] = rid, cursor
+            data = self._query(f"reading more of {len(work)} pull requests",
+                               queries.follow_up([kind for _, kind, _ in work]), variables)
+            for i, (rid, kind, _previous) in enumerate(work):
+                node = data.get(f"p{i}")
+                if not isinstance(node, dict):
+                    raise GatekeeperError(f"pull request #{numbers[rid]} vanished while "
+                                          f"reading it; run again")
+                connection = node.get(CONNECTIONS[kind])
+                found[rid].setdefault(kind, []).extend(nodes_of(connection))
+                following = next_cursor(connection)
+                if following is None:
+                    del cursors[rid][kind]
+                else:
+                    cursors[rid][kind] = following
+        return [_extended(r, found[r.id], kinds) for r in records]
+
+    def body_edits(self, records: Iterable[PullRecord]) -> dict[str, list[tuple[str, str]]]:
+        """Each pull request's body edit history: [(editedAt, text)], oldest first."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        missing: list[PullRecord] = []
+        for record in records:
+            cached = self.cache.extra(self.key, record.id, "body_edits", record.updated_at)
+            if cached is None:
+                missing.append(record)
+            else:
+                found[record.id] = [(str(a), str(b)) for a, b in cached]
+        for start in range(0, len(missing), 100):
+            batch = missing[start:start + 100]
+            data = self._query("reading body edit histories", queries.BODY_EDITS,
+                               {"ids": [r.id for r in batch]})
+            by_id = {str(n.get("id")): n for n in data.get("nodes") or [] if isinstance(n, dict)}
+            rows = []
+            for record in batch:
+                node = by_id.get(record.id) or {}
+                edits = sorted(
+                    (normalize_time(e["editedAt"]), str(e.get("diff") or ""))
+                    for e in nodes_of(node.get("userContentEdits"))
+                    if isinstance(e, dict) and e.get("editedAt") and not e.get("deletedAt")
+                )
+                found[record.id] = edits
+                rows.append((record.id, record.updated_at, edits))
+            self.cache.put_extras(self.key, "body_edits", rows)
+        return found
+
+
+def format_time_of(node: dict[str, Any]) -> str:
+    return normalize_time(str(node["updatedAt"]))
+
+
+def _extended(record: PullRecord, pages: dict[str, list[Any]], kinds: set[str]) -> PullRecord:
+    files = (*record.files, *parse_files(pages.get("files", [])))
+    return replace(
+        record,
+        events=(*record.events, *parse_timeline(pages.get("timeline", []))),
+        reviews=(*record.reviews, *parse_reviews(pages.get("reviews", []))),
+        files=files,
+        files_complete=len(files) >= record.changed_files if "files" in kinds
+        else record.files_complete,
+        more=tuple((kind, cursor) for kind, cursor in record.more if kind not in kinds),
+    )

@@ -1,0 +1,270 @@
+"""Replay: what a policy decides on past pull requests, and two policies side by side.
+
+Used by ``gatekeeper metrics`` (pull requests from before the rollout) and by
+``gatekeeper replay --baseline-policy A --candidate-policy B`` over a repository's
+history or a folder of saved bodies (``N.md``) and file lists (``N.files``).
+
+Exit code of ``gatekeeper replay``: 1 when the candidate blocks at least one pull request
+the baseline passes (a policy owner sees what tightening a rule would block before
+rolling it out, and CI can gate a policy change on it), else 0; 2 for bad usage or
+unreadable input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from gatekeeper import __version__, resources
+from gatekeeper.adapters.files import parse_changed_lines, read_body, read_text
+from gatekeeper.core.decide import evaluate
+from gatekeeper.core.model import ChangedPath, Decision, RiskClass
+from gatekeeper.core.policy import Policy
+from gatekeeper.core.reasons import is_incomplete_contract
+from gatekeeper.errors import GatekeeperError
+from gatekeeper.metrics.compute import ReplayOutcome
+from gatekeeper.metrics.model import PullRecord
+
+REPLAYED_AT = "1970-01-01T00:00:00Z"  # replayed decisions carry no wall-clock time
+Change = Literal["same", "newly blocked", "newly passed", "reasons changed"]
+
+
+def record_author(record: PullRecord) -> str | None:
+    """The author as the REST API (and so the action and policy exemptions) names it:
+    GraphQL calls the bot ``dependabot``, REST ``dependabot[bot]``."""
+    if record.author is None:
+        return None
+    if record.author_is_bot and not record.author.endswith("[bot]"):
+        return f"{record.author}[bot]"
+    return record.author
+
+
+def record_changes(record: PullRecord) -> list[ChangedPath]:
+    # GraphQL does not give a renamed file's old path; replay sees the new path only.
+    return [ChangedPath(path=f.path) for f in record.files]
+
+
+def decide(body: str, changes: Sequence[ChangedPath], policy: Policy,
+           author: str | None) -> Decision:
+    return evaluate(body, changes, policy, contract_schema=resources.schema("contract"),
+                    evaluated_at=REPLAYED_AT, version=__version__, author=author)
+
+
+def outcome_of(decision: Decision, *, note: str | None = None) -> ReplayOutcome:
+    codes = tuple(sorted({r.code for r in decision.reasons}))
+    return ReplayOutcome(
+        red=decision.computed_class is RiskClass.RED,
+        blocked=any(is_incomplete_contract(code) for code in codes),
+        codes=codes,
+        note=note,
+    )
+
+
+def replay_record(record: PullRecord, policy: Policy) -> ReplayOutcome:
+    decision = decide(record.body, record_changes(record), policy, record_author(record))
+    note = None if record.files_complete else (
+        f"file list incomplete ({len(record.files)} of {record.changed_files})")
+    return outcome_of(decision, note=note)
+
+
+# --- two policies side by side ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplayItem:
+    key: str  # "#123" or a file stem
+    title: str
+    url: str | None
+    author: str | None
+    body: str
+    changes: tuple[ChangedPath, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Side:
+    decision: str  # pass or block
+    computed_class: str
+    codes: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"decision": self.decision, "computed_class": self.computed_class,
+                "codes": list(self.codes)}
+
+
+@dataclass(frozen=True)
+class Compared:
+    item: ReplayItem
+    baseline: Side
+    candidate: Side
+    change: Change
+
+    @property
+    def codes_added(self) -> tuple[str, ...]:
+        return tuple(c for c in self.candidate.codes if c not in self.baseline.codes)
+
+    @property
+    def codes_removed(self) -> tuple[str, ...]:
+        return tuple(c for c in self.baseline.codes if c not in self.candidate.codes)
+
+
+def _side(decision: Decision) -> Side:
+    return Side(decision.outcome, decision.computed_class.value,
+                tuple(sorted({r.code for r in decision.reasons})))
+
+
+def compare(items: Iterable[ReplayItem], baseline: Policy, candidate: Policy) -> list[Compared]:
+    results = []
+    for item in items:
+        before = _side(decide(item.body, item.changes, baseline, item.author))
+        after = _side(decide(item.body, item.changes, candidate, item.author))
+        change: Change
+        if before.decision == "pass" and after.decision == "block":
+            change = "newly blocked"
+        elif before.decision == "block" and after.decision == "pass":
+            change = "newly passed"
+        elif before.codes != after.codes:
+            change = "reasons changed"
+        else:
+            change = "same"
+        results.append(Compared(item, before, after, change))
+    return results
+
+
+def totals(results: Sequence[Compared]) -> dict[str, int]:
+    return {
+        "pull_requests": len(results),
+        "baseline_blocked": sum(r.baseline.decision == "block" for r in results),
+        "candidate_blocked": sum(r.candidate.decision == "block" for r in results),
+        "newly_blocked": sum(r.change == "newly blocked" for r in results),
+        "newly_passed": sum(r.change == "newly passed" for r in results),
+        "reasons_changed": sum(r.change == "reasons changed" for r in results),
+        "unchanged": sum(r.change == "same" for r in results),
+    }
+
+
+def exit_code(results: Sequence[Compared]) -> int:
+    return 1 if any(r.change == "newly blocked" for r in results) else 0
+
+
+# --- inputs -------------------------------------------------------------------------
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def items_from_folder(folder: Path) -> list[ReplayItem]:
+    """``N.md`` bodies with ``N.files`` lists beside them (the format of examples/)."""
+    if not folder.is_dir():
+        raise GatekeeperError("--from needs a folder of N.md and N.files", file=str(folder))
+    bodies = sorted(folder.glob("*.md"), key=lambda p: _natural(p.stem))
+    if not bodies:
+        raise GatekeeperError("no *.md pull request bodies in the folder", file=str(folder))
+    items = []
+    for body_path in bodies:
+        _, body = read_body(str(body_path))
+        files_path = body_path.with_suffix(".files")
+        note = None
+        changes: list[ChangedPath] = []
+        if files_path.is_file():
+            name, text = read_text(str(files_path), what="changed-files list",
+                                   max_bytes=64 * 1024 * 1024)
+            changes = parse_changed_lines(text, file=name)
+        else:
+            note = f"no {files_path.name}: the class comes from the declared risk alone"
+        items.append(ReplayItem(key=body_path.stem, title=body_path.name, url=None,
+                                author=None, body=body, changes=tuple(changes), note=note))
+    return items
+
+
+def items_from_records(records: Iterable[PullRecord]) -> list[ReplayItem]:
+    return [
+        ReplayItem(
+            key=f"#{r.number}", title=r.title, url=r.url or None, author=record_author(r),
+            body=r.body, changes=tuple(record_changes(r)),
+            note=None if r.files_complete else
+            f"file list incomplete ({len(r.files)} of {r.changed_files})",
+        )
+        for r in sorted(records, key=lambda r: r.number)
+    ]
+
+
+# --- output -------------------------------------------------------------------------
+
+
+def to_json(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
+            source: str) -> dict[str, Any]:
+    def policy(p: Policy) -> dict[str, Any]:
+        return {"source": p.origin.source, "sha": p.origin.sha}
+
+    return {
+        "source": source,
+        "baseline_policy": policy(baseline),
+        "candidate_policy": policy(candidate),
+        "totals": totals(results),
+        "exit_code": exit_code(results),
+        "pull_requests": [
+            {"key": r.item.key, "title": r.item.title, "url": r.item.url,
+             "author": r.item.author, "change": r.change,
+             "baseline": r.baseline.to_json(), "candidate": r.candidate.to_json(),
+             "codes_added": list(r.codes_added), "codes_removed": list(r.codes_removed),
+             "note": r.item.note}
+            for r in results
+        ],
+    }
+
+
+def _flat(text: str) -> str:
+    """A title on one terminal line: no control characters (escape sequences) from it."""
+    return "".join(ch for ch in " ".join(text.split()) if ch.isprintable())[:80]
+
+
+def to_text(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
+            changed_only: bool = False) -> str:
+    lines = [f"baseline:  {baseline.origin.source}",
+             f"candidate: {candidate.origin.source}", ""]
+    width = min(30, max((len(r.item.key) for r in results), default=0))
+    for r in results:
+        if changed_only and r.change == "same":
+            continue
+
+        def side(s: Side) -> str:
+            codes = ",".join(s.codes) or "-"
+            return f"{s.decision:<5} {s.computed_class:<5} {codes}"
+
+        marker = {"same": " ", "newly blocked": "+", "newly passed": "-",
+                  "reasons changed": "~"}[r.change]
+        title = "" if r.item.url is None else f"  {_flat(r.item.title)}"
+        lines.append(f"{marker} {r.item.key:<{width}}  baseline {side(r.baseline):<24} "
+                     f"candidate {side(r.candidate)}{title}".rstrip())
+        if r.change != "same":
+            detail = [f"now {r.change}"]
+            if r.codes_added:
+                detail.append("adds " + ", ".join(r.codes_added))
+            if r.codes_removed:
+                detail.append("drops " + ", ".join(r.codes_removed))
+            lines.append(f"    {'; '.join(detail)}")
+        if r.item.note:
+            lines.append(f"    note: {r.item.note}")
+    t = totals(results)
+    lines += [
+        "",
+        f"{t['pull_requests']} pull requests: baseline blocks {t['baseline_blocked']}, "
+        f"candidate blocks {t['candidate_blocked']}; {t['newly_blocked']} newly blocked, "
+        f"{t['newly_passed']} newly passed, {t['reasons_changed']} with other reasons, "
+        f"{t['unchanged']} unchanged",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render(results: Sequence[Compared], output_format: str, *, baseline: Policy,
+           candidate: Policy, source: str, changed_only: bool = False) -> str:
+    if output_format == "json":
+        data = to_json(results, baseline=baseline, candidate=candidate, source=source)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return to_text(results, baseline=baseline, candidate=candidate, changed_only=changed_only)
