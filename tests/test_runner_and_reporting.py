@@ -124,3 +124,18 @@ def test_comment_never_pings_or_renders_pr_text() -> None:
     assert "@alice" not in text and "@org" not in text
     assert "<img" not in text
     assert "GK902" in text and "[details](https://github.com/o/r/actions/runs/1)" in text
+
+
+def test_gatekeeper_action_on_another_event_exits_2(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    environ |= _environ(tmp_path, "push", {"ref": "refs/heads/main"})
+    result = subprocess.run([sys.executable, "-m", "gatekeeper", "action"], env=environ,
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "gatekeeper: error: event 'push' is not supported; Gatekeeper runs on pull_request, "
+        "pull_request_target, pull_request_review, merge_group"]

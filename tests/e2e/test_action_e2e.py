@@ -40,6 +40,21 @@ ESCALATION = """
 - **Rollback plan:** revert the PR; the limiter is behind a flag, toggled on staging
 """
 RED_FILES = ["src/auth/login.py", "tests/auth/test_login.py"]
+# A later step reads the action's declared outputs, through env: as a user's would.
+SHOW_OUTPUTS = """\
+      - name: Show outputs
+        if: always()
+        shell: bash
+        env:
+          DECISION: ${{ steps.gk.outputs.decision }}
+          CLASS: ${{ steps.gk.outputs.computed-class }}
+          REASONS: ${{ steps.gk.outputs.reasons }}
+          DECISION_FILE: ${{ steps.gk.outputs.decision-file }}
+        run: |
+          codes=$(python3 -c 'import json, os; print(",".join(r["code"] for r in json.loads(os.environ["REASONS"])))')
+          recorded=$(python3 -c 'import json, os; print(json.load(open(os.environ["DECISION_FILE"]))["decision"])')
+          echo "outputs=$DECISION/$CLASS/$codes/$recorded"
+"""
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +88,8 @@ def _run(fake: FakeGitHub, act_cache: Path, event: str, action: str, *,
         env={"GITHUB_API_URL": fake.base_url, "GITHUB_GRAPHQL_URL": fake.graphql_url,
              "GITHUB_REPOSITORY": REPO},
         secrets={"GITHUB_TOKEN": DEFAULT_TOKEN},
-        workflow_text=e2e_workflow(events=(event,), with_inputs=with_inputs),
+        workflow_text=e2e_workflow(events=(event,), with_inputs=with_inputs,
+                                   after_steps=SHOW_OUTPUTS),
         action_cache=act_cache, timeout=600,
     )
     return result
@@ -97,6 +113,7 @@ def test_red_pr_without_escalation_blocks_then_passes_once_edited(
     assert len(_sticky(fake)) == 1
     assert "GK202" in str(_sticky(fake)[0]["body"])
     assert set(fake.labels(REPO, 7)) == {"gatekeeper:red", "gatekeeper:blocked"}
+    assert "outputs=block/RED/GK202,GK202,GK202/block" in blocked.log, blocked.describe()
 
     fake.update_pull(REPO, 7, body=CONTRACT + ESCALATION)
     passed = _run(fake, act_cache, "pull_request", "edited")
@@ -106,6 +123,7 @@ def test_red_pr_without_escalation_blocks_then_passes_once_edited(
     assert len(comments) == 1, comments
     assert "passed" in str(comments[0]["body"])
     assert fake.labels(REPO, 7) == ["gatekeeper:red"]
+    assert "outputs=pass/RED//pass" in passed.log, passed.describe()
 
 
 def test_files_endpoint_failing_blocks_with_gk902(fake: FakeGitHub, act_cache: Path) -> None:
