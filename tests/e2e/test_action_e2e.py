@@ -51,8 +51,10 @@ SHOW_OUTPUTS = """\
           REASONS: ${{ steps.gk.outputs.reasons }}
           DECISION_FILE: ${{ steps.gk.outputs.decision-file }}
         run: |
-          codes=$(python3 -c 'import json, os; print(",".join(r["code"] for r in json.loads(os.environ["REASONS"])))')
-          recorded=$(python3 -c 'import json, os; print(json.load(open(os.environ["DECISION_FILE"]))["decision"])')
+          codes=$(python3 -c 'import json, os
+          print(",".join(r["code"] for r in json.loads(os.environ["REASONS"])))')
+          recorded=$(python3 -c 'import json, os
+          print(json.load(open(os.environ["DECISION_FILE"]))["decision"])')
           echo "outputs=$DECISION/$CLASS/$codes/$recorded"
 """
 
