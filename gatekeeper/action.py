@@ -17,6 +17,7 @@ from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable, PullRequ
 from gatekeeper.adapters.runner import RunnerContext, Target, read_context, target_of
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, RiskClass
+from gatekeeper.core.reasons import is_incomplete_contract
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.live import LocalDiff, evaluate_live
 from gatekeeper.reporters import ReportContext
@@ -105,7 +106,11 @@ def _update_pull_request(client: GitHubClient, context: RunnerContext, pull: Pul
                     pull, comment(decision, run_url=context.run_url), author)
         except GitHubUnavailable as exc:
             out.write(annotation("warning", "Gatekeeper comment", f"not updated: {exc}"))
-    if context.inputs.labels:
+    could_not_evaluate = bool(decision.reasons) and not any(
+        is_incomplete_contract(r.code) for r in decision.reasons)
+    if context.inputs.labels and not could_not_evaluate:
+        # Labels are the recorded history metrics read; a GK9xx block knows neither the
+        # class nor the contract, so it leaves them as the last real evaluation set them.
         wanted = set()
         if decision.computed_class is RiskClass.RED:
             wanted.add(LABEL_RED)

@@ -73,3 +73,15 @@ def test_status_that_cannot_be_posted_fails_the_check(
     out = io.StringIO()
     assert run_action(environ, out, now="2026-11-21T00:00:00Z") == 1
     assert "::error title=GK904::could not post the commit status" in out.getvalue()
+
+
+def test_could_not_evaluate_leaves_the_labels_alone(
+    github_double: FakeGitHub, tmp_path: Path,
+) -> None:
+    _seed(github_double, COMPLETE)
+    github_double.update_pull(REPO, 7, labels=["gatekeeper:red"])
+    github_double.fail("GET", r"/pulls/7/files", status=502)
+    out = io.StringIO()
+    assert run_action(_environ(github_double, tmp_path), out, now="2026-11-21T00:00:00Z") == 1
+    assert "::error title=GK902::" in out.getvalue()
+    assert github_double.labels(REPO, 7) == ["gatekeeper:red"]
