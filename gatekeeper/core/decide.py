@@ -17,7 +17,6 @@ from gatekeeper.core.model import (
     Contract,
     Decision,
     Exemption,
-    PathMatch,
     PolicyOrigin,
     Reason,
     RiskClass,
@@ -61,8 +60,7 @@ def evaluate(
         reasons = _contract_reasons(contract, classification, declared, policy, contract_schema)
         exemptions = ()
         reviewer = contract.fields.get("escalation_reviewer")
-        effective = max(declared or RiskClass.GREEN, classification.computed_class,
-                        key=lambda c: c.rank)
+        effective = _effective_class(declared, classification)
         if (policy.require_escalation_approval and effective is RiskClass.RED
                 and reviewer is not None and reviewer.status == "filled"):
             if authority is None:
@@ -113,6 +111,11 @@ def could_not_evaluate(
         gatekeeper_version=version,
         evaluated_at=evaluated_at,
     )
+
+
+def _effective_class(declared: RiskClass | None, classification: Classification) -> RiskClass:
+    """What the change really is: the higher of the declared and the computed class."""
+    return max(declared or RiskClass.GREEN, classification.computed_class, key=lambda c: c.rank)
 
 
 def _declared_class(contract: Contract) -> RiskClass | None:
@@ -199,7 +202,7 @@ def _contract_reasons(
         for problem in contract.problems
     ]
     computed = classification.computed_class
-    effective = max(declared or RiskClass.GREEN, computed, key=lambda c: c.rank)
+    effective = _effective_class(declared, classification)
     instance = normalized_contract(contract, effective)
     schema = contract_schema_for(policy, base_schema)
 
@@ -302,5 +305,3 @@ def _under_declared(
             + (" and fill in the Escalation section" if computed is RiskClass.RED else ""),
     )
 
-
-__all__ = ["PathMatch", "could_not_evaluate", "evaluate", "normalized_contract"]
