@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .act_harness import DUMMY_TOKEN, e2e_workflow, require_act, run_action
+from tests.e2e.act_harness import DUMMY_TOKEN, e2e_workflow, require_act, run_action
 
 ACTION_YML = """\
 name: smoke

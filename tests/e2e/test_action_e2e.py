@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from github_double import DEFAULT_TOKEN, FakeGitHub
 
-from .act_harness import ActResult, e2e_workflow, require_act, run_action
+from tests.e2e.act_harness import ActResult, e2e_workflow, require_act, run_action
+from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REPO = "acme/widgets"

@@ -1,0 +1,154 @@
+"""evaluate_live() and `gatekeeper validate --pr` against the GitHub test double."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.adapters.github import GitHubClient
+from gatekeeper.live import evaluate_live
+from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double, github_double_ghes
+
+__all__ = ["github_double", "github_double_ghes"]
+
+REPO = "acme/widgets"
+BASE, HEAD, OLD_HEAD = "b" * 40, "c" * 40, "e" * 40
+RED_BODY = """\
+## Contract
+- **Risk level:** RED
+- **Accountable owner:** @bob
+- **Change origin:** agent
+- **Test evidence:** pytest -q: 12 passed
+
+## Escalation
+- **Escalation reviewer:** @acme/security
+- **Approval reference:** SEC-12
+- **Rollback plan:** revert the PR; checked on staging
+"""
+AUTHORITY_POLICY = ("version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
+                    "authority:\n  require_escalation_approval: true\n")
+
+
+def _seed(fake: FakeGitHub, body: str = RED_BODY, files: tuple[str, ...] = ("src/auth/a.py",),
+          policy: str | None = AUTHORITY_POLICY, author: str = "bob") -> None:
+    fake.add_repo(REPO)
+    fake.add_pull(REPO, 7, title="t", body=body, author=author, head_sha=HEAD, base_sha=BASE,
+                  files=list(files))
+    if policy is not None:
+        fake.set_file(REPO, ".github/gatekeeper.yml", BASE, policy)
+
+
+def _decide(fake: FakeGitHub) -> list[str]:
+    client = GitHubClient(DEFAULT_TOKEN, fake.base_url, retries=1, backoff=0.01)
+    result = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                           evaluated_at="2026-11-21T00:00:00Z")
+    return [r.code for r in result.decision.reasons]
+
+
+def test_team_member_approval_on_the_head_passes(github_double: FakeGitHub) -> None:
+    _seed(github_double)
+    github_double.add_team_member("acme", "security", "carol")
+    github_double.add_review(REPO, 7, "carol", "APPROVED", HEAD)
+    assert _decide(github_double) == []
+
+
+def test_claimed_approval_github_does_not_show_blocks(github_double: FakeGitHub) -> None:
+    _seed(github_double)
+    github_double.add_team_member("acme", "security", "carol")
+    github_double.add_review(REPO, 7, "carol", "COMMENTED", HEAD)
+    github_double.add_review(REPO, 7, "mallory", "APPROVED", HEAD)  # not in the team
+    assert _decide(github_double) == ["GK301"]
+
+
+def test_approval_of_an_older_commit_blocks(github_double: FakeGitHub) -> None:
+    _seed(github_double)
+    github_double.add_commit(REPO, OLD_HEAD)
+    github_double.add_team_member("acme", "security", "carol")
+    github_double.add_review(REPO, 7, "carol", "APPROVED", OLD_HEAD)
+    assert _decide(github_double) == ["GK302"]
+
+
+def test_changes_requested_after_approval_withdraws_it(github_double: FakeGitHub) -> None:
+    _seed(github_double, body=RED_BODY.replace("@acme/security", "@carol"))
+    github_double.add_review(REPO, 7, "carol", "APPROVED", HEAD)
+    github_double.add_review(REPO, 7, "carol", "CHANGES_REQUESTED", HEAD)
+    assert _decide(github_double) == ["GK301"]
+
+
+def test_an_unreadable_team_blocks_with_gk904(github_double: FakeGitHub) -> None:
+    _seed(github_double)
+    github_double.add_review(REPO, 7, "carol", "APPROVED", HEAD)
+    github_double.fail("GET", r"/teams/security/memberships/", status=403, body={
+        "message": "Resource not accessible by integration",
+        "documentation_url": "https://docs.github.com/rest"})
+    assert _decide(github_double) == ["GK904"]
+
+
+def test_exemption_applies_to_a_bot_and_is_reported(github_double: FakeGitHub) -> None:
+    policy = ("version: 1\nclasses:\n  RED:\n    paths: [auth/]\nexemptions:\n"
+              "  - name: lockfile bumps\n    authors: ['dependabot[bot]']\n"
+              "    paths: [package-lock.json]\n")
+    _seed(github_double, body="Bumps lodash.", files=("package-lock.json",), policy=policy,
+          author="dependabot[bot]")
+    client = GitHubClient(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    assert not decision.blocked
+    assert [(e.name, e.author) for e in decision.exemptions] == [
+        ("lockfile bumps", "dependabot[bot]")]
+
+
+def test_invalid_base_policy_blocks_with_gk901(github_double: FakeGitHub) -> None:
+    _seed(github_double, policy="version: 1\nbogus: true\n")
+    assert _decide(github_double) == ["GK901"]
+
+
+def test_missing_base_policy_uses_the_embedded_default(github_double: FakeGitHub) -> None:
+    _seed(github_double, policy=None, body=RED_BODY.replace("SEC-12", "TBD"))
+    assert _decide(github_double) == ["GK202"]
+
+
+def test_enterprise_server_api_base(github_double_ghes: FakeGitHub) -> None:
+    _seed(github_double_ghes)
+    github_double_ghes.add_team_member("acme", "security", "carol")
+    github_double_ghes.add_review(REPO, 7, "carol", "APPROVED", HEAD)
+    assert "/api/v3" in github_double_ghes.base_url
+    assert _decide(github_double_ghes) == []
+
+
+def _validate_pr(fake: FakeGitHub, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
+    env |= {"GITHUB_TOKEN": DEFAULT_TOKEN, "GITHUB_API_URL": fake.base_url}
+    return subprocess.run([sys.executable, "-m", "gatekeeper", "validate", *args],
+                          capture_output=True, text=True, env=env, cwd=Path(__file__).parent,
+                          check=False, timeout=120)
+
+
+def test_validate_pr_reproduces_the_decision_and_posts_nothing(
+    github_double: FakeGitHub,
+) -> None:
+    _seed(github_double)
+    result = _validate_pr(github_double, "--pr", f"{REPO}#7")
+    assert result.returncode == 1, result.stderr
+    assert f"{REPO}#7:8: GK301 no approving review from a member of @acme/security" in (
+        result.stdout)
+    assert "Traceback" not in result.stderr
+    assert {r.method for r in github_double.requests} == {"GET"}
+
+
+def test_validate_pr_refuses_local_inputs(github_double: FakeGitHub) -> None:
+    result = _validate_pr(github_double, "--pr", f"{REPO}#7", "body.md")
+    assert result.returncode == 2
+    assert result.stderr.startswith("gatekeeper: error: --pr takes everything from GitHub")
+
+
+@pytest.mark.parametrize("reference", ["acme/widgets", "acme#7", "acme/widgets#x"])
+def test_validate_pr_rejects_a_malformed_reference(github_double: FakeGitHub,
+                                                    reference: str) -> None:
+    result = _validate_pr(github_double, "--pr", reference)
+    assert result.returncode == 2
+    assert "--pr takes OWNER/REPO#NUMBER" in result.stderr

@@ -1,0 +1,225 @@
+"""Every reason code is documented, and every code is produced where the docs say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from gatekeeper.core.authority import AuthorityEvidence, ReviewRecord
+from gatekeeper.core.decide import could_not_evaluate
+from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
+from gatekeeper.core.reasons import CODES, is_incomplete_contract
+from tests.support.fixtures import EVALUATED_AT, REPO_ROOT, load_policy_text
+
+DOC = REPO_ROOT / "docs" / "reason-codes.md"
+HEADING = re.compile(r"^## (GK\d{3}) — (.+)$", re.MULTILINE)
+
+Evaluator = Callable[..., Decision]
+
+
+def documented() -> dict[str, str]:
+    return dict(HEADING.findall(DOC.read_text(encoding="utf-8")))
+
+
+def sections() -> dict[str, str]:
+    text = DOC.read_text(encoding="utf-8")
+    starts = list(HEADING.finditer(text))
+    return {
+        match.group(1): text[match.end(): starts[i + 1].start() if i + 1 < len(starts) else None]
+        for i, match in enumerate(starts)
+    }
+
+
+def test_every_code_is_documented_and_every_documented_code_exists() -> None:
+    docs = documented()
+    assert sorted(set(CODES) - set(docs)) == [], "codes missing from docs/reason-codes.md"
+    assert sorted(set(docs) - set(CODES)) == [], "documented codes missing from CODES"
+
+
+def test_documented_titles_match_and_order_follows_codes() -> None:
+    docs = documented()
+    assert list(docs) == list(CODES)
+    assert {code: title for code, title in docs.items()} == dict(CODES)
+
+
+def test_no_stray_code_is_mentioned_in_the_docs() -> None:
+    mentioned = set(re.findall(r"\bGK\d{3}\b", DOC.read_text(encoding="utf-8")))
+    assert mentioned <= set(CODES), sorted(mentioned - set(CODES))
+
+
+@pytest.mark.parametrize("code", list(CODES))
+def test_each_code_says_when_example_and_fix(code: str) -> None:
+    section = sections()[code]
+    for part in ("**When it fires:**", "**Example:**", "**Fix:**"):
+        assert part in section, f"{code}: no {part}"
+        after = section.split(part, 1)[1].strip()
+        assert len(after) > 10, f"{code}: {part} is empty"
+
+
+def test_incomplete_contract_families() -> None:
+    assert [c for c in CODES if is_incomplete_contract(c)] == [
+        c for c in CODES if c[:3] in ("GK1", "GK2", "GK3")]
+    assert not any(is_incomplete_contract(c) for c in CODES if c.startswith("GK9"))
+
+
+# --- each GK1xx, GK2xx and GK3xx code, through evaluate() ----------------------------------
+
+GOOD = {
+    "risk": "- **Risk level:** {risk}",
+    "owner": "- **Accountable owner:** @alice",
+    "origin": "- **Change origin:** human",
+    "tests": "- **Test evidence:** pytest -q: 12 passed",
+}
+
+
+def contract(risk: str = "GREEN", **replace: str) -> str:
+    """A '## Contract' heading on line 1, then risk, owner, origin, tests on lines 2-5."""
+    lines = {**GOOD, **replace}
+    return "## Contract\n" + "\n".join(v.format(risk=risk) for v in lines.values()) + "\n"
+
+
+ESCALATION = ("\n## Escalation\n"                              # lines 6, 7
+              "- **Escalation reviewer:** @carol\n"            # 8
+              "- **Approval reference:** APR-1234\n"           # 9
+              "- **Rollback plan:** revert the pull request\n")  # 10
+
+HEAD = "f" * 40
+
+
+@dataclass
+class Case:
+    body: str
+    expected: list[tuple[str, str | None, int | None]]
+    paths: list[str] = field(default_factory=lambda: ["src/app.py"])
+    policy: str | None = None
+    authority: AuthorityEvidence | None = None
+
+
+CASES: dict[str, list[Case]] = {
+    "GK101": [
+        Case(contract(owner="- **Accountable owner:** <!-- @handle -->"),
+             [("GK101", "accountable_owner", 3)]),
+        Case(contract(tests=""), [("GK101", "test_evidence", 1)]),
+    ],
+    "GK102": [
+        Case(contract(origin="- **Change origin:** N/A"), [("GK102", "change_origin", 4)]),
+        Case(contract(owner="- **Accountable owner:** ask-me"), [("GK102", "accountable_owner", 3)],
+             policy="version: 1\nplaceholders: [ask-me]\n"),
+    ],
+    "GK103": [
+        Case(contract(risk="PURPLE"), [("GK103", "risk_level", 2)]),
+        Case(contract(owner="- **Accountable owner:** alice"), [("GK103", "accountable_owner", 3)]),
+        Case(contract(origin="- **Change origin:** robot"), [("GK103", "change_origin", 4)]),
+        Case(contract(tests="- **Test evidence:** ok"), [("GK103", "test_evidence", 5)]),
+        Case(contract() + "- **Escalation reviewer:** security team\n",
+             [("GK103", "escalation_reviewer", 6)]),
+    ],
+    "GK104": [
+        Case(contract() + "\n```gatekeeper\nrisk_level: [RED\n```\n", [("GK104", None, 9)]),
+        Case(contract() + "\n```gatekeeper\n- RED\n```\n", [("GK104", None, 7)]),
+        Case("```gatekeeper\nrisk_level: GREEN\naccountable_owner: '@a'\nchange_origin: agent\n"
+             "test_evidence: pytest ok\n```\n\n```gatekeeper\nrisk_level: RED\n```\n",
+             [("GK104", None, 8)]),
+    ],
+    "GK105": [
+        Case(contract() + "- **Approval reference:** approved by Bob\n",
+             [("GK105", "approval_reference", 6)]),
+        Case(contract(risk="RED") + ESCALATION.replace("APR-1234", "apr-1234"),
+             [("GK105", "approval_reference", 9)], paths=["src/auth/x.py"]),
+    ],
+    "GK201": [
+        Case(contract(), [("GK201", "risk_level", 2)], paths=["package.json"]),
+        Case(contract(risk="AMBER") + ESCALATION, [("GK201", "risk_level", 2)],
+             paths=["src/auth/login.py"]),
+    ],
+    "GK202": [
+        Case(contract(risk="RED"), [("GK202", "approval_reference", 1),
+                                    ("GK202", "escalation_reviewer", 1),
+                                    ("GK202", "rollback_plan", 1)],
+             paths=["src/auth/login.py"]),
+        Case(contract(risk="RED") + ESCALATION.replace("APR-1234", "TBD"),
+             [("GK202", "approval_reference", 9)], paths=["src/auth/login.py"]),
+        Case(contract(risk="RED") + ESCALATION.replace("@carol", "<!-- @handle -->"),
+             [("GK202", "escalation_reviewer", 8)], paths=["db/migrations/0001.sql"]),
+    ],
+    "GK203": [
+        Case(contract(risk="AMBER"), [("GK203", "rollback_plan", 1)], paths=["deploy/app.yaml"],
+             policy="version: 1\nclasses:\n  AMBER:\n    paths: [deploy/]\n"
+                    "    require: [rollback_plan]\n"),
+        Case(contract(risk="RED") + ESCALATION, [("GK203", "ticket", 1)], paths=["vault/x"],
+             policy="version: 1\nclasses:\n  RED:\n    paths: [vault/]\n    require: [ticket]\n"),
+    ],
+    "GK301": [
+        Case(contract(risk="RED") + ESCALATION, [("GK301", "escalation_reviewer", 8)],
+             paths=["src/auth/login.py"],
+             policy="version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
+                    "authority:\n  require_escalation_approval: true\n",
+             authority=AuthorityEvidence(HEAD, (ReviewRecord("mallory", "APPROVED", HEAD),))),
+    ],
+    "GK302": [
+        Case(contract(risk="RED") + ESCALATION, [("GK302", "escalation_reviewer", 8)],
+             paths=["src/auth/login.py"],
+             policy="version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
+                    "authority:\n  require_escalation_approval: true\n",
+             authority=AuthorityEvidence(HEAD, (ReviewRecord("carol", "APPROVED", "0" * 40),))),
+    ],
+}
+
+GK9_MESSAGES = {
+    "GK901": "the base branch's policy is invalid: .github/gatekeeper.yml:3: unknown key",
+    "GK902": "could not list the changed files: HTTP 502",
+    "GK903": "GitHub listed 3,000 of 4,200 changed files",
+    "GK904": "could not read the pull request: HTTP 401",
+    "GK905": "the workflow ran on a push event, which has no pull request",
+    "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",
+}
+
+
+def test_every_contract_risk_and_authority_code_has_cases() -> None:
+    exercised = set(CASES)
+    assert exercised == {c for c in CODES if is_incomplete_contract(c)}
+    assert set(GK9_MESSAGES) == {c for c in CODES if c.startswith("GK9")}
+
+
+@pytest.mark.parametrize(
+    ("code", "case"),
+    [(code, case) for code, cases in CASES.items() for case in cases],
+    ids=[f"{code}-{n}" for code, cases in CASES.items() for n in range(len(cases))],
+)
+def test_code_fires_with_field_and_line(code: str, case: Case, evaluate_body: Evaluator,
+                                        valid_record: Callable[..., None]) -> None:
+    policy = load_policy_text(case.policy) if case.policy else None
+    decision = evaluate_body(case.body, [ChangedPath(p) for p in case.paths], policy,
+                             authority=case.authority)
+    assert [(r.code, r.field, r.line) for r in decision.reasons] == case.expected
+    assert decision.outcome == "block"
+    assert all(r.code == code for r in decision.reasons)
+    assert all(r.message and r.fix for r in decision.reasons)
+    record = decision.to_record()
+    valid_record(record)
+    assert [(r["code"], r["field"], r["line"]) for r in record["reasons"]] == case.expected
+
+
+@pytest.mark.parametrize("code", sorted(GK9_MESSAGES))
+def test_could_not_evaluate_codes_block_and_validate(code: str,
+                                                     valid_record: Callable[..., None]) -> None:
+    decision = could_not_evaluate(
+        code, GK9_MESSAGES[code], "re-run the check",
+        policy=PolicyOrigin("acme/app:.github/gatekeeper.yml"),
+        evaluated_at=EVALUATED_AT, version="1.2.3", identity="acme/app#42",
+    )
+    assert decision.blocked
+    record = decision.to_record()
+    valid_record(record)
+    assert record["decision"] == "block"
+    assert [(r["code"], r["message"], r["field"], r["line"]) for r in record["reasons"]] == [
+        (code, GK9_MESSAGES[code], None, None)]
+    assert record["red_paths"] == [] and record["exemptions"] == []
+    # Stable: the same failure on the same pull request gives the same id.
+    again = could_not_evaluate(code, "other words", "x",
+                               policy=PolicyOrigin("elsewhere"), evaluated_at=EVALUATED_AT,
+                               version="1.2.3", identity="acme/app#42")
+    assert again.id == decision.id
