@@ -6,7 +6,7 @@ Run by hand (not by the test suite):
     python bench/bench_metrics.py --strict         # exit 1 when a target is missed
 
 Measures, on one double serving both GraphQL (the synthetic history of
-tests/metrics_synth.py) and REST (the same history loaded into its state):
+tests/support/metrics_synth.py) and REST (the same history loaded into its state):
 
 1. a full export on an empty cache, as a real process (`python -m gatekeeper metrics`):
    GraphQL requests (target: at most 2 per 100 pull requests), wall time, peak RSS;

@@ -17,7 +17,7 @@ from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable, PullRequ
 from gatekeeper.adapters.runner import RunnerContext, Target, read_context, target_of
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, RiskClass
-from gatekeeper.core.reasons import is_incomplete_contract
+from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.live import LocalDiff, evaluate_live
 from gatekeeper.reporters import ReportContext
@@ -42,10 +42,10 @@ def run_action(environ: Mapping[str, str], out: TextIO, *, now: str) -> int:
         )
         decision, pull = result.decision, result.pull_request
     except Exception as exc:  # a bug must block, never pass
-        out.write(annotation("error", "GK999", f"internal error: {exc!r}"))
+        out.write(annotation("error", Code.GK999, f"internal error: {exc!r}"))
         traceback.print_exc()
         decision = could_not_evaluate(
-            "GK999", f"Gatekeeper failed while evaluating: {type(exc).__name__}: {exc}",
+            Code.GK999, f"Gatekeeper failed while evaluating: {type(exc).__name__}: {exc}",
             "re-run the check; if it fails again, report this Gatekeeper bug",
             policy=PolicyOrigin(source=context.inputs.policy_path), evaluated_at=now,
             version=__version__, identity=f"{target.repo}#{target.number}",
@@ -90,7 +90,7 @@ def _post_status(client: GitHubClient, context: RunnerContext, target: Target,
                            context=status_context, description=description,
                            target_url=context.run_url)
     except GitHubUnavailable as exc:
-        out.write(annotation("error", "GK904", f"could not post the commit status: {exc}"))
+        out.write(annotation("error", Code.GK906, f"could not post the commit status: {exc}"))
         return False
     return True
 
@@ -106,9 +106,7 @@ def _update_pull_request(client: GitHubClient, context: RunnerContext, pull: Pul
                     pull, comment(decision, run_url=context.run_url), author)
         except GitHubUnavailable as exc:
             out.write(annotation("warning", "Gatekeeper comment", f"not updated: {exc}"))
-    could_not_evaluate = bool(decision.reasons) and not any(
-        is_incomplete_contract(r.code) for r in decision.reasons)
-    if context.inputs.labels and not could_not_evaluate:
+    if context.inputs.labels and decision.kind != "could_not_evaluate":
         # Labels are the recorded history metrics read; a GK9xx block knows neither the
         # class nor the contract, so it leaves them as the last real evaluation set them.
         wanted = set()

@@ -82,14 +82,14 @@ def validate(
     from gatekeeper.adapters import files, git
     from gatekeeper.adapters.policy_source import load_policy
     from gatekeeper.core.decide import evaluate
-    from gatekeeper.core.model import ChangedPath
+    from gatekeeper.core.model import Caveat, ChangedPath
 
     if pull_request is not None:
         if body is not None or paths or changed_files or diff_range or policy or author:
             raise GatekeeperError("--pr takes everything from GitHub; give no body, paths, "
                                   "--changed-files, --diff, --policy or --author with it")
         decision, label = _live_decision(pull_request)
-        _finish(decision, output_format, label, decision_file, decision.notes)
+        _finish(decision, output_format, label, decision_file)
     if body is None:
         raise GatekeeperError("give the pull request body as a file, or - for standard input")
     if body == "-" and changed_files == "-":
@@ -104,20 +104,20 @@ def validate(
     if diff_range is not None:
         changes += git.changed_paths(diff_range, cwd=cwd)
 
+    caveats = () if changes else (Caveat(
+        check="changed_paths",
+        detail="no changed paths were given, so the class comes from the declared risk "
+               "alone; pass paths, --changed-files or --diff"),)
     decision = evaluate(
         body_text, changes, loaded_policy,
         contract_schema=resources.schema("contract"),
-        evaluated_at=now_utc(), version=__version__, author=author,
+        evaluated_at=now_utc(), version=__version__, author=author, caveats=caveats,
     )
-    notes = decision.notes
-    if not changes:
-        notes += ("no changed paths were given, so the class comes from the declared risk "
-                  "alone; pass paths, --changed-files or --diff",)
-    _finish(decision, output_format, body_name, decision_file, notes)
+    _finish(decision, output_format, body_name, decision_file)
 
 
-def _finish(decision: Decision, output_format: str, body_name: str, decision_file: str | None,
-            notes: tuple[str, ...]) -> NoReturn:
+def _finish(decision: Decision, output_format: str, body_name: str,
+            decision_file: str | None) -> NoReturn:
     from gatekeeper.reporters import ReportContext, reporter_for
 
     if decision_file:
@@ -129,7 +129,6 @@ def _finish(decision: Decision, output_format: str, body_name: str, decision_fil
         body_name=body_name,
         color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         environ=os.environ,
-        notes=notes,
     )
     reporter_for(output_format)(decision, context)
     sys.exit(EXIT_BLOCKED if decision.blocked else EXIT_PASS)

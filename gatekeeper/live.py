@@ -13,9 +13,10 @@ from gatekeeper import __version__, resources
 from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable, PullRequestInfo
 from gatekeeper.adapters.policy_source import default_policy
 from gatekeeper.core.authority import AuthorityEvidence, latest_reviews, team_of
-from gatekeeper.core.decide import could_not_evaluate, evaluate
+from gatekeeper.core.decide import APPROVAL_CHECK, could_not_evaluate, evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 
 LocalDiff = Callable[[str, str], list[ChangedPath]]
@@ -37,7 +38,7 @@ def evaluate_live(
     evaluated_at: str,
     local_diff: LocalDiff | None = None,
 ) -> LiveResult:
-    def blocked(code: str, message: str, fix: str, origin: PolicyOrigin) -> Decision:
+    def blocked(code: Code, message: str, fix: str, origin: PolicyOrigin) -> Decision:
         return could_not_evaluate(code, message, fix, policy=origin, evaluated_at=evaluated_at,
                                   version=__version__, identity=f"{repo}#{number}")
 
@@ -45,7 +46,7 @@ def evaluate_live(
     try:
         info = client.pull_request(repo, number)
     except GitHubUnavailable as exc:
-        return LiveResult(blocked("GK904", f"could not read the pull request: {exc}",
+        return LiveResult(blocked(Code.GK904, f"could not read the pull request: {exc}",
                                   "re-run the check; if it persists, check the token's "
                                   "pull-requests: read permission", unknown), None, None)
 
@@ -53,18 +54,18 @@ def evaluate_live(
     try:
         policy = _base_policy(client, info, policy_path, origin)
     except GitHubUnavailable as exc:
-        return LiveResult(blocked("GK901", f"could not read the policy from the base branch: "
+        return LiveResult(blocked(Code.GK901, f"could not read the policy from the base branch: "
                                   f"{exc}", "re-run the check; the token needs contents: read",
                                   origin), info, None)
     except GatekeeperError as exc:
-        return LiveResult(blocked("GK901", f"the base branch's policy is invalid: {exc}",
+        return LiveResult(blocked(Code.GK901, f"the base branch's policy is invalid: {exc}",
                                   "fix the policy on the base branch (gatekeeper validate "
                                   "--policy checks it locally)", origin), info, None)
 
     try:
         files = client.changed_files(info)
     except GitHubUnavailable as exc:
-        return LiveResult(blocked("GK902", f"could not list the changed files: {exc}",
+        return LiveResult(blocked(Code.GK902, f"could not list the changed files: {exc}",
                                   "re-run the check once GitHub answers", policy.origin),
                           info, policy)
     changes = files.changes
@@ -72,7 +73,7 @@ def evaluate_live(
         changes_or_none = _fallback(policy, info, local_diff)
         if changes_or_none is None:
             return LiveResult(blocked(
-                "GK903",
+                Code.GK903,
                 f"GitHub listed {len(files.changes):,} of {files.expected:,} changed files "
                 f"(its API stops at 3,000), so the change cannot be fully classified",
                 "split the pull request, or set changed_files.allow_local_diff: true in the "
@@ -81,11 +82,12 @@ def evaluate_live(
         changes = changes_or_none
 
     decision = _evaluate(info, changes, policy, evaluated_at, None)
-    if decision.unverified_reviewer is not None:
+    unverified = decision.caveat(APPROVAL_CHECK)
+    if unverified is not None and unverified.subject is not None:
         try:
-            evidence = _authority(client, info, decision.unverified_reviewer)
+            evidence = _authority(client, info, unverified.subject)
         except GitHubUnavailable as exc:
-            return LiveResult(blocked("GK904", f"could not read the reviews: {exc}",
+            return LiveResult(blocked(Code.GK904, f"could not read the reviews: {exc}",
                                       "re-run the check; the token needs pull-requests: read "
                                       "(and members: read for team reviewers)", policy.origin),
                               info, policy)

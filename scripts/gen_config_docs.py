@@ -3,7 +3,7 @@
     python scripts/gen_config_docs.py          # rewrite docs/configuration.md
     python scripts/gen_config_docs.py --check  # exit 1 when the file is out of date
 
-The schema is the source of truth; tests/test_config_docs.py fails when the two drift.
+The schema is the source of truth; tests/docs/test_config_docs.py fails when the two drift.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from gatekeeper.commands import (
     TEMPLATE_PATH,
     WORKFLOW_PATH,
 )
+from gatekeeper.core import fields
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.writes import write_text_atomically
 
@@ -65,7 +66,7 @@ def policy_text() -> str:
 
 
 def pull_request_template() -> str:
-    return resources.text("templates/pull_request_template.md")
+    return fields.pull_request_template()
 
 
 def workflow_text(action_ref: str = DEFAULT_ACTION_REF) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gatekeeper.core.model import Reason
+from gatekeeper.core.reasons import Code
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,13 @@ def authority_reasons(
            f"{evidence.head_sha[:12]} on GitHub")
     if approvals:
         return [Reason(
-            code="GK302",
+            code=Code.GK302,
             message=f"the escalation approval by {who} is for an older commit, "
                     f"not the current head {evidence.head_sha[:12]}",
             field="escalation_reviewer", line=line, fix=fix,
         )]
     return [Reason(
-        code="GK301",
+        code=Code.GK301,
         message=f"no approving review from {who} on the current head "
                 f"{evidence.head_sha[:12]}; GitHub shows none",
         field="escalation_reviewer", line=line, fix=fix,

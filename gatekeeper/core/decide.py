@@ -12,6 +12,7 @@ from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, label_for
 from gatekeeper.core.model import (
+    Caveat,
     ChangedPath,
     Classification,
     Contract,
@@ -22,9 +23,12 @@ from gatekeeper.core.model import (
     RiskClass,
 )
 from gatekeeper.core.policy import Policy
+from gatekeeper.core.reasons import Code, Family
 from gatekeeper.core.schemas import validation_errors
 
 _LISTED_PATHS = 5
+# The caveat a decision carries when the escalation approval is left for GitHub to show.
+APPROVAL_CHECK = "escalation_approval"
 
 
 def evaluate(
@@ -37,21 +41,23 @@ def evaluate(
     version: str,
     author: str | None = None,
     authority: AuthorityEvidence | None = None,
+    caveats: Sequence[Caveat] = (),
 ) -> Decision:
     """The decision for one pull request. Pure: everything it needs is passed in.
 
     ``authority`` carries what GitHub shows about reviews; without it, a policy that
-    requires escalation approval cannot be checked, and the decision says so in ``notes``.
+    requires escalation approval cannot be checked, and the decision says so in a caveat.
+    ``caveats`` are what the caller already knows it could not check.
     """
     contract = parse_contract(
         body, aliases=policy.field_aliases, placeholders=policy.placeholders
     )
     classification = classify(changes, policy)
     declared = _declared_class(contract)
+    effective = _effective_class(declared, classification)
     decision_id = _decision_id(body, changes, policy.origin, author, version)
 
-    notes: list[str] = []
-    unverified_reviewer: str | None = None
+    found: list[Caveat] = list(caveats)
     exemption = _exemption(changes, classification, policy, author)
     if exemption is not None:
         reasons: list[Reason] = []
@@ -60,35 +66,39 @@ def evaluate(
         reasons = _contract_reasons(contract, classification, declared, policy, contract_schema)
         exemptions = ()
         reviewer = contract.fields.get("escalation_reviewer")
-        effective = _effective_class(declared, classification)
         if (policy.require_escalation_approval and effective is RiskClass.RED
                 and reviewer is not None and reviewer.status == "filled"):
             if authority is None:
-                unverified_reviewer = reviewer.value
-                notes.append("the policy requires the escalation reviewer's approval, which "
-                             "only GitHub can show; use --pr OWNER/REPO#N to check it")
+                found.append(Caveat(
+                    check=APPROVAL_CHECK,
+                    detail=f"the policy requires {reviewer.value}'s approving review, which "
+                           "only GitHub can show; use --pr OWNER/REPO#N to check it",
+                    subject=reviewer.value,
+                ))
             else:
                 reasons += authority_reasons(reviewer.value, authority, line=reviewer.line)
 
     reasons.sort(key=lambda r: (r.line is None, r.line or 0, r.code, r.field or ""))
     return Decision(
         id=decision_id,
+        kind="exempt" if exemption is not None else "judged",
         blocked=bool(reasons),
         computed_class=classification.computed_class,
         declared_class=declared,
+        effective_class=effective,
         classification=classification,
+        contract=normalized_contract(contract, effective, with_class=False),
         reasons=tuple(reasons),
         exemptions=exemptions,
         policy=policy.origin,
         gatekeeper_version=version,
         evaluated_at=evaluated_at,
-        notes=tuple(notes),
-        unverified_reviewer=unverified_reviewer,
+        caveats=tuple(found),
     )
 
 
 def could_not_evaluate(
-    code: str,
+    code: Code,
     message: str,
     fix: str,
     *,
@@ -98,13 +108,18 @@ def could_not_evaluate(
     identity: str = "",
 ) -> Decision:
     """A block for when Gatekeeper cannot judge the pull request (GK9xx): never a pass."""
+    if code.family is not Family.COULD_NOT_EVALUATE:
+        raise ValueError(f"{code} is not a could-not-evaluate code")
     digest = hashlib.sha256(f"{code}\0{identity}\0{version}".encode()).hexdigest()[:16]
     return Decision(
         id=f"gk-{digest}",
+        kind="could_not_evaluate",
         blocked=True,
         computed_class=RiskClass.GREEN,
         declared_class=None,
+        effective_class=RiskClass.GREEN,
         classification=Classification(RiskClass.GREEN, ()),
+        contract={},
         reasons=(Reason(code=code, message=message, fix=fix),),
         exemptions=(),
         policy=policy,
@@ -159,15 +174,20 @@ def _exemption(
     return None
 
 
-def normalized_contract(contract: Contract, effective: RiskClass) -> dict[str, str]:
-    """The contract as the JSON object that schemas/contract.schema.json describes."""
+def normalized_contract(contract: Contract, effective: RiskClass, *,
+                        with_class: bool = True) -> dict[str, str]:
+    """The contract as the JSON object that schemas/contract.schema.json describes.
+
+    ``risk_class`` is Gatekeeper's, not the author's: the decision record leaves it out.
+    """
     instance = contract.filled()
     if "risk_level" in instance:
         instance["risk_level"] = instance["risk_level"].strip().upper()
     if "change_origin" in instance:
         origin = instance["change_origin"].strip().casefold()
         instance["change_origin"] = "-".join(origin.replace("_", " ").replace("-", " ").split())
-    instance["risk_class"] = effective.value
+    if with_class:
+        instance["risk_class"] = effective.value
     return instance
 
 
@@ -196,7 +216,7 @@ def _contract_reasons(
     base_schema: dict[str, Any],
 ) -> list[Reason]:
     reasons = [
-        Reason(code="GK104", message=problem.message, line=problem.line,
+        Reason(code=Code.GK104, message=problem.message, line=problem.line,
                fix="make the ```gatekeeper block a YAML mapping of field: value lines, "
                    "once in the body")
         for problem in contract.problems
@@ -262,13 +282,15 @@ def _missing_reason(
     else:
         state = "is missing"
     if from_class_rule and name in ESCALATION_FIELDS and effective is RiskClass.RED:
-        code, message = "GK202", f"RED change: {label} {state}; a RED change needs escalation"
+        code = Code.GK202
+        message = f"RED change: {label} {state}; a RED change needs escalation"
     elif from_class_rule:
-        code, message = "GK203", f"{label} {state}; the policy requires it for {effective} changes"
+        code = Code.GK203
+        message = f"{label} {state}; the policy requires it for {effective} changes"
     elif field is not None and field.status == "placeholder":
-        code, message = "GK102", f"{label} {state}"
+        code, message = Code.GK102, f"{label} {state}"
     else:
-        code, message = "GK101", f"{label} {state}"
+        code, message = Code.GK101, f"{label} {state}"
     return Reason(code=code, message=message, field=name, line=_line_for(contract, name),
                   fix=_fix_for(name, policy))
 
@@ -279,13 +301,13 @@ def _malformed_reason(contract: Contract, name: str, policy: Policy) -> Reason:
     label = label_for(name)
     if name == "approval_reference":
         return Reason(
-            code="GK105",
+            code=Code.GK105,
             message=f"{label} {value!r} does not match the policy's pattern "
                     f"{policy.approval_reference_raw}",
             field=name, line=_line_for(contract, name),
             fix="give the reference of a real approval in the policy's format, such as APR-1234",
         )
-    return Reason(code="GK103", message=f"{label} {value!r} is not valid", field=name,
+    return Reason(code=Code.GK103, message=f"{label} {value!r} is not valid", field=name,
                   line=_line_for(contract, name), fix=_fix_for(name, policy))
 
 
@@ -297,7 +319,7 @@ def _under_declared(
     listed = ", ".join(f"{m.path} ({m.pattern})" for m in culprits[:_LISTED_PATHS])
     more = f" and {len(culprits) - _LISTED_PATHS} more" if len(culprits) > _LISTED_PATHS else ""
     return Reason(
-        code="GK201",
+        code=Code.GK201,
         message=f"declared {declared} but the change is {computed}: {listed}{more}",
         field="risk_level",
         line=_line_for(contract, "risk_level"),

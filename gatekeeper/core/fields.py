@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
+
+Section = Literal["contract", "escalation"]
+# "always": every pull request; "red": a RED change (the schema's if/then); "optional".
+Requirement = Literal["always", "red", "optional"]
 
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One contract field. The contract schema's `required` list and RED rule, the pull
+    request template and the field table in docs/contract.md are generated from these
+    (scripts/gen_contract_docs.py; tests/docs/test_contract_docs.py fails on drift). The
+    value rules themselves live in schemas/contract.schema.json."""
+
     name: str
     label: str
     aliases: tuple[str, ...]
     hint: str
     fix: str
+    section: Section
+    requirement: Requirement
+    value_doc: str
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -20,41 +33,53 @@ FIELDS: tuple[FieldSpec, ...] = (
         "risk_level", "Risk level", ("risk", "risk class"),
         "GREEN, AMBER or RED",
         "declare GREEN, AMBER or RED; at least the class the changed paths fall in",
+        "contract", "always",
+        "`GREEN`, `AMBER` or `RED`, any case; at least the class the changed paths fall in",
     ),
     FieldSpec(
         "accountable_owner", "Accountable owner", ("owner",),
         "@handle of the person answerable for this change",
         "name the person answerable for this change as @handle",
+        "contract", "always", "a GitHub handle: `@alice`",
     ),
     FieldSpec(
         "change_origin", "Change origin", ("origin",),
         "human, ai-assisted or agent",
         "say who wrote the change: human, ai-assisted or agent",
+        "contract", "always",
+        "`human`, `ai-assisted` or `agent` (`AI assisted`, `ai_assisted` also read as "
+        "`ai-assisted`)",
     ),
     FieldSpec(
         "test_evidence", "Test evidence", ("tests", "testing"),
         "command run and its result, or a link to the run",
         "give the command you ran and its result, or a link to the CI run",
+        "contract", "always", "the command run and its result, or a link to the run",
     ),
     FieldSpec(
         "escalation_reviewer", "Escalation reviewer", ("escalation contact",),
         "@handle or @org/team",
         "name the reviewer who must approve a RED change, as @handle or @org/team",
+        "escalation", "red", "`@handle` or `@org/team`",
     ),
     FieldSpec(
         "approval_reference", "Approval reference", ("approval", "approval ref"),
         "e.g. APR-1234",
         "give the reference of the real approval, such as APR-1234",
+        "escalation", "red",
+        "a reference matching the policy's `approval_reference_pattern` (default "
+        "`^[A-Z][A-Z0-9]+-\\d+$`, such as `APR-1234`)",
     ),
     FieldSpec(
         "rollback_plan", "Rollback plan", ("rollback",),
         "how to undo this change, and how it was checked",
         "say how to undo this change and how that was checked",
+        "escalation", "red", "how to undo the change, and how that was checked",
     ),
 )
 
 BUILTIN = {spec.name: spec for spec in FIELDS}
-ESCALATION_FIELDS = ("escalation_reviewer", "approval_reference", "rollback_plan")
+ESCALATION_FIELDS = tuple(spec.name for spec in FIELDS if spec.section == "escalation")
 
 
 def normalize_label(text: str) -> str:
@@ -105,3 +130,49 @@ def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bo
         return True
     spec = BUILTIN.get(field)
     return spec is not None and normalize_label(bare) == normalize_label(spec.hint)
+
+
+def required_fields(requirement: Requirement) -> list[str]:
+    """The fields the contract schema must require always, or for a RED change."""
+    return [spec.name for spec in FIELDS if spec.requirement == requirement]
+
+
+_SECTION_TITLES: dict[Section, tuple[str, str | None]] = {
+    "contract": ("Contract", None),
+    "escalation": ("Escalation", "Required when the risk level is RED."),
+}
+
+
+def template_section(section: Section) -> str:
+    """One section of the pull request template: its heading, a hint, a line per field."""
+    title, hint = _SECTION_TITLES[section]
+    lines = [f"## {title}"]
+    if hint:
+        lines.append(f"<!-- {hint} -->")
+    lines += [f"- **{spec.label}:** <!-- {spec.hint} -->"
+              for spec in FIELDS if spec.section == section]
+    return "\n".join(lines) + "\n"
+
+
+def pull_request_template() -> str:
+    """The template `gatekeeper init` writes to .github/pull_request_template.md."""
+    summary = "## Summary\n<!-- What changes and why. -->\n"
+    return "\n".join([summary, template_section("contract"), template_section("escalation")])
+
+
+_REQUIREMENT_DOC: dict[Requirement, str] = {
+    "always": "always", "red": "when the change is RED", "optional": "no",
+}
+
+
+def docs_table() -> str:
+    """The field table of docs/contract.md."""
+    rows = ["| field | label in the body (and accepted aliases) | value | required |",
+            "|---|---|---|---|"]
+    for spec in FIELDS:
+        aliases = ", ".join(alias.capitalize() if alias.islower() else alias
+                            for alias in spec.aliases)
+        label = f"{spec.label} ({aliases})" if aliases else spec.label
+        rows.append(f"| `{spec.name}` | {label} | {spec.value_doc} | "
+                    f"{_REQUIREMENT_DOC[spec.requirement]} |")
+    return "\n".join(rows) + "\n"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
+
+from gatekeeper.core.reasons import Code
 
 
 class RiskClass(StrEnum):
@@ -95,7 +97,7 @@ class Classification:
 
 @dataclass(frozen=True)
 class Reason:
-    code: str
+    code: Code
     message: str
     fix: str
     field: str | None = None
@@ -116,25 +118,50 @@ class PolicyOrigin:
     sha: str | None = None
 
 
+DecisionKind = Literal["judged", "exempt", "could_not_evaluate"]
+# The record's format version (schemas/decision.schema.json); bump on any change to it.
+RECORD_SCHEMA_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """Something the decision could not check, and what it would take to check it.
+
+    ``check`` names the kind (``escalation_approval``, ``changed_paths``); ``subject`` is
+    what it is about (the reviewer's handle), when there is one.
+    """
+
+    check: str
+    detail: str
+    subject: str | None = None
+
+
 @dataclass(frozen=True)
 class Decision:
     id: str
+    kind: DecisionKind
     blocked: bool
     computed_class: RiskClass
     declared_class: RiskClass | None
+    effective_class: RiskClass
     classification: Classification
+    contract: dict[str, str]
     reasons: tuple[Reason, ...]
     exemptions: tuple[Exemption, ...]
     policy: PolicyOrigin
     gatekeeper_version: str
     evaluated_at: str
-    notes: tuple[str, ...] = field(default=())
-    # Set when the policy requires this reviewer's approval and no review data was given.
-    unverified_reviewer: str | None = None
+    caveats: tuple[Caveat, ...] = field(default=())
 
     @property
     def outcome(self) -> Literal["pass", "block"]:
         return "block" if self.blocked else "pass"
+
+    def caveat(self, check: str) -> Caveat | None:
+        return next((c for c in self.caveats if c.check == check), None)
+
+    def with_caveats(self, extra: tuple[Caveat, ...]) -> Decision:
+        return replace(self, caveats=self.caveats + extra)
 
     def to_record(self) -> dict[str, Any]:
         """The decision as the JSON record described by schemas/decision.schema.json."""
@@ -146,14 +173,22 @@ class Decision:
             ]
 
         return {
+            "schema_version": RECORD_SCHEMA_VERSION,
             "id": self.id,
             "decision": self.outcome,
+            "kind": self.kind,
             "computed_class": self.computed_class.value,
             "declared_class": self.declared_class.value if self.declared_class else None,
+            "effective_class": self.effective_class.value,
+            "contract": dict(self.contract),
+            "caveats": [
+                {"check": c.check, "detail": c.detail, "subject": c.subject}
+                for c in self.caveats
+            ],
             "red_paths": matches(RiskClass.RED),
             "amber_paths": matches(RiskClass.AMBER),
             "reasons": [
-                {"code": r.code, "message": r.message, "field": r.field, "line": r.line,
+                {"code": str(r.code), "message": r.message, "field": r.field, "line": r.line,
                  "fix": r.fix}
                 for r in self.reasons
             ],

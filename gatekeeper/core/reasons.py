@@ -1,33 +1,93 @@
-"""Stable reason codes. docs/reason-codes.md documents each; tests exercise each."""
+"""Stable reason codes, each with its summary and family.
+
+docs/reason-codes.md documents every code; tests/unit/core/test_reason_codes.py keeps the
+page and this list in step and exercises each code. Whether a code counts as "blocked for
+an incomplete contract" (what metrics count and what labels record) is a property of its
+family, never of a string prefix checked at the call site.
+"""
 
 from __future__ import annotations
 
-from typing import Final
+from enum import Enum, StrEnum
 
-CODES: Final[dict[str, str]] = {
+
+class Family(Enum):
+    CONTRACT = "contract fields"
+    RISK = "risk"
+    AUTHORITY = "authority"
+    COULD_NOT_EVALUATE = "could not evaluate"
+
+    @property
+    def incomplete_contract(self) -> bool:
+        """GK1xx to GK3xx: the author can fix it in the pull request."""
+        return self is not Family.COULD_NOT_EVALUATE
+
+
+class Code(StrEnum):
     # GK1xx: contract fields
-    "GK101": "contract field missing",
-    "GK102": "contract field is a placeholder",
-    "GK103": "contract field malformed",
-    "GK104": "gatekeeper block malformed",
-    "GK105": "approval reference does not match the policy",
+    GK101 = "GK101"
+    GK102 = "GK102"
+    GK103 = "GK103"
+    GK104 = "GK104"
+    GK105 = "GK105"
     # GK2xx: risk
-    "GK201": "risk level under-declared",
-    "GK202": "RED escalation incomplete",
-    "GK203": "field required by the policy for this class is missing",
+    GK201 = "GK201"
+    GK202 = "GK202"
+    GK203 = "GK203"
     # GK3xx: authority
-    "GK301": "escalation approval not found",
-    "GK302": "escalation approval is for an older commit",
+    GK301 = "GK301"
+    GK302 = "GK302"
     # GK9xx: could not evaluate
-    "GK901": "policy unreadable or invalid",
-    "GK902": "changed files unavailable",
-    "GK903": "changed file list incomplete",
-    "GK904": "pull request data unavailable",
-    "GK905": "unsupported event",
-    "GK999": "internal error",
+    GK901 = "GK901"
+    GK902 = "GK902"
+    GK903 = "GK903"
+    GK904 = "GK904"
+    GK906 = "GK906"
+    GK999 = "GK999"
+
+    @property
+    def summary(self) -> str:
+        return _TITLES[self]
+
+    @property
+    def family(self) -> Family:
+        return _FAMILIES[self.value[2]]
+
+    @property
+    def incomplete_contract(self) -> bool:
+        return self.family.incomplete_contract
+
+
+_FAMILIES = {
+    "1": Family.CONTRACT,
+    "2": Family.RISK,
+    "3": Family.AUTHORITY,
+    "9": Family.COULD_NOT_EVALUATE,
+}
+
+_TITLES: dict[Code, str] = {
+    Code.GK101: "contract field missing",
+    Code.GK102: "contract field is a placeholder",
+    Code.GK103: "contract field malformed",
+    Code.GK104: "gatekeeper block malformed",
+    Code.GK105: "approval reference does not match the policy",
+    Code.GK201: "risk level under-declared",
+    Code.GK202: "RED escalation incomplete",
+    Code.GK203: "field required by the policy for this class is missing",
+    Code.GK301: "escalation approval not found",
+    Code.GK302: "escalation approval is for an older commit",
+    Code.GK901: "policy unreadable or invalid",
+    Code.GK902: "changed files unavailable",
+    Code.GK903: "changed file list incomplete",
+    Code.GK904: "pull request data unavailable",
+    Code.GK906: "commit status could not be posted",
+    Code.GK999: "internal error",
 }
 
 
-def is_incomplete_contract(code: str) -> bool:
-    """GK1xx to GK3xx: what metrics count as blocked for an incomplete contract."""
-    return code[:3] in ("GK1", "GK2", "GK3")
+def parse_code(text: str) -> Code | None:
+    """The code a stored record names, or None for one this version does not know."""
+    try:
+        return Code(text)
+    except ValueError:
+        return None

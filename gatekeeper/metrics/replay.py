@@ -24,7 +24,6 @@ from gatekeeper.adapters.files import parse_changed_lines, read_body, read_text
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy
-from gatekeeper.core.reasons import is_incomplete_contract
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.metrics.compute import ReplayOutcome
 from gatekeeper.metrics.model import PullRecord
@@ -58,7 +57,7 @@ def outcome_of(decision: Decision, *, note: str | None = None) -> ReplayOutcome:
     codes = tuple(sorted({r.code for r in decision.reasons}))
     return ReplayOutcome(
         red=decision.computed_class is RiskClass.RED,
-        blocked=any(is_incomplete_contract(code) for code in codes),
+        blocked=any(reason.code.incomplete_contract for reason in decision.reasons),
         codes=codes,
         note=note,
     )

@@ -16,7 +16,6 @@ from gatekeeper.core.classify import classify
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy import Policy
-from gatekeeper.core.reasons import is_incomplete_contract
 from gatekeeper.metrics.compute import PullFacts, body_at
 from gatekeeper.metrics.model import PullRecord
 from gatekeeper.metrics.replay import decide, record_author, record_changes
@@ -65,7 +64,7 @@ def block_reasons(record: PullRecord, body: str | None, policy: Policy) -> tuple
     if body is None:
         return None
     decision = decide(body, record_changes(record), policy, record_author(record))
-    return tuple(sorted({r.code for r in decision.reasons if is_incomplete_contract(r.code)}))
+    return tuple(sorted({r.code for r in decision.reasons if r.code.incomplete_contract}))
 
 
 def escalation_reviewer(record: PullRecord, policy: Policy) -> str | None:

@@ -15,7 +15,6 @@ class ReportContext:
     body_name: str | None = None
     color: bool = False
     environ: Mapping[str, str] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
 
 
 class Reporter(Protocol):

@@ -44,5 +44,5 @@ def report_text(decision: Decision, context: ReportContext) -> None:
         write(f"{where}: {code} {reason.message}\n")
         write(f"    {_paint('fix:', _DIM, color)} {reason.fix}\n")
 
-    for note in context.notes:
-        write(f"note: {note}\n")
+    for caveat in decision.caveats:
+        write(f"note: {caveat.detail}\n")

@@ -23,7 +23,8 @@ Strictness is the point:
   recorded as a violation.
 
 The ``github_double`` pytest fixture yields a started double and asserts at teardown
-that ``fake.violations == []``. Use it with ``from tests.support.github_double import github_double``.
+that ``fake.violations == []``. Use it with
+``from tests.support.github_double import github_double``.
 
 API (all seeding helpers take keyword arguments and generate realistic ids, node ids,
 URLs, ISO-8601 ``Z`` timestamps; SHAs must be full 40-hex):
@@ -84,10 +85,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, NamedTuple
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
-from tests.support import github_contract
 import graphql
 import jsonschema
 import pytest
+
+from tests.support import github_contract
 
 __all__ = [
     "BOT_ID",

@@ -71,7 +71,7 @@ def test_status_that_cannot_be_posted_fails_the_check(
     environ = _environ(github_double, tmp_path) | {"GATEKEEPER_STATUS_CONTEXT": "gk/contract"}
     out = io.StringIO()
     assert run_action(environ, out, now="2026-11-21T00:00:00Z") == 1
-    assert "::error title=GK904::could not post the commit status" in out.getvalue()
+    assert "::error title=GK906::could not post the commit status" in out.getvalue()
 
 
 def test_could_not_evaluate_leaves_the_labels_alone(

@@ -10,6 +10,7 @@ from gatekeeper.core.authority import AuthorityEvidence, ReviewRecord
 from gatekeeper.core.decide import could_not_evaluate, evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, RiskClass
 from gatekeeper.core.policy import Policy
+from gatekeeper.core.reasons import Code
 from tests.support.fixtures import EVALUATED_AT, load_policy_text
 
 Evaluator = Callable[..., Decision]
@@ -221,7 +222,15 @@ def test_authority_is_noted_not_checked_without_github(evaluate_body: Evaluator)
     decision = evaluate_body(_red_complete(), ["auth/x.py"],
                              load_policy_text(AUTHORITY_POLICY))
     assert decision.outcome == "pass"
-    assert any("--pr" in note for note in decision.notes)
+    caveat = decision.caveat("escalation_approval")
+    assert caveat is not None and caveat.subject == "@acme/security"
+    assert "--pr" in caveat.detail
+    record = decision.to_record()
+    assert record["caveats"] == [{"check": "escalation_approval", "detail": caveat.detail,
+                                  "subject": "@acme/security"}]
+    assert record["kind"] == "judged" and record["effective_class"] == "RED"
+    assert record["contract"]["escalation_reviewer"] == "@acme/security"
+    assert "risk_class" not in record["contract"]
 
 
 @pytest.mark.parametrize(
@@ -253,7 +262,7 @@ def test_authority_checks_approval_on_head(
 
 def test_could_not_evaluate_always_blocks(valid_record: RecordCheck) -> None:
     decision = could_not_evaluate(
-        "GK902", "could not list the changed files: HTTP 502", "re-run the check",
+        Code.GK902, "could not list the changed files: HTTP 502", "re-run the check",
         policy=PolicyOrigin("acme/app:.github/gatekeeper.yml", ref="main", sha="c" * 40),
         evaluated_at=EVALUATED_AT, version="1.0", identity="acme/app#7",
     )
@@ -265,3 +274,10 @@ def test_could_not_evaluate_always_blocks(valid_record: RecordCheck) -> None:
                                   "fix": "re-run the check"}]
     assert record["policy"] == {"source": "acme/app:.github/gatekeeper.yml", "ref": "main",
                                 "sha": "c" * 40}
+    assert record["kind"] == "could_not_evaluate" and record["contract"] == {}
+
+
+def test_could_not_evaluate_refuses_a_contract_code() -> None:
+    with pytest.raises(ValueError, match="GK101"):
+        could_not_evaluate(Code.GK101, "x", "y", policy=PolicyOrigin("p"),
+                           evaluated_at=EVALUATED_AT, version="1.0")

@@ -15,7 +15,7 @@ from gatekeeper import resources
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy
-from gatekeeper.core.reasons import CODES
+from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from tests.support.fixtures import assert_valid_decision_record, load_policy_text, run_evaluate
 
@@ -80,7 +80,7 @@ def _check_decision(decision: Decision, body: str) -> None:
     record = decision.to_record()
     assert_valid_decision_record(record)
     assert decision.blocked == bool(decision.reasons)
-    assert {r.code for r in decision.reasons} <= set(CODES)
+    assert {r.code for r in decision.reasons} <= set(Code)
     lines = body.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     for reason in decision.reasons:
         assert reason.line is None or 1 <= reason.line <= lines, (reason, lines)

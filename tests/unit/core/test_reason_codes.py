@@ -11,7 +11,7 @@ import pytest
 from gatekeeper.core.authority import AuthorityEvidence, ReviewRecord
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
-from gatekeeper.core.reasons import CODES, is_incomplete_contract
+from gatekeeper.core.reasons import Code, Family
 from tests.support.fixtures import EVALUATED_AT, REPO_ROOT, load_policy_text
 
 DOC = REPO_ROOT / "docs" / "reason-codes.md"
@@ -35,22 +35,22 @@ def sections() -> dict[str, str]:
 
 def test_every_code_is_documented_and_every_documented_code_exists() -> None:
     docs = documented()
-    assert sorted(set(CODES) - set(docs)) == [], "codes missing from docs/reason-codes.md"
-    assert sorted(set(docs) - set(CODES)) == [], "documented codes missing from CODES"
+    assert sorted(set(Code) - set(docs)) == [], "codes missing from docs/reason-codes.md"
+    assert sorted(set(docs) - set(Code)) == [], "documented codes missing from Code"
 
 
 def test_documented_titles_match_and_order_follows_codes() -> None:
     docs = documented()
-    assert list(docs) == list(CODES)
-    assert {code: title for code, title in docs.items()} == dict(CODES)
+    assert list(docs) == [str(c) for c in Code]
+    assert docs == {str(c): c.summary for c in Code}
 
 
 def test_no_stray_code_is_mentioned_in_the_docs() -> None:
     mentioned = set(re.findall(r"\bGK\d{3}\b", DOC.read_text(encoding="utf-8")))
-    assert mentioned <= set(CODES), sorted(mentioned - set(CODES))
+    assert mentioned <= set(Code), sorted(mentioned - set(Code))
 
 
-@pytest.mark.parametrize("code", list(CODES))
+@pytest.mark.parametrize("code", [str(c) for c in Code])
 def test_each_code_says_when_example_and_fix(code: str) -> None:
     section = sections()[code]
     for part in ("**When it fires:**", "**Example:**", "**Fix:**"):
@@ -60,9 +60,11 @@ def test_each_code_says_when_example_and_fix(code: str) -> None:
 
 
 def test_incomplete_contract_families() -> None:
-    assert [c for c in CODES if is_incomplete_contract(c)] == [
-        c for c in CODES if c[:3] in ("GK1", "GK2", "GK3")]
-    assert not any(is_incomplete_contract(c) for c in CODES if c.startswith("GK9"))
+    assert [c for c in Code if c.incomplete_contract] == [
+        c for c in Code if c[:3] in ("GK1", "GK2", "GK3")]
+    assert not any(c.incomplete_contract for c in Code if c.startswith("GK9"))
+    assert {c.family for c in Code if c.startswith("GK9")} == {Family.COULD_NOT_EVALUATE}
+    assert Code.GK201.family is Family.RISK and Code.GK301.family is Family.AUTHORITY
 
 
 # --- each GK1xx, GK2xx and GK3xx code, through evaluate() ----------------------------------
@@ -173,15 +175,15 @@ GK9_MESSAGES = {
     "GK902": "could not list the changed files: HTTP 502",
     "GK903": "GitHub listed 3,000 of 4,200 changed files",
     "GK904": "could not read the pull request: HTTP 401",
-    "GK905": "the workflow ran on a push event, which has no pull request",
+    "GK906": "could not post the commit status: HTTP 403",
     "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",
 }
 
 
 def test_every_contract_risk_and_authority_code_has_cases() -> None:
     exercised = set(CASES)
-    assert exercised == {c for c in CODES if is_incomplete_contract(c)}
-    assert set(GK9_MESSAGES) == {c for c in CODES if c.startswith("GK9")}
+    assert exercised == {c for c in Code if c.incomplete_contract}
+    assert set(GK9_MESSAGES) == {c for c in Code if c.startswith("GK9")}
 
 
 @pytest.mark.parametrize(
@@ -207,7 +209,7 @@ def test_code_fires_with_field_and_line(code: str, case: Case, evaluate_body: Ev
 def test_could_not_evaluate_codes_block_and_validate(code: str,
                                                      valid_record: Callable[..., None]) -> None:
     decision = could_not_evaluate(
-        code, GK9_MESSAGES[code], "re-run the check",
+        Code(code), GK9_MESSAGES[code], "re-run the check",
         policy=PolicyOrigin("acme/app:.github/gatekeeper.yml"),
         evaluated_at=EVALUATED_AT, version="1.2.3", identity="acme/app#42",
     )
@@ -219,7 +221,7 @@ def test_could_not_evaluate_codes_block_and_validate(code: str,
         (code, GK9_MESSAGES[code], None, None)]
     assert record["red_paths"] == [] and record["exemptions"] == []
     # Stable: the same failure on the same pull request gives the same id.
-    again = could_not_evaluate(code, "other words", "x",
+    again = could_not_evaluate(Code(code), "other words", "x",
                                policy=PolicyOrigin("elsewhere"), evaluated_at=EVALUATED_AT,
                                version="1.2.3", identity="acme/app#42")
     assert again.id == decision.id

@@ -10,9 +10,9 @@ import sys
 from functools import cache
 from typing import Any
 
-from tests.support import github_contract as ghc
 import pytest
 
+from tests.support import github_contract as ghc
 from tests.support.fixtures import REPO_ROOT
 
 PR_QUERY = (

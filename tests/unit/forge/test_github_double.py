@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tests.support import github_contract
 import pytest
 import requests
 
@@ -23,6 +22,7 @@ from gatekeeper.adapters.github import (
     GitHubUnavailable,
     PullRequestInfo,
 )
+from tests.support import github_contract
 from tests.support.github_double import (
     BOT_LOGIN,
     DEFAULT_TOKEN,

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support import github_contract
 import pytest
 
 from gatekeeper.adapters.runner import read_context, target_of
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import PolicyOrigin
+from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.reporters import ReportContext
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import code, comment, escape
+from tests.support import github_contract
 
 
 def _environ(tmp_path: Path, event_name: str, payload: dict[str, object]) -> dict[str, str]:
@@ -102,7 +103,7 @@ def test_markdown_escape_defuses_mentions_markup_and_html() -> None:
 
 
 def test_github_report_writes_summary_outputs_and_escaped_annotations(tmp_path: Path) -> None:
-    decision = could_not_evaluate("GK902", HOSTILE, "retry", policy=PolicyOrigin("p"),
+    decision = could_not_evaluate(Code.GK902, HOSTILE, "retry", policy=PolicyOrigin("p"),
                                   evaluated_at="2026-11-21T00:00:00Z", version="t")
     summary, outputs = tmp_path / "summary.md", tmp_path / "output"
     out = tmp_path / "stdout"
@@ -118,7 +119,7 @@ def test_github_report_writes_summary_outputs_and_escaped_annotations(tmp_path: 
 
 
 def test_comment_never_pings_or_renders_pr_text() -> None:
-    decision = could_not_evaluate("GK902", HOSTILE, "@alice fix it", policy=PolicyOrigin("p"),
+    decision = could_not_evaluate(Code.GK902, HOSTILE, "@alice fix it", policy=PolicyOrigin("p"),
                                   evaluated_at="2026-11-21T00:00:00Z", version="t")
     text = comment(decision, run_url="https://github.com/o/r/actions/runs/1")
     assert "@alice" not in text and "@org" not in text
