@@ -22,10 +22,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "e2e")]
+sys.path.insert(0, str(ROOT))
 
-from act_harness import act_version, e2e_workflow, run_action  # noqa: E402
-from github_double import DEFAULT_TOKEN, FakeGitHub  # noqa: E402
+from tests.e2e.act_harness import act_version, e2e_workflow, run_action  # noqa: E402
+from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub  # noqa: E402
 
 REPO = "acme/widgets"
 BODY = """\

@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from github_double import FakeGitHub  # noqa: E402
-from metrics_synth import REPO, TOKEN, SynthGitHub, generate, seed_rest  # noqa: E402
-
-from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable  # noqa: E402
+from gatekeeper.forge import ForgeUnavailable  # noqa: E402
+from gatekeeper.forge.github import GitHubForge  # noqa: E402
+from tests.support.github_double import FakeGitHub  # noqa: E402
+from tests.support.metrics_synth import REPO, TOKEN, SynthGitHub, generate, seed_rest  # noqa: E402
 
 
 def run_cli(fake: FakeGitHub, cache: Path, out: Path) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def run_cli(fake: FakeGitHub, cache: Path, out: Path) -> dict[str, Any]:
 
 def naive_rest(fake: FakeGitHub, base: str) -> dict[str, Any]:
     """What a script without GraphQL does: list, then three calls per pull request."""
-    client = GitHubClient(TOKEN, fake.base_url)
+    client = GitHubForge(TOKEN, fake.base_url)
     before = len(fake.requests)
     started = time.perf_counter()
     numbers: list[int] = []
@@ -84,7 +84,7 @@ def naive_rest(fake: FakeGitHub, base: str) -> dict[str, Any]:
                 try:
                     _, data = client.request("reading", "GET", path,
                                              parameters={"per_page": 100, "page": page})
-                except GitHubUnavailable:
+                except ForgeUnavailable:
                     missing_route += 1  # the double does not serve issue events
                     break
                 if len(data) < 100:

@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gatekeeper import __version__, resources  # noqa: E402
-from gatekeeper.adapters.files import MAX_BODY_CHARS, parse_changed_lines  # noqa: E402
 from gatekeeper.core.decide import evaluate  # noqa: E402
 from gatekeeper.core.model import Decision, RiskClass  # noqa: E402
 from gatekeeper.core.policy import Policy, parse_policy  # noqa: E402
+from gatekeeper.local.files import MAX_BODY_CHARS, parse_changed_lines  # noqa: E402
 
 EVALUATE_TARGET_MS = 50.0
 PROCESS_TARGET_RATIO = 2.5

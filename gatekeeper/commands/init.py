@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from gatekeeper import resources
-from gatekeeper.adapters.git import top_level
-from gatekeeper.commands import (
+from gatekeeper.constants import (
     CHECK_DISPLAY_NAME,
     DEFAULT_ACTION_REF,
     DOCS_URL,
+    EXIT_BLOCKED,
+    EXIT_PASS,
+    EXIT_USAGE,
     JOB_ID,
     POLICY_PATH,
     SCHEMA_URL,
@@ -30,9 +32,10 @@ from gatekeeper.commands import (
 )
 from gatekeeper.core import fields
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.local.git import top_level
 from gatekeeper.writes import write_text_atomically
 
-EXIT_OK, EXIT_NOT_WRITTEN, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_NOT_WRITTEN, EXIT_ERROR = EXIT_PASS, EXIT_BLOCKED, EXIT_USAGE
 
 _ACTION_REF_MARKER = "@@ACTION_REF@@"
 # owner/repo[/path]@ref, or a local action such as ./ or ./.github/actions/gatekeeper
@@ -144,7 +147,15 @@ def github_repository(root: Path) -> str | None:
     return f"{match.group(1)}/{match.group(2)}" if match else None
 
 
-def run_init(cwd: Path, *, force: bool, action_ref: str | None, out: TextIO) -> int:
+@dataclass(frozen=True)
+class InitOptions:
+    cwd: Path
+    force: bool = False
+    action_ref: str | None = None
+
+
+def run(options: InitOptions, out: TextIO) -> int:
+    cwd, force, action_ref = options.cwd, options.force, options.action_ref
     # A bad --action-ref raises GatekeeperError (exit 2) before anything is written.
     files = planned_files(DEFAULT_ACTION_REF if action_ref is None else action_ref)
     root, in_git = find_root(cwd)

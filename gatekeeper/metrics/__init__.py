@@ -11,5 +11,5 @@ Layout (small modules, one job each):
 ``replay``   two policies over saved or fetched pull requests, side by side
 ``run``      the commands' glue: options in, files out
 
-Only ``history`` talks to GitHub, and only through ``gatekeeper.adapters.github``.
+Only ``history`` talks to GitHub, and only through ``gatekeeper.forge.github.client``.
 """

@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from gatekeeper.metrics.model import DECISIVE_REVIEW_STATES, PullRecord, parse_time
+from gatekeeper.history.records import DECISIVE_REVIEW_STATES, PullRecord, parse_time
 
 Source = Literal["history", "replay"]
 RedStatus = Literal["reviewed", "pending", "closed_unreviewed"]

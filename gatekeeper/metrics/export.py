@@ -12,8 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from gatekeeper.history.records import format_time
 from gatekeeper.metrics.compute import WEEK_FIELDS, Metrics, WeekRow, half_up
-from gatekeeper.metrics.model import format_time
 from gatekeeper.metrics.savelog import SaveEntry
 from gatekeeper.reporters.markdown import code, escape
 

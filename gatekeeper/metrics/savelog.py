@@ -16,9 +16,9 @@ from gatekeeper.core.classify import classify
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy import Policy
+from gatekeeper.history.records import PullRecord
 from gatekeeper.metrics.compute import PullFacts, body_at
-from gatekeeper.metrics.model import PullRecord
-from gatekeeper.metrics.replay import decide, record_author, record_changes
+from gatekeeper.replay import decide, record_author, record_changes
 
 _SHOWN_PATHS = 3
 

@@ -1,12 +1,18 @@
-"""Reporters turn a decision into text, JSON or GitHub workflow commands."""
+"""Reporters turn a decision into text, JSON or GitHub workflow commands.
+
+The registry below is the one list of output formats: the command line offers exactly
+these names, and a name that is not here is an error, never a silent fallback.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, cast
 
 from gatekeeper.core.model import Decision
+from gatekeeper.errors import GatekeeperError
 
 
 @dataclass(frozen=True)
@@ -21,18 +27,21 @@ class Reporter(Protocol):
     def __call__(self, decision: Decision, context: ReportContext) -> None: ...
 
 
-FORMATS = ("text", "json", "github")
+# name -> "module:function", imported only when used, so `validate` loads one reporter.
+_REGISTRY: dict[str, str] = {
+    "text": "gatekeeper.reporters.text:report_text",
+    "json": "gatekeeper.reporters.json:report_json",
+    "github": "gatekeeper.reporters.github:report_github",
+}
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_REGISTRY)
 
 
 def reporter_for(name: str) -> Reporter:
-    if name == "json":
-        from gatekeeper.reporters.json import report_json
-
-        return report_json
-    if name == "github":
-        from gatekeeper.reporters.github import report_github
-
-        return report_github
-    from gatekeeper.reporters.text import report_text
-
-    return report_text
+    target = _REGISTRY.get(name)
+    if target is None:
+        raise GatekeeperError(f"unknown output format {name!r}; use one of {', '.join(names())}")
+    module, _, function = target.partition(":")
+    return cast(Reporter, getattr(importlib.import_module(module), function))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from gatekeeper.adapters import actions_env
 from gatekeeper.core.model import Decision
-from gatekeeper.reporters import ReportContext
+from gatekeeper.reporters import ReportContext, runner_files
 from gatekeeper.reporters.markdown import summary
 
 
@@ -46,8 +45,8 @@ def report_github(decision: Decision, context: ReportContext) -> None:
             "notice", "Gatekeeper exemption",
             f"exempt by {exemption.name!r} (author {exemption.author})",
         ))
-    actions_env.append_summary(context.environ, summary(decision))
-    actions_env.set_outputs(context.environ, {
+    runner_files.append_summary(context.environ, summary(decision))
+    runner_files.set_outputs(context.environ, {
         "decision": decision.outcome,
         "computed-class": decision.computed_class.value,
         "reasons": json.dumps([

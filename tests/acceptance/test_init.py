@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from gatekeeper import resources
-from gatekeeper.commands import (
+from gatekeeper.commands.init import planned_files, policy_text, pull_request_template
+from gatekeeper.constants import (
     CHECK_DISPLAY_NAME,
     DEFAULT_ACTION_REF,
     POLICY_PATH,
@@ -26,7 +27,6 @@ from gatekeeper.commands import (
     WORKFLOW_NAME,
     WORKFLOW_PATH,
 )
-from gatekeeper.commands.init import planned_files, policy_text, pull_request_template
 from gatekeeper.core.fields import FIELDS
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy import parse_policy

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
-from gatekeeper.metrics.history import RetrySettings
-from gatekeeper.metrics.run import GitHubAccess, MetricsOptions, run_metrics
+from gatekeeper.commands.history_access import GitHubAccess
+from gatekeeper.commands.metrics import MetricsOptions
+from gatekeeper.commands.metrics import run as run_metrics
+from gatekeeper.history.fetch import RetrySettings
 from tests.support.github_double import FakeGitHub
 from tests.support.metrics_synth import REPO, TOKEN, SynthGitHub, generate
 
@@ -30,7 +32,7 @@ def _run(fake: FakeGitHub, tmp_path: Path, stderr: io.StringIO) -> str:
     out = io.StringIO()
     options = MetricsOptions(repo=REPO, since=None, until=None, bases=(),
                              output_format="csv", output=None)
-    assert run_metrics(options, access, stdout=out, stderr=stderr) == 0
+    assert run_metrics(options, out, access=access, stderr=stderr) == 0
     return out.getvalue()
 
 

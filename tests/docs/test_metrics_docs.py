@@ -7,8 +7,8 @@ import json
 import re
 from datetime import UTC, datetime
 
+from gatekeeper.history.records import PullRecord, ReviewEvent, TimelineEvent, format_time
 from gatekeeper.metrics import compute, export
-from gatekeeper.metrics.model import PullRecord, ReviewEvent, TimelineEvent, format_time
 from tests.support.fixtures import REPO_ROOT
 
 DOC = REPO_ROOT / "docs" / "metrics.md"

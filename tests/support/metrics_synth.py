@@ -598,8 +598,10 @@ def run_export(fake: Any, cache: Any, output_format: str = "json", *, page_size:
     """``gatekeeper metrics`` in-process against the double (tiny backoff, no sleeping)."""
     import io
 
-    from gatekeeper.metrics.history import RetrySettings
-    from gatekeeper.metrics.run import GitHubAccess, MetricsOptions, run_metrics
+    from gatekeeper.commands.history_access import GitHubAccess
+    from gatekeeper.commands.metrics import MetricsOptions
+    from gatekeeper.commands.metrics import run as run_metrics
+    from gatekeeper.history.fetch import RetrySettings
 
     sleeps: list[float] = []
     access = GitHubAccess(token=TOKEN, api_url=fake.base_url, graphql_url=graphql_url,
@@ -611,6 +613,6 @@ def run_export(fake: Any, cache: Any, output_format: str = "json", *, page_size:
     values: dict[str, Any] = {"repo": REPO, "since": None, "until": None, "bases": (),
                               "output_format": output_format, "output": None}
     values.update(options)
-    code = run_metrics(MetricsOptions(**values), access, stdout=stdout, stderr=stderr)
+    code = run_metrics(MetricsOptions(**values), stdout, access=access, stderr=stderr)
     return RunResult(code, stdout.getvalue(), stderr.getvalue(),
                      fake.count("POST", "^/graphql$") - before, sleeps)

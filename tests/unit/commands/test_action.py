@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from gatekeeper.action import run_action
+from gatekeeper.commands.action import ActionOptions, run
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
 
 __all__ = ["github_double"]
@@ -47,7 +47,7 @@ def test_read_only_token_keeps_a_pass_a_pass(github_double: FakeGitHub, tmp_path
     github_double.fail("POST", r"/issues/7/(comments|labels)", status=403, body=FORBIDDEN)
     github_double.fail("DELETE", r"/issues/7/labels/", status=403, body=FORBIDDEN)
     out = io.StringIO()
-    assert run_action(_environ(github_double, tmp_path), out, now="2026-11-21T00:00:00Z") == 0
+    assert run(ActionOptions(_environ(github_double, tmp_path), "2026-11-21T00:00:00Z"), out) == 0
     assert "::error" not in out.getvalue()
 
 
@@ -55,7 +55,7 @@ def test_read_only_token_keeps_a_block_a_block(github_double: FakeGitHub, tmp_pa
     _seed(github_double, COMPLETE.replace("@bob", "TBD"))
     github_double.fail("POST", r"/issues/7/(comments|labels)", status=403, body=FORBIDDEN)
     out = io.StringIO()
-    assert run_action(_environ(github_double, tmp_path), out, now="2026-11-21T00:00:00Z") == 1
+    assert run(ActionOptions(_environ(github_double, tmp_path), "2026-11-21T00:00:00Z"), out) == 1
     text = out.getvalue()
     assert "::error title=GK102::" in text
     assert "::warning title=Gatekeeper comment::not updated" in text
@@ -70,7 +70,7 @@ def test_status_that_cannot_be_posted_fails_the_check(
     github_double.fail("POST", r"/statuses/", status=403, body=FORBIDDEN)
     environ = _environ(github_double, tmp_path) | {"GATEKEEPER_STATUS_CONTEXT": "gk/contract"}
     out = io.StringIO()
-    assert run_action(environ, out, now="2026-11-21T00:00:00Z") == 1
+    assert run(ActionOptions(environ, "2026-11-21T00:00:00Z"), out) == 1
     assert "::error title=GK906::could not post the commit status" in out.getvalue()
 
 
@@ -81,6 +81,6 @@ def test_could_not_evaluate_leaves_the_labels_alone(
     github_double.update_pull(REPO, 7, labels=["gatekeeper:red"])
     github_double.fail("GET", r"/pulls/7/files", status=502)
     out = io.StringIO()
-    assert run_action(_environ(github_double, tmp_path), out, now="2026-11-21T00:00:00Z") == 1
+    assert run(ActionOptions(_environ(github_double, tmp_path), "2026-11-21T00:00:00Z"), out) == 1
     assert "::error title=GK902::" in out.getvalue()
     assert github_double.labels(REPO, 7) == ["gatekeeper:red"]

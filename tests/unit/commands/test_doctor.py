@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
-from gatekeeper.commands import POLICY_PATH, WORKFLOW_PATH
-from gatekeeper.commands.doctor import Rules, Unreadable, check_workflow
+from gatekeeper.commands.doctor import check_workflow
 from gatekeeper.commands.init import policy_text, workflow_text
+from gatekeeper.constants import POLICY_PATH, WORKFLOW_PATH
+from gatekeeper.forge import FileFacts, RulesFacts
+from gatekeeper.forge.github.settings import rule_facts
 from tests.support.fixtures import REPO_ROOT
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double, github_double_ghes
 
@@ -352,7 +354,7 @@ def test_bad_repo_argument_is_usage_error(gatekeeper_cli: Cli) -> None:
     result = gatekeeper_cli("doctor", "--repo", "not-a-repo", env={"GITHUB_TOKEN": "x"})
 
     assert result.returncode == 2
-    assert "--repo takes OWNER/REPO" in result.stderr
+    assert "Invalid value for '--repo': takes OWNER/REPO" in result.stderr
 
 
 def test_github_enterprise_server_api_url_is_honoured(github_double_ghes: FakeGitHub,
@@ -369,9 +371,11 @@ def test_github_enterprise_server_api_url_is_honoured(github_double_ghes: FakeGi
 # --- The workflow judgement, without a server ----------------------------------------------
 
 
-def _judge(text: str | Unreadable | None,
+def _judge(text: str | FileFacts | None,
            rules: tuple[dict[str, Any], ...] = ()) -> tuple[bool, str]:
-    result, _ = check_workflow(text, WORKFLOW_PATH, "main", Rules(rules))
+    file = text if isinstance(text, FileFacts) else FileFacts(text)
+    facts = RulesFacts(tuple(rule_facts(rule) for rule in rules))
+    result, _ = check_workflow(file, WORKFLOW_PATH, "main", facts)
     return result.ok, result.detail
 
 
@@ -405,7 +409,7 @@ def test_broken_workflows_fail_without_crashing(text: str) -> None:
 
 
 def test_unreadable_workflow_fails() -> None:
-    ok, detail = _judge(Unreadable("cannot read it (HTTP 500)"))
+    ok, detail = _judge(FileFacts(error="cannot read it (HTTP 500)"))
     assert not ok and detail == "cannot read it (HTTP 500)"
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.adapters.github import GitHubClient
-from gatekeeper.live import evaluate_live
+from gatekeeper.evaluation import evaluate_live
+from gatekeeper.forge.github import GitHubForge
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double, github_double_ghes
 
 __all__ = ["github_double", "github_double_ghes"]
@@ -43,7 +43,7 @@ def _seed(fake: FakeGitHub, body: str = RED_BODY, files: tuple[str, ...] = ("src
 
 
 def _decide(fake: FakeGitHub) -> list[str]:
-    client = GitHubClient(DEFAULT_TOKEN, fake.base_url, retries=1, backoff=0.01)
+    client = GitHubForge(DEFAULT_TOKEN, fake.base_url, retries=1, backoff=0.01)
     result = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
                            evaluated_at="2026-11-21T00:00:00Z")
     return [r.code for r in result.decision.reasons]
@@ -94,7 +94,7 @@ def test_exemption_applies_to_a_bot_and_is_reported(github_double: FakeGitHub) -
               "    paths: [package-lock.json]\n")
     _seed(github_double, body="Bumps lodash.", files=("package-lock.json",), policy=policy,
           author="dependabot[bot]")
-    client = GitHubClient(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
     decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
                              evaluated_at="2026-11-21T00:00:00Z").decision
     assert not decision.blocked
@@ -151,4 +151,4 @@ def test_validate_pr_rejects_a_malformed_reference(github_double: FakeGitHub,
                                                     reference: str) -> None:
     result = _validate_pr(github_double, "--pr", reference)
     assert result.returncode == 2
-    assert "--pr takes OWNER/REPO#NUMBER" in result.stderr
+    assert "Invalid value for '--pr': takes OWNER/REPO#NUMBER" in result.stderr

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from gatekeeper import resources
-from gatekeeper.metrics.history import RetrySettings
-from gatekeeper.metrics.run import GitHubAccess, ReplayOptions, run_replay
+from gatekeeper.commands.history_access import GitHubAccess
+from gatekeeper.commands.replay import ReplayOptions
+from gatekeeper.commands.replay import run as run_replay
+from gatekeeper.history.fetch import RetrySettings
 from tests.support.fixtures import REPO_ROOT
 from tests.support.github_double import FakeGitHub
 from tests.support.metrics_synth import REPO, TOKEN, SynthGitHub, generate, repository_policy
@@ -149,7 +151,7 @@ def test_repository_replay_uses_the_metrics_data_layer(tmp_path: Path) -> None:
             baseline=str(baseline_policy(tmp_path)), candidate=str(candidate),
             from_dir=None, repo=REPO, since=None, until=None, bases=(),
             output_format="json", output=tmp_path / "replay.json")
-        code = run_replay(options, access, stdout=io.StringIO(), stderr=io.StringIO())
+        code = run_replay(options, io.StringIO(), access=access, stderr=io.StringIO())
         assert fake.violations == []
     data: dict[str, Any] = json.loads((tmp_path / "replay.json").read_text())
     touching_infra = {f"#{p.number}" for p in dataset.pulls if p.counted

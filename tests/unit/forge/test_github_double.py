@@ -1,7 +1,7 @@
 """The GitHub test double, driven through Gatekeeper's real client (PyGithub underneath).
 
 Two things are proven here: the double is strict (it catches responses and queries
-that do not match GitHub's published contract), and ``gatekeeper.adapters.github``
+that do not match GitHub's published contract), and ``gatekeeper.forge.github.client``
 behaves as the spec requires against it. Known adapter defects are ``xfail(strict=True)``.
 """
 
@@ -16,12 +16,9 @@ from typing import Any
 import pytest
 import requests
 
-from gatekeeper.adapters.github import (
-    STICKY_MARKER,
-    GitHubClient,
-    GitHubUnavailable,
-    PullRequestInfo,
-)
+from gatekeeper.constants import STICKY_MARKER
+from gatekeeper.forge import ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge.github import GitHubForge
 from tests.support import github_contract
 from tests.support.github_double import (
     BOT_LOGIN,
@@ -40,8 +37,8 @@ POLICY = ".github/gatekeeper.yml"
 MANAGED = {"gatekeeper:red", "gatekeeper:blocked"}
 
 
-def _client(fake: FakeGitHub, token: str = DEFAULT_TOKEN) -> GitHubClient:
-    return GitHubClient(token, api_url=fake.base_url, retries=2, backoff=0.01)
+def _client(fake: FakeGitHub, token: str = DEFAULT_TOKEN) -> GitHubForge:
+    return GitHubForge(token, api_url=fake.base_url, retries=2, backoff=0.01)
 
 
 def _seed(fake: FakeGitHub, number: int = 7, **kwargs: Any) -> None:
@@ -56,7 +53,7 @@ def _seed(fake: FakeGitHub, number: int = 7, **kwargs: Any) -> None:
     fake.add_pull(REPO, number, **fields)
 
 
-def _info(fake: FakeGitHub, number: int = 7, **kwargs: Any) -> tuple[GitHubClient, PullRequestInfo]:
+def _info(fake: FakeGitHub, number: int = 7, **kwargs: Any) -> tuple[GitHubForge, PullRequestInfo]:
     _seed(fake, number, **kwargs)
     client = _client(fake)
     return client, client.pull_request(REPO, number)
@@ -99,7 +96,7 @@ def test_pull_request_with_null_body(github_double: FakeGitHub) -> None:
 
 def test_missing_pull_request_is_unavailable_404(github_double: FakeGitHub) -> None:
     github_double.add_repo(REPO)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double).pull_request(REPO, 99)
     assert caught.value.status == 404
 
@@ -170,16 +167,16 @@ def test_file_at_directory_and_binary_are_unavailable(github_double: FakeGitHub)
     github_double.set_file(REPO, ".github/workflows/a.yml", BASE, "on: push\n")
     github_double.set_file(REPO, "logo.bin", BASE, b"\xff\xfe\x00")
     client = _client(github_double)
-    with pytest.raises(GitHubUnavailable, match="not a file"):
+    with pytest.raises(ForgeUnavailable, match="not a file"):
         client.file_at(REPO, ".github/workflows", BASE)
-    with pytest.raises(GitHubUnavailable, match="not UTF-8"):
+    with pytest.raises(ForgeUnavailable, match="not UTF-8"):
         client.file_at(REPO, "logo.bin", BASE)
 
 
 def test_file_at_persistent_500_fails_after_retries(github_double: FakeGitHub) -> None:
     _seed(github_double)
     github_double.fail("GET", r"/contents/", status=500)
-    with pytest.raises(GitHubUnavailable):
+    with pytest.raises(ForgeUnavailable):
         _client(github_double).file_at(REPO, POLICY, BASE)
     assert github_double.count("GET", r"/contents/") == 3  # 1 + retries=2
     assert [status for *_, status in github_double.injected] == [500, 500, 500]
@@ -188,7 +185,7 @@ def test_file_at_persistent_500_fails_after_retries(github_double: FakeGitHub) -
 def test_file_at_500_reports_status_500(github_double: FakeGitHub) -> None:
     _seed(github_double)
     github_double.fail("GET", r"/contents/", status=500)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double).file_at(REPO, POLICY, BASE)
     assert caught.value.status == 500
 
@@ -206,7 +203,7 @@ def test_transient_500_and_dropped_connection_are_retried(github_double: FakeGit
 def test_dropped_connections_beyond_retries_are_unavailable(github_double: FakeGitHub) -> None:
     _seed(github_double)
     github_double.fail_connection("GET", r"/contents/", times=3)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double).file_at(REPO, POLICY, BASE)
     assert caught.value.status is None
 
@@ -222,7 +219,7 @@ def test_primary_rate_limit_403_is_waited_out(github_double: FakeGitHub) -> None
 def test_plain_403_is_not_retried(github_double: FakeGitHub) -> None:
     _seed(github_double)
     github_double.fail("GET", r"/pulls/7$", status=403)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double).pull_request(REPO, 7)
     assert caught.value.status == 403
     assert "Resource not accessible by integration" in caught.value.detail
@@ -270,7 +267,7 @@ def test_team_members_among(github_double: FakeGitHub) -> None:
 
 def test_team_membership_server_error_is_not_swallowed(github_double: FakeGitHub) -> None:
     github_double.fail("GET", r"/memberships/", status=403)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double).team_members_among("acme/security", ["alice"])
     assert caught.value.status == 403
 
@@ -344,14 +341,14 @@ def test_sticky_comment_leaves_other_bots_alone(github_double: FakeGitHub) -> No
 def test_lost_response_to_comment_post_does_not_duplicate(github_double: FakeGitHub) -> None:
     client, info = _info(github_double)
     github_double.fail("POST", r"/issues/7/comments$", status=502, times=1, apply=True)
-    with contextlib.suppress(GitHubUnavailable):  # failing is acceptable; duplicating is not
+    with contextlib.suppress(ForgeUnavailable):  # failing is acceptable; duplicating is not
         client.upsert_sticky_comment(info, "hello")
     assert len(_bot_comments(github_double)) <= 1
 
 
 def test_oversized_comment_is_rejected_like_github(strict_fake: FakeGitHub) -> None:
     client, info = _info(strict_fake)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         client.upsert_sticky_comment(info, "x" * 70_000)
     assert caught.value.status == 422
     assert any("Body is too long" in v for v in strict_fake.violations)
@@ -425,7 +422,7 @@ def test_post_status_posts_exactly_one(github_double: FakeGitHub) -> None:
 
 def test_post_status_on_an_unknown_commit_is_422(github_double: FakeGitHub) -> None:
     _seed(github_double)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double).post_status(REPO, "c" * 40, state="success", context="gk",
                                            description="ok", target_url=None)
     assert caught.value.status == 422 and "No commit found" in caught.value.detail
@@ -433,7 +430,7 @@ def test_post_status_on_an_unknown_commit_is_422(github_double: FakeGitHub) -> N
 
 def test_invalid_status_request_is_a_violation(strict_fake: FakeGitHub) -> None:
     _seed(strict_fake)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(strict_fake).request("bad", "POST", f"/repos/{REPO}/statuses/{HEAD}",
                                      input={"state": "passed", "context": "gk"})
     assert caught.value.status == 422
@@ -457,7 +454,7 @@ def test_combined_status_latest_per_context(github_double: FakeGitHub) -> None:
 
 def test_bad_token_is_401(github_double: FakeGitHub) -> None:
     _seed(github_double)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double, token="ghs_wrong").pull_request(REPO, 7)
     assert caught.value.status == 401 and caught.value.detail == "Bad credentials"
     response = requests.get(f"{github_double.base_url}/repos/{REPO}/pulls/7", timeout=5)
@@ -503,7 +500,7 @@ def test_broken_diff_entry_is_caught(strict_fake: FakeGitHub, monkeypatch: pytes
 
     monkeypatch.setattr(FakeGitHub, "_diff_entry", without_filename)
     client, info = _info(strict_fake)
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         client.changed_files(info)
     assert caught.value.status is None or caught.value.status == 500
     assert strict_fake.violations

@@ -1,4 +1,4 @@
-"""GitHubClient.graphql: endpoints, and which failures it retries (and how long it waits)."""
+"""GitHubForge.graphql: endpoints, and which failures it retries (and how long it waits)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable
+from gatekeeper.commands.history_access import GitHubAccess
+from gatekeeper.commands.metrics import MetricsOptions
+from gatekeeper.commands.metrics import run as run_metrics
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.metrics import queries
-from gatekeeper.metrics.history import RetrySettings
-from gatekeeper.metrics.run import GitHubAccess, MetricsOptions, run_metrics
+from gatekeeper.forge import ForgeUnavailable
+from gatekeeper.forge.github import GitHubForge
+from gatekeeper.history import queries
+from gatekeeper.history.fetch import RetrySettings
 from tests.support.github_contract import validate_graphql
 from tests.support.github_double import FakeGitHub
 from tests.support.metrics_synth import REPO, TOKEN, SynthGitHub, generate, run_export
@@ -27,8 +30,8 @@ def fake() -> Iterator[FakeGitHub]:
         yield double
 
 
-def client(fake: FakeGitHub) -> GitHubClient:
-    return GitHubClient(TOKEN, fake.base_url)
+def client(fake: FakeGitHub) -> GitHubForge:
+    return GitHubForge(TOKEN, fake.base_url)
 
 
 @pytest.mark.parametrize("name", sorted(queries.ALL))
@@ -47,12 +50,12 @@ def test_follow_up_batches_are_valid_too(kinds: list[str]) -> None:
     ("https://ghe.example.com/api/v3/", "https://ghe.example.com/api/graphql"),
 ])
 def test_graphql_url_is_derived_from_the_api_url(api: str, graphql: str) -> None:
-    assert GitHubClient(None, api).graphql_endpoint() == graphql
-    assert GitHubClient(None, api).graphql_endpoint(graphql + "/") == graphql
+    assert GitHubForge(None, api).graphql_endpoint() == graphql
+    assert GitHubForge(None, api).graphql_endpoint(graphql + "/") == graphql
 
 
 def test_a_graphql_url_on_another_host_is_refused(fake: FakeGitHub) -> None:
-    with pytest.raises(GitHubUnavailable, match="not on the API's host"):
+    with pytest.raises(ForgeUnavailable, match="not on the API's host"):
         client(fake).graphql(QUERY, {}, url="https://elsewhere.example/graphql")
     assert fake.requests == []
 
@@ -75,12 +78,12 @@ def test_github_graphql_url_is_read_from_the_environment(
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", fake.base_url)
     monkeypatch.setenv("GITHUB_GRAPHQL_URL", "https://elsewhere.example/graphql")
-    access = cli._github_access(str(tmp_path / "c.sqlite"), 100, 0.001)
+    access = cli._access(str(tmp_path / "c.sqlite"), 100, 0.001)
     assert access.graphql_url == "https://elsewhere.example/graphql"
     options = MetricsOptions(repo=REPO, since=None, until=None, bases=(),
                              output_format="json", output=None)
     with pytest.raises(GatekeeperError, match=r"elsewhere\.example"):
-        run_metrics(options, access, stdout=io.StringIO(), stderr=io.StringIO())
+        run_metrics(options, io.StringIO(), access=access, stderr=io.StringIO())
     assert fake.requests == []  # the configured URL was used, and refused before sending
 
 
@@ -105,7 +108,7 @@ def test_rate_limit_reset_is_honoured(fake: FakeGitHub) -> None:
 def test_server_errors_back_off_exponentially_then_give_up(fake: FakeGitHub) -> None:
     fake.fail("POST", "^/graphql$", status=503, times=None)
     waits: list[float] = []
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         client(fake).graphql(QUERY, {}, sleep=waits.append, backoff=0.5, attempts=4)
     assert caught.value.status == 503
     assert waits == [0.5, 1.0, 2.0]
@@ -122,7 +125,7 @@ def test_failures_that_retrying_cannot_fix_stop_at_once(
         fake: FakeGitHub, status: int, body: object) -> None:
     fake.fail("POST", "^/graphql$", status=status, body=body, times=None)
     waits: list[float] = []
-    with pytest.raises(GitHubUnavailable) as caught:
+    with pytest.raises(ForgeUnavailable) as caught:
         client(fake).graphql(QUERY, {}, sleep=waits.append)
     assert caught.value.status == status
     assert (waits, fake.count("POST", "^/graphql$")) == ([], 1)
@@ -130,7 +133,7 @@ def test_failures_that_retrying_cannot_fix_stop_at_once(
 
 def test_a_wait_longer_than_allowed_fails_instead_of_hanging(fake: FakeGitHub) -> None:
     fake.rate_limit_graphql(times=1, reset_in=7200)
-    with pytest.raises(GitHubUnavailable, match="more than 60 s"):
+    with pytest.raises(ForgeUnavailable, match="more than 60 s"):
         client(fake).graphql(QUERY, {}, sleep=lambda _: None, max_wait=60)
 
 
@@ -142,5 +145,5 @@ def test_a_missing_repository_is_a_usage_error(fake: FakeGitHub, tmp_path: Path)
     options = MetricsOptions(repo="acme/nothing", since=None, until=None, bases=(),
                              output_format="json", output=None)
     with pytest.raises(GatekeeperError, match="not found"):
-        run_metrics(options, access, stdout=io.StringIO(), stderr=io.StringIO())
+        run_metrics(options, io.StringIO(), access=access, stderr=io.StringIO())
     assert json.dumps(fake.violations) == "[]"

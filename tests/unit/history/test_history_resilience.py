@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from gatekeeper.commands.history_access import GitHubAccess
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.metrics.cache import Cache
-from gatekeeper.metrics.run import GitHubAccess
+from gatekeeper.history.cache import Cache
 from tests.support.github_double import FakeGitHub
 from tests.support.metrics_synth import REPO, TOKEN, Dataset, SynthGitHub, generate, run_export
 

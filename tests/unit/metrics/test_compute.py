@@ -8,14 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from gatekeeper.metrics import compute
-from gatekeeper.metrics.model import (
+from gatekeeper.history.records import (
     PullRecord,
     ReviewEvent,
     TimelineEvent,
     parse_pull,
     parse_time,
 )
+from gatekeeper.metrics import compute
 
 NOT_REPLAYED = compute.ReplayOutcome(red=False, blocked=False, codes=())
 
@@ -189,7 +189,7 @@ def test_parsing_keeps_only_gatekeeper_labels_and_notes_more_pages() -> None:
 
 
 def test_the_labels_read_are_the_labels_the_action_writes() -> None:
-    from gatekeeper.action import LABEL_BLOCKED, LABEL_RED
-    from gatekeeper.metrics.model import LABEL_KINDS
+    from gatekeeper.constants import LABEL_BLOCKED, LABEL_RED
+    from gatekeeper.history.records import LABEL_KINDS
 
     assert LABEL_KINDS == {LABEL_RED: "red", LABEL_BLOCKED: "blocked"}

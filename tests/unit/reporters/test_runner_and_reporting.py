@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.adapters.runner import read_context, target_of
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import PolicyOrigin
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.forge.github.runner import read_context, target_of
 from gatekeeper.reporters import ReportContext
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import code, comment, escape

@@ -9,34 +9,47 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TextIO
 
 from gatekeeper import __version__
-from gatekeeper.adapters import actions_env, git
-from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable, PullRequestInfo
-from gatekeeper.adapters.runner import RunnerContext, Target, read_context, target_of
+from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, MANAGED_LABELS
 from gatekeeper.core.decide import could_not_evaluate
-from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, RiskClass
+from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
+from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.live import LocalDiff, evaluate_live
-from gatekeeper.reporters import ReportContext
+from gatekeeper.evaluation import LocalDiff, evaluate_live
+from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge.github.runner import RunnerContext, Target, read_context, target_of
+from gatekeeper.local import git
+from gatekeeper.reporters import ReportContext, runner_files
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import comment
 from gatekeeper.writes import write_json_atomically
 
-LABEL_RED = "gatekeeper:red"
-LABEL_BLOCKED = "gatekeeper:blocked"
+
+@dataclass(frozen=True)
+class ActionOptions:
+    environ: Mapping[str, str]
+    now: str
 
 
-def run_action(environ: Mapping[str, str], out: TextIO, *, now: str) -> int:
-    """Exit code: 0 pass, 1 blocked, 2 when not run on a supported event."""
-    context = read_context(environ)
+def run(options: ActionOptions, out: TextIO) -> int:
+    """Exit code: 0 pass, 1 blocked; a payload it cannot use raises GatekeeperError (2)."""
+    from gatekeeper.forge.github import GitHubForge
+
+    context = read_context(options.environ)
     target = target_of(context)
-    client = GitHubClient(context.token, context.api_url)
+    return judge(GitHubForge(context.token, context.api_url), context, target, out,
+                 now=options.now)
+
+
+def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
+          now: str) -> int:
     try:
         result = evaluate_live(
-            client, target.repo, target.number,
+            forge, target.repo, target.number,
             policy_path=context.inputs.policy_path, evaluated_at=now,
             local_diff=_local_diff(context),
         )
@@ -54,13 +67,14 @@ def run_action(environ: Mapping[str, str], out: TextIO, *, now: str) -> int:
 
     decision_file = context.temp_dir / f"decision-{decision.id}.json"
     write_json_atomically(decision_file, decision.to_record())
-    report_github(decision, ReportContext(out=out, environ=environ))
-    actions_env.set_outputs(environ, {"decision-file": str(decision_file)})
+    report_github(decision, ReportContext(out=out, environ=context.environ))
+    runner_files.set_outputs(context.environ, {"decision-file": str(decision_file)})
 
-    ok = _post_status(client, context, target, decision, out)
+    plan = publish_plan(decision)
+    ok = _post_status(forge, context, target, plan, out)
     if pull is not None and not target.is_merge_group:
-        _update_pull_request(client, context, pull, decision, out)
-    return 1 if decision.blocked or not ok else 0
+        _update_pull_request(forge, context, pull, decision, plan, out)
+    return EXIT_BLOCKED if decision.blocked or not ok else EXIT_PASS
 
 
 def _local_diff(context: RunnerContext) -> LocalDiff:
@@ -74,48 +88,34 @@ def _local_diff(context: RunnerContext) -> LocalDiff:
     return diff
 
 
-def _post_status(client: GitHubClient, context: RunnerContext, target: Target,
-                 decision: Decision, out: TextIO) -> bool:
+def _post_status(forge: Forge, context: RunnerContext, target: Target, plan: PublishPlan,
+                 out: TextIO) -> bool:
     status_context = context.inputs.status_context
     if not status_context:
         return True
-    if decision.blocked:
-        first = decision.reasons[0] if decision.reasons else None
-        description = f"blocked: {first.code} {first.message}" if first else "blocked"
-    else:
-        description = f"passed: class {decision.computed_class}"
     try:
-        client.post_status(target.repo, target.status_sha,
-                           state="failure" if decision.blocked else "success",
-                           context=status_context, description=description,
-                           target_url=context.run_url)
-    except GitHubUnavailable as exc:
+        forge.post_status(target.repo, target.status_sha, state=plan.status_state,
+                          context=status_context, description=plan.status_description,
+                          target_url=context.run_url)
+    except ForgeUnavailable as exc:
         out.write(annotation("error", Code.GK906, f"could not post the commit status: {exc}"))
         return False
     return True
 
 
-def _update_pull_request(client: GitHubClient, context: RunnerContext, pull: PullRequestInfo,
-                         decision: Decision, out: TextIO) -> None:
+def _update_pull_request(forge: Forge, context: RunnerContext, pull: PullRequestInfo,
+                         decision: Decision, plan: PublishPlan, out: TextIO) -> None:
     # Comments and labels help authors; a read-only token (a fork's) must not fail the check.
     if context.inputs.comment:
+        author = context.inputs.comment_author
         try:
-            author = context.inputs.comment_author
-            if decision.blocked or client.has_sticky_comment(pull, author):
-                client.upsert_sticky_comment(
+            if plan.comment == "write" or forge.has_sticky_comment(pull, author):
+                forge.upsert_sticky_comment(
                     pull, comment(decision, run_url=context.run_url), author)
-        except GitHubUnavailable as exc:
+        except ForgeUnavailable as exc:
             out.write(annotation("warning", "Gatekeeper comment", f"not updated: {exc}"))
-    if context.inputs.labels and decision.kind != "could_not_evaluate":
-        # Labels are the recorded history metrics read; a GK9xx block knows neither the
-        # class nor the contract, so it leaves them as the last real evaluation set them.
-        wanted = set()
-        if decision.computed_class is RiskClass.RED:
-            wanted.add(LABEL_RED)
-        if decision.blocked:
-            wanted.add(LABEL_BLOCKED)
+    if context.inputs.labels and plan.labels is not None:
         try:
-            client.sync_labels(pull, wanted, {LABEL_RED, LABEL_BLOCKED})
-        except GitHubUnavailable as exc:
+            forge.sync_labels(pull, set(plan.labels), set(MANAGED_LABELS))
+        except ForgeUnavailable as exc:
             out.write(annotation("warning", "Gatekeeper labels", f"not updated: {exc}"))
-

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-LABEL_KINDS: Final = {"gatekeeper:red": "red", "gatekeeper:blocked": "blocked"}
+from gatekeeper.constants import LABEL_BLOCKED, LABEL_RED
+
+LABEL_KINDS: Final = {LABEL_RED: "red", LABEL_BLOCKED: "blocked"}
 DECISIVE_REVIEW_STATES: Final = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.metrics.model import PullRecord
+from gatekeeper.history.records import PullRecord
 
 SCHEMA_VERSION = "2"
 

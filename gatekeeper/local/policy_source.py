@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from gatekeeper import resources
-from gatekeeper.adapters.files import read_text
-from gatekeeper.adapters.git import top_level
+from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH
 from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.local.files import read_text
+from gatekeeper.local.git import top_level
 
-POLICY_PATH = ".github/gatekeeper.yml"
-EMBEDDED = "embedded-default"
 MAX_POLICY_BYTES = 1024 * 1024
 
 
@@ -29,6 +28,6 @@ def load_policy(explicit: str | None, *, cwd: Path) -> Policy:
 def default_policy() -> Policy:
     return parse_policy(
         resources.text("default_policy.yml"),
-        file=EMBEDDED,
+        file=EMBEDDED_POLICY,
         schema=resources.schema("policy"),
     )

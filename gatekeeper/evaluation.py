@@ -1,7 +1,8 @@
-"""Evaluate a pull request as it stands on GitHub: body, files, reviews, base-branch policy.
+"""Evaluate a pull request as its forge shows it: body, files, reviews, base-branch policy.
 
-Shared by the action and ``gatekeeper validate --pr``. Every failure to read what the
-decision needs becomes a GK9xx block, never a pass.
+Shared by the action and ``gatekeeper validate --pr``. It takes any ``PullRequestReader``
+(GitHub in production, a fake in tests). Every failure to read what the decision needs
+becomes a GK9xx block, never a pass.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gatekeeper import __version__, resources
-from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable, PullRequestInfo
-from gatekeeper.adapters.policy_source import default_policy
 from gatekeeper.core.authority import AuthorityEvidence, latest_reviews, team_of
 from gatekeeper.core.decide import APPROVAL_CHECK, could_not_evaluate, evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.policy import Policy, parse_policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
+from gatekeeper.local.policy_source import default_policy
 
 LocalDiff = Callable[[str, str], list[ChangedPath]]
 
@@ -30,7 +31,7 @@ class LiveResult:
 
 
 def evaluate_live(
-    client: GitHubClient,
+    forge: PullRequestReader,
     repo: str,
     number: int,
     *,
@@ -44,16 +45,16 @@ def evaluate_live(
 
     unknown = PolicyOrigin(source=f"{repo}:{policy_path}")
     try:
-        info = client.pull_request(repo, number)
-    except GitHubUnavailable as exc:
+        info = forge.pull_request(repo, number)
+    except ForgeUnavailable as exc:
         return LiveResult(blocked(Code.GK904, f"could not read the pull request: {exc}",
                                   "re-run the check; if it persists, check the token's "
                                   "pull-requests: read permission", unknown), None, None)
 
     origin = PolicyOrigin(source=f"{repo}:{policy_path}", ref=info.base_ref, sha=info.base_sha)
     try:
-        policy = _base_policy(client, info, policy_path, origin)
-    except GitHubUnavailable as exc:
+        policy = _base_policy(forge, info, policy_path, origin)
+    except ForgeUnavailable as exc:
         return LiveResult(blocked(Code.GK901, f"could not read the policy from the base branch: "
                                   f"{exc}", "re-run the check; the token needs contents: read",
                                   origin), info, None)
@@ -63,8 +64,8 @@ def evaluate_live(
                                   "--policy checks it locally)", origin), info, None)
 
     try:
-        files = client.changed_files(info)
-    except GitHubUnavailable as exc:
+        files = forge.changed_files(info)
+    except ForgeUnavailable as exc:
         return LiveResult(blocked(Code.GK902, f"could not list the changed files: {exc}",
                                   "re-run the check once GitHub answers", policy.origin),
                           info, policy)
@@ -85,8 +86,8 @@ def evaluate_live(
     unverified = decision.caveat(APPROVAL_CHECK)
     if unverified is not None and unverified.subject is not None:
         try:
-            evidence = _authority(client, info, unverified.subject)
-        except GitHubUnavailable as exc:
+            evidence = _authority(forge, info, unverified.subject)
+        except ForgeUnavailable as exc:
             return LiveResult(blocked(Code.GK904, f"could not read the reviews: {exc}",
                                       "re-run the check; the token needs pull-requests: read "
                                       "(and members: read for team reviewers)", policy.origin),
@@ -105,10 +106,10 @@ def _evaluate(info: PullRequestInfo, changes: list[ChangedPath], policy: Policy,
     )
 
 
-def _base_policy(client: GitHubClient, info: PullRequestInfo, path: str,
+def _base_policy(forge: PullRequestReader, info: PullRequestInfo, path: str,
                  origin: PolicyOrigin) -> Policy:
     # Read at the base commit: a pull request never supplies its own policy.
-    text = client.file_at(info.repo, path, info.base_sha)
+    text = forge.file_at(info.repo, path, info.base_sha)
     if text is None:
         return default_policy()
     return parse_policy(text, file=f"{info.repo}:{path}@{info.base_sha[:12]}",
@@ -125,11 +126,11 @@ def _fallback(policy: Policy, info: PullRequestInfo,
         return None
 
 
-def _authority(client: GitHubClient, info: PullRequestInfo, reviewer: str) -> AuthorityEvidence:
-    reviews = client.reviews(info)
+def _authority(forge: PullRequestReader, info: PullRequestInfo, reviewer: str) -> AuthorityEvidence:
+    reviews = forge.reviews(info)
     team = team_of(reviewer)
     members: dict[str, frozenset[str]] = {}
     if team is not None:
         approvers = [r.login for r in latest_reviews(reviews).values() if r.state == "APPROVED"]
-        members[team] = client.team_members_among(team, approvers)
+        members[team] = forge.team_members_among(team, approvers)
     return AuthorityEvidence(head_sha=info.head_sha, reviews=reviews, team_members=members)

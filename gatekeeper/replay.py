@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gatekeeper import __version__, resources
-from gatekeeper.adapters.files import parse_changed_lines, read_body, read_text
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.history.records import PullRecord
+from gatekeeper.local.files import parse_changed_lines, read_body, read_text
 from gatekeeper.metrics.compute import ReplayOutcome
-from gatekeeper.metrics.model import PullRecord
 
 REPLAYED_AT = "1970-01-01T00:00:00Z"  # replayed decisions carry no wall-clock time
 Change = Literal["same", "newly blocked", "newly passed", "reasons changed"]

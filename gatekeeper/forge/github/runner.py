@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gatekeeper.constants import DEFAULT_COMMENT_AUTHOR, POLICY_PATH
 from gatekeeper.errors import GatekeeperError
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "pull_request_review")
@@ -38,6 +39,7 @@ class Target:
 
 @dataclass(frozen=True)
 class RunnerContext:
+    environ: Mapping[str, str]
     event_name: str
     event: dict[str, Any]
     repository: str
@@ -87,14 +89,15 @@ def read_context(environ: Mapping[str, str]) -> RunnerContext:
     workspace = environ.get("GITHUB_WORKSPACE")
     temp_dir = Path(environ.get("RUNNER_TEMP") or "/tmp") / "gatekeeper"
     inputs = ActionInputs(
-        policy_path=environ.get("GATEKEEPER_POLICY_PATH") or ".github/gatekeeper.yml",
+        policy_path=environ.get("GATEKEEPER_POLICY_PATH") or POLICY_PATH,
         comment=_flag(environ, "GATEKEEPER_COMMENT", True),
         comment_author=environ.get("GATEKEEPER_COMMENT_AUTHOR", "").strip()
-        or "github-actions[bot]",
+        or DEFAULT_COMMENT_AUTHOR,
         labels=_flag(environ, "GATEKEEPER_LABELS", True),
         status_context=environ.get("GATEKEEPER_STATUS_CONTEXT", "").strip(),
     )
     return RunnerContext(
+        environ=environ,
         event_name=event_name,
         event=event,
         repository=repository,

@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from gatekeeper.adapters.github import GitHubClient, GitHubUnavailable
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.metrics import queries
-from gatekeeper.metrics.cache import Cache, SyncState, Walk
-from gatekeeper.metrics.model import (
+from gatekeeper.forge import ForgeUnavailable
+from gatekeeper.forge.github import GitHubForge
+from gatekeeper.history import queries
+from gatekeeper.history.cache import Cache, SyncState, Walk
+from gatekeeper.history.records import (
     CONNECTIONS,
     PullRecord,
     format_time,
@@ -85,7 +86,7 @@ class History:
 
     def __init__(
         self,
-        client: GitHubClient,
+        client: GitHubForge,
         cache: Cache,
         repo: str,
         *,
@@ -127,7 +128,7 @@ class History:
                 on_wait=lambda why, seconds: self.notice(f"{why}; retrying in {seconds:.1f} s"),
                 **kwargs,
             )
-        except GitHubUnavailable as exc:
+        except ForgeUnavailable as exc:
             raise FetchFailed(f"GitHub did not answer: {exc}. What was fetched is kept in "
                               f"the cache; run again to resume", status=exc.status,
                               detail=exc.detail) from None

@@ -1,1 +1,0 @@
-"""Adapters at the edges: files, git, the Actions runner environment, GitHub."""

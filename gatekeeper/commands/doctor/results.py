@@ -1,0 +1,30 @@
+"""What doctor reports: one result per check, and the report of a run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    repo: str
+    branch: str
+    results: tuple[CheckResult, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)

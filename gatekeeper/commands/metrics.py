@@ -1,0 +1,105 @@
+"""`gatekeeper metrics`: weekly block rates and RED review times (docs/metrics.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from gatekeeper import __version__, replay
+from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
+from gatekeeper.core.policy import Policy
+from gatekeeper.history.records import PullRecord, parse_time
+from gatekeeper.metrics import compute, export, savelog
+
+
+@dataclass(frozen=True)
+class MetricsOptions:
+    repo: str
+    since: date | None
+    until: date | None
+    bases: tuple[str, ...]
+    output_format: str
+    output: Path | None
+    policy_file: str | None = None
+    rollout: datetime | None = None
+
+
+def _replays(session: Session, records: Sequence[PullRecord], policy: Policy, digest: str,
+             rollout: datetime | None, options: MetricsOptions
+             ) -> dict[str, compute.ReplayOutcome]:
+    """Replayed decisions for the pull requests that need one, cached per policy."""
+    start, end = compute.window_bounds(options.since, options.until)
+    needed = [
+        r for r in records
+        if not r.has_gatekeeper_history and not r.is_draft
+        and (rollout is None or parse_time(r.created_at) < rollout)
+        and (start is None or parse_time(r.created_at) >= start)
+        and (end is None or parse_time(r.created_at) < end)
+    ]
+    key = session.history.key
+    kind = f"replay:{digest}:{__version__}"
+    outcomes: dict[str, compute.ReplayOutcome] = {}
+    fresh = []
+    for record in needed:
+        cached = session.cache.extra(key, record.id, kind, record.updated_at)
+        if cached is not None:
+            outcomes[record.id] = compute.ReplayOutcome(
+                red=cached["red"], blocked=cached["blocked"], codes=tuple(cached["codes"]),
+                note=cached["note"])
+            continue
+        fresh.append(record)
+    for record in session.history.complete_files(fresh):
+        outcome = replay.replay_record(record, policy)
+        outcomes[record.id] = outcome
+        session.cache.put_extras(key, kind, [(record.id, record.updated_at, {
+            "red": outcome.red, "blocked": outcome.blocked, "codes": list(outcome.codes),
+            "note": outcome.note})])
+    return outcomes
+
+
+def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
+        stderr: TextIO) -> int:
+    progress = Progress(stderr, "gatekeeper metrics")
+    session = Session.open(access, options.repo, options.bases, progress)
+    try:
+        records = session.sync(options.since)
+        policy, digest = session.policy(options.policy_file)
+        rollout = options.rollout or compute.rollout_time(records)
+        outcomes = _replays(session, records, policy, digest, rollout, options)
+
+        def replayed(record: PullRecord) -> compute.ReplayOutcome:
+            found = outcomes.get(record.id)
+            return found if found is not None else replay.replay_record(record, policy)
+
+        metrics = compute.compute(records, since=options.since, until=options.until,
+                                  replay=replayed, rollout=rollout)
+        saved = compute.saved_pulls(metrics)
+        by_number = {r.number: r for r in records}
+        for record in session.history.complete_files([by_number[f.number] for f in saved]):
+            by_number[record.number] = record
+        edits_by_id = session.history.body_edits([by_number[f.number] for f in saved])
+        edits = {f.number: edits_by_id.get(by_number[f.number].id, []) for f in saved}
+        entries = savelog.save_log(saved, by_number, edits, policy)
+        report = export.Report(
+            repository=session.info.name_with_owner, repository_url=session.info.url,
+            bases=session.bases, as_of=session.cache.newest_update(session.history.key,
+                                                                   session.bases),
+            policy_source=policy.origin.source, policy_sha=policy.origin.sha,
+            rollout_source=("option" if options.rollout else
+                            "labels" if rollout is not None else None),
+            metrics=metrics, save_log=tuple(entries),
+        )
+        text = export.RENDERERS[options.output_format](report)
+        progress.done()
+        emit(text, options.output, stdout)
+        stats = session.history.stats
+        stderr.write(f"gatekeeper metrics: {metrics.totals.prs_total} pull requests in "
+                     f"{len(metrics.weeks)} weeks; {stats.queries} GraphQL queries "
+                     f"({stats.pulls} pull requests fetched); cache {access.cache_path}\n")
+        return 0
+    finally:
+        progress.done()
+        session.cache.close()

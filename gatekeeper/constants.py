@@ -1,0 +1,58 @@
+"""The names every part of Gatekeeper agrees on, defined once.
+
+Where Gatekeeper lives and what its check is called, the files it reads and writes in an
+adopter's repository, the labels it keeps, and the exit codes of every command. Templates,
+docs and tests take them from here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from gatekeeper import __version__
+
+# --- exit codes, for every command ----------------------------------------------------------
+EXIT_PASS: Final = 0  # pass, or pending
+EXIT_BLOCKED: Final = 1  # blocked, or a check failed
+EXIT_USAGE: Final = 2  # bad usage, configuration or input
+EXIT_INTERNAL: Final = 3  # a bug in Gatekeeper: never to be read as "blocked"
+
+# --- where Gatekeeper lives -----------------------------------------------------------------
+# The GitHub repository that publishes the Gatekeeper action. It is also where the policy
+# schema is served from, until the schema has a site of its own.
+GATEKEEPER_REPOSITORY: Final = "gatekeeper-dev/gatekeeper"
+RELEASE_TAG: Final = f"v{__version__}"
+# What `gatekeeper init` writes into an adopter's workflow: the action at this release.
+DEFAULT_ACTION_REF: Final = f"{GATEKEEPER_REPOSITORY}@{RELEASE_TAG}"
+# The policy schema at the same release, for editors (the yaml-language-server comment).
+SCHEMA_URL: Final = (
+    f"https://raw.githubusercontent.com/{GATEKEEPER_REPOSITORY}/{RELEASE_TAG}"
+    "/schemas/policy.schema.json"
+)
+# Where the set-up guide lives, for messages shown in someone else's repository.
+DOCS_URL: Final = f"https://github.com/{GATEKEEPER_REPOSITORY}/blob/{RELEASE_TAG}/docs"
+
+# --- files in an adopter's repository -------------------------------------------------------
+POLICY_PATH: Final = ".github/gatekeeper.yml"
+TEMPLATE_PATH: Final = ".github/pull_request_template.md"
+WORKFLOW_PATH: Final = ".github/workflows/gatekeeper.yml"
+# The policy's name in a decision when no policy file exists.
+EMBEDDED_POLICY: Final = "embedded-default"
+
+# --- the check ------------------------------------------------------------------------------
+WORKFLOW_NAME: Final = "Gatekeeper Enforcement"
+JOB_ID: Final = "gatekeeper"
+# How the check shows on a pull request; branch protection and rulesets name it by the
+# job alone ("gatekeeper").
+CHECK_DISPLAY_NAME: Final = f"{WORKFLOW_NAME} / {JOB_ID}"
+# The events the workflow must listen to (SPEC section 5).
+PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
+REVIEW_TYPES: Final = ("submitted", "dismissed")
+
+# --- what the action keeps on a pull request ------------------------------------------------
+LABEL_RED: Final = "gatekeeper:red"
+LABEL_BLOCKED: Final = "gatekeeper:blocked"
+MANAGED_LABELS: Final = (LABEL_RED, LABEL_BLOCKED)
+STICKY_MARKER: Final = "<!-- gatekeeper:sticky-comment -->"
+# Comments made with the workflow's GITHUB_TOKEN are authored by this bot.
+DEFAULT_COMMENT_AUTHOR: Final = "github-actions[bot]"

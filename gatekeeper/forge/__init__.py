@@ -1,0 +1,155 @@
+"""The forge boundary: what Gatekeeper needs from the place pull requests live.
+
+The rest of the code sees these Protocols and neutral shapes only. ``forge.github``
+implements them on GitHub (and is the only package that imports PyGithub); a test hands
+the live evaluation a fake that satisfies the same Protocols.
+
+Every method returns data or raises ``ForgeUnavailable`` carrying the HTTP status, so a
+caller can block with a GK9xx reason instead of passing quietly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from gatekeeper.core.authority import ReviewRecord
+from gatekeeper.core.model import ChangedPath
+
+
+class ForgeUnavailable(Exception):
+    """The forge did not give an answer Gatekeeper can judge on."""
+
+    def __init__(self, what: str, status: int | None, detail: str = ""):
+        self.what = what
+        self.status = status
+        self.detail = detail
+        shown = f"HTTP {status}" if status else "no response"
+        super().__init__(f"{what}: {shown}{f' ({detail})' if detail else ''}")
+
+
+@dataclass(frozen=True)
+class PullRequestInfo:
+    repo: str
+    number: int
+    title: str
+    body: str
+    author: str
+    head_sha: str
+    head_ref: str
+    base_sha: str
+    base_ref: str
+    changed_files: int
+    draft: bool
+    html_url: str
+
+
+@dataclass(frozen=True)
+class FileList:
+    changes: list[ChangedPath]
+    complete: bool
+    expected: int
+
+
+class PullRequestReader(Protocol):
+    """Reading a pull request, its files, the policy at a ref, reviews and team members."""
+
+    def pull_request(self, repo: str, number: int) -> PullRequestInfo: ...
+
+    def changed_files(self, info: PullRequestInfo) -> FileList: ...
+
+    def file_at(self, repo: str, path: str, ref: str) -> str | None: ...
+
+    def reviews(self, info: PullRequestInfo) -> tuple[ReviewRecord, ...]: ...
+
+    def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]: ...
+
+
+class Publisher(Protocol):
+    """What the action writes back: one sticky comment, its labels, a commit status."""
+
+    def has_sticky_comment(self, info: PullRequestInfo, author: str) -> bool: ...
+
+    def upsert_sticky_comment(self, info: PullRequestInfo, body: str, author: str) -> str: ...
+
+    def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:
+        ...
+
+    def post_status(self, repo: str, sha: str, *, state: str, context: str, description: str,
+                    target_url: str | None) -> None: ...
+
+
+class GraphQL(Protocol):
+    """Batched queries, for pull request history."""
+
+    def graphql(self, query: str, variables: dict[str, Any], *, what: str = ...,
+                url: str | None = ..., attempts: int = ..., backoff: float = ...,
+                secondary_wait: float = ..., max_wait: float = ...,
+                sleep: Callable[[float], None] = ..., clock: Callable[[], float] = ...,
+                on_wait: Callable[[str, float], None] | None = ...) -> dict[str, Any]: ...
+
+
+# --- repository settings, as typed facts (for `gatekeeper doctor`) ---------------------------
+
+
+@dataclass(frozen=True)
+class ProtectionFacts:
+    """Classic branch protection: its settings, or why there are none."""
+
+    state: Literal["protected", "unprotected", "unreadable"]
+    status: int | None = None  # HTTP status when unreadable
+    required_contexts: tuple[str, ...] = ()
+    requires_pull_request: bool = False
+    approving_reviews: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleFacts:
+    """One active ruleset rule on the branch."""
+
+    kind: str  # GitHub's rule type: required_status_checks, pull_request, workflows, ...
+    ruleset: str  # who owns it, for messages: "ruleset 42 of repository acme/app"
+    required_contexts: tuple[str, ...] = ()
+    workflow_paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RulesFacts:
+    rules: tuple[RuleFacts, ...] = ()
+    error: str = ""  # why the rules could not be read, when they could not
+
+    def of_kind(self, kind: str) -> list[RuleFacts]:
+        return [rule for rule in self.rules if rule.kind == kind]
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """A file on the branch: its text, absent (None), or why it could not be read."""
+
+    text: str | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class EnforcementFacts:
+    repo: str
+    branch: str
+    protection: ProtectionFacts
+    rules: RulesFacts
+    workflow: FileFacts
+    policy_files: dict[str, FileFacts] = field(default_factory=dict)
+
+
+class RepositorySettings(Protocol):
+    def default_branch(self, repo: str) -> str: ...
+
+    def protection_facts(self, repo: str, branch: str) -> ProtectionFacts: ...
+
+    def rules_facts(self, repo: str, branch: str) -> RulesFacts: ...
+
+    def file_facts(self, repo: str, path: str, branch: str) -> FileFacts: ...
+
+
+class Forge(PullRequestReader, Publisher, Protocol):
+    """Everything the action needs: reading the pull request and publishing the verdict."""

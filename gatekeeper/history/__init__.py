@@ -1,0 +1,2 @@
+"""Pull request history from the forge: GraphQL queries, typed records, incremental
+fetching and the SQLite cache. Analytics over it live in gatekeeper.metrics."""
