@@ -18,8 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.forge import ForgeUnavailable
-from gatekeeper.forge.github import GitHubForge
+from gatekeeper.forge import ForgeUnavailable, GraphQL
 from gatekeeper.history import queries
 from gatekeeper.history.cache import Cache, SyncState, Walk
 from gatekeeper.history.records import (
@@ -86,7 +85,7 @@ class History:
 
     def __init__(
         self,
-        client: GitHubForge,
+        client: GraphQL,
         cache: Cache,
         repo: str,
         *,

@@ -1,0 +1,34 @@
+"""Complete contract bodies, written once: tests vary one field from a known-good body."""
+
+from __future__ import annotations
+
+from gatekeeper.core import fields
+
+_VALUES = {
+    "risk_level": "GREEN",
+    "accountable_owner": "@bob",
+    "change_origin": "human",
+    "test_evidence": "pytest -q: 3 passed",
+    "escalation_reviewer": "@acme/security",
+    "approval_reference": "APR-2291",
+    "rollback_plan": "revert the pull request; the revert was tried on staging",
+}
+
+
+def complete_body(risk: str = "GREEN", *, escalation: bool | None = None,
+                  **values: str) -> str:
+    """A body in the template's own shape with every field filled.
+
+    The Escalation section is written for a RED risk level (or when ``escalation`` says
+    so); ``values`` replace single fields by name.
+    """
+    chosen = {**_VALUES, "risk_level": risk, **values}
+    with_escalation = risk.upper() == "RED" if escalation is None else escalation
+    lines = ["## Summary", "A change.", "", "## Contract"]
+    lines += [f"- **{spec.label}:** {chosen[spec.name]}"
+              for spec in fields.FIELDS if spec.section == "contract"]
+    if with_escalation:
+        lines += ["", "## Escalation"]
+        lines += [f"- **{spec.label}:** {chosen[spec.name]}"
+                  for spec in fields.FIELDS if spec.section == "escalation"]
+    return "\n".join(lines) + "\n"
