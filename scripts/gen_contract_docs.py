@@ -1,7 +1,7 @@
 """Generate what the field registry (gatekeeper/core/fields.py) decides elsewhere:
 
 - the `required` list and the RED `if`/`then` rule of schemas/contract.schema.json,
-- the field table of docs/contract.md (between its `fields-table` markers).
+- the field table and the template shown in docs/contract.md (between their markers).
 
     python scripts/gen_contract_docs.py          # rewrite both
     python scripts/gen_contract_docs.py --check  # exit 1 when either is out of date
@@ -27,6 +27,7 @@ from gatekeeper.core import fields  # noqa: E402
 SCHEMA = ROOT / "schemas" / "contract.schema.json"
 DOC = ROOT / "docs" / "contract.md"
 START, END = "<!-- fields-table:start -->", "<!-- fields-table:end -->"
+TEMPLATE_START, TEMPLATE_END = "<!-- template:start -->", "<!-- template:end -->"
 CLASS_FIELD = "risk_class"
 
 
@@ -45,12 +46,18 @@ def schema_text(current: str) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
+def _between(text: str, start: str, end: str, content: str) -> str:
+    before, found_start, rest = text.partition(start)
+    _, found_end, after = rest.partition(end)
+    if not found_start or not found_end:
+        raise SystemExit(f"{DOC}: the {start} ... {end} markers are missing")
+    return f"{before}{start}\n{content}{end}{after}"
+
+
 def doc_text(current: str) -> str:
-    before, start, rest = current.partition(START)
-    _, end, after = rest.partition(END)
-    if not start or not end:
-        raise SystemExit(f"{DOC}: the {START} ... {END} markers are missing")
-    return f"{before}{START}\n{fields.docs_table()}{END}{after}"
+    text = _between(current, START, END, fields.docs_table())
+    template = f"```markdown\n{fields.pull_request_template()}```\n"
+    return _between(text, TEMPLATE_START, TEMPLATE_END, template)
 
 
 def main(argv: list[str] | None = None) -> int:

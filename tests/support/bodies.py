@@ -26,9 +26,9 @@ def complete_body(risk: str = "GREEN", *, escalation: bool | None = None,
     with_escalation = risk.upper() == "RED" if escalation is None else escalation
     lines = ["## Summary", "A change.", "", "## Contract"]
     lines += [f"- **{spec.label}:** {chosen[spec.name]}"
-              for spec in fields.FIELDS if spec.section == "contract"]
+              for spec in fields.FIELDS if spec.section == "contract" and spec.name in chosen]
     if with_escalation:
         lines += ["", "## Escalation"]
         lines += [f"- **{spec.label}:** {chosen[spec.name]}"
-                  for spec in fields.FIELDS if spec.section == "escalation"]
+                  for spec in fields.FIELDS if spec.section == "escalation" and spec.name in chosen]
     return "\n".join(lines) + "\n"

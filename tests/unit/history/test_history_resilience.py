@@ -139,8 +139,8 @@ def test_a_run_killed_with_sigkill_is_resumed_by_the_next_one(
                "--retry-backoff", "0.01"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
     env.update({"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.base_url})
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     try:
         assert reached.wait(60), "the run never reached the fifth request"
         process.send_signal(signal.SIGKILL)
