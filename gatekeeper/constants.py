@@ -22,8 +22,12 @@ EXIT_INTERNAL: Final = 3  # a bug in Gatekeeper: never to be read as "blocked"
 # schema is served from, until the schema has a site of its own.
 GATEKEEPER_REPOSITORY: Final = "gatekeeper-dev/gatekeeper"
 RELEASE_TAG: Final = f"v{__version__}"
-# What `gatekeeper init` writes into an adopter's workflow: the action at this release.
-DEFAULT_ACTION_REF: Final = f"{GATEKEEPER_REPOSITORY}@{RELEASE_TAG}"
+# What `gatekeeper init` writes into an adopter's workflow: the action pinned by full commit
+# SHA (a tag can be moved to other code; a commit cannot), with ACTION_COMMIT_NOTE (the tag
+# it carries) as a comment. Update both together when a release is tagged.
+ACTION_COMMIT: Final = "74c34fbbe3c3fecacd370afbf5a1b50c6bb52ff9"
+ACTION_COMMIT_NOTE: Final = f"main, 2026-12-01, before the {RELEASE_TAG} tag"
+DEFAULT_ACTION_REF: Final = f"{GATEKEEPER_REPOSITORY}@{ACTION_COMMIT}"
 # The policy schema at the same release, for editors (the yaml-language-server comment).
 SCHEMA_URL: Final = (
     f"https://raw.githubusercontent.com/{GATEKEEPER_REPOSITORY}/{RELEASE_TAG}"

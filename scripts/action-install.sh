@@ -1,36 +1,63 @@
 #!/usr/bin/env bash
-# Install Gatekeeper from the action's own folder into a virtual environment kept in the
-# runner's tool cache, keyed by a digest of the source: a second run of the same version
-# reuses it and needs no network.
+# Install the exact dependencies of requirements.lock, with hash checking, into a fresh
+# folder of this job's own RUNNER_TEMP, and print how to run Gatekeeper from the action's
+# own checkout (no build of Gatekeeper, no virtual environment).
+#
+# Trust: nothing another job may have left on the runner is run. The folder is new for
+# every run, in the job's temporary directory (emptied by the runner between jobs); the
+# tool cache is never read; uv gets a cache of its own inside that folder (uv's shared
+# cache holds unpacked files whose hashes it does not check again); pip may use its shared
+# HTTP cache, since pip hashes every file it installs, cached or not, against the lock.
+# Compiled bytecode goes to a prefix inside the folder, so a __pycache__ planted next to
+# the sources is never read. Gatekeeper then runs with `python -S -P`: no site-packages
+# (no .pth file of the runner's is run) and no current directory on sys.path.
+#
+# Outputs (GITHUB_OUTPUT): python, pythonpath, pycache-prefix, installer.
 set -euo pipefail
 
-source_dir="${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
-python="$(command -v python3 || true)"
-if [ -z "$python" ] || ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-  echo "::error title=GK999::Gatekeeper needs Python 3.11 or newer as python3 on the runner"
+action_dir="${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
+lock="$action_dir/requirements.lock"
+temp_root="${RUNNER_TEMP:?RUNNER_TEMP is not set}"
+
+fail() {
+  echo "::error title=GK999::$*"
   exit 1
+}
+
+[ -f "$lock" ] || fail "the action's requirements.lock is missing"
+
+python="${GATEKEEPER_INSTALL_PYTHON:-$(command -v python3 || true)}"
+if [ -z "$python" ] || ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  fail "Gatekeeper needs Python 3.11 or newer as python3 on the runner"
 fi
 
-digest="$(cd "$source_dir" && find pyproject.toml gatekeeper schemas -type f \
-  -not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum \
-  | sha256sum | cut -c1-16)"
-py_tag="$("$python" -c 'import sys; print(f"py{sys.version_info[0]}{sys.version_info[1]}")')"
-cache_root="${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}/gatekeeper"
-venv="$cache_root/$py_tag-$digest"
+mkdir -p "$temp_root"
+env_dir="$(mktemp -d "$temp_root/gatekeeper-env.XXXXXX")"
+site="$env_dir/site"
 
-if [ -f "$venv/.complete" ]; then
-  echo "Reusing $venv"
+uv="${GATEKEEPER_INSTALL_UV-$(command -v uv || true)}"
+if [ -n "$uv" ]; then
+  installer=uv
+  # --no-build: wheels only, nothing is built (so no build backend runs) on the runner.
+  if ! UV_NO_CONFIG=1 UV_CACHE_DIR="$env_dir/uv-cache" UV_PYTHON_DOWNLOADS=never \
+      "$uv" pip install --quiet --target "$site" --python "$python" \
+      --require-hashes --no-deps --no-build --link-mode copy -r "$lock"; then
+    fail "installing requirements.lock with uv failed (hash mismatch or no network?)"
+  fi
+  rm -rf "$env_dir/uv-cache"
 else
-  mkdir -p "$cache_root"
-  rm -rf "$venv"  # an interrupted install left no .complete marker
-  staging="$(mktemp -d "$cache_root/.staging.XXXXXX")"
-  trap 'rm -rf "$staging"' EXIT
-  "$python" -m venv "$staging/venv"
-  "$staging/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    --no-input "$source_dir"
-  touch "$staging/venv/.complete"
-  # Another job may have finished first; either copy is complete.
-  mv -T "$staging/venv" "$venv" 2>/dev/null || true
-  echo "Installed into $venv"
+  installer=pip
+  if ! "$python" -m pip install --quiet --disable-pip-version-check --no-input \
+      --no-warn-script-location --target "$site" \
+      --require-hashes --no-deps --only-binary=:all: -r "$lock"; then
+    fail "installing requirements.lock with pip failed (hash mismatch or no network?)"
+  fi
 fi
-echo "python=$venv/bin/python" >> "$GITHUB_OUTPUT"
+
+{
+  echo "python=$python"
+  echo "pythonpath=$action_dir:$site"
+  echo "pycache-prefix=$env_dir/pycache"
+  echo "installer=$installer"
+} >> "${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
+echo "Installed requirements.lock with $installer into $site"

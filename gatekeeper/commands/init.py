@@ -18,6 +18,7 @@ from typing import Literal, TextIO
 
 from gatekeeper import resources
 from gatekeeper.constants import (
+    ACTION_COMMIT_NOTE,
     CHECK_DISPLAY_NAME,
     DEFAULT_ACTION_REF,
     DOCS_URL,
@@ -76,7 +77,10 @@ def workflow_text(action_ref: str = DEFAULT_ACTION_REF) -> str:
     template = resources.text("templates/workflow.yml")
     if _ACTION_REF_MARKER not in template:
         raise AssertionError("templates/workflow.yml lost its action reference marker")
-    return template.replace(_ACTION_REF_MARKER, check_action_ref(action_ref))
+    ref = check_action_ref(action_ref)
+    if ref == DEFAULT_ACTION_REF:
+        ref += f"  # {ACTION_COMMIT_NOTE}"
+    return template.replace(_ACTION_REF_MARKER, ref)
 
 
 def check_action_ref(action_ref: str) -> str:

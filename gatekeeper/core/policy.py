@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import pathspec
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 from gatekeeper.core import yamltext
 from gatekeeper.core.model import PolicyOrigin, RiskClass
@@ -50,9 +52,76 @@ class Policy:
         return rule.require if rule else ()
 
 
+class _LazyRegex:
+    """A pattern's regular expression, compiled with ``re`` only if something matches with
+    it alone. ``pattern`` is the expression's text, all the RE2 backend reads."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._regex().search(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._regex().match(text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _LazyRegex) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+
+_GLOB_CHARACTERS = frozenset("*?[\\")
+
+
+class _SetMatchedPattern(GitIgnoreSpecPattern):
+    """A gitignore pattern for a spec that RE2 matches as one set.
+
+    pathspec translates each pattern to a regular expression and compiles it with ``re``,
+    then, with google-re2 installed, builds one RE2 set from the expressions' text and
+    matches with that alone: the ``re`` compilation (most of the time spent compiling a
+    policy) is never used. This pattern skips it; the translation, and so the semantics,
+    are pathspec's own.
+    """
+
+    __slots__ = ()
+
+    @staticmethod
+    def _translate_segment_glob(pattern: str, range_error: Any) -> str:
+        # pathspec escapes a segment's plain characters one call at a time; a segment with
+        # no glob or escape character comes out as re.escape of the whole (tested).
+        if _GLOB_CHARACTERS.isdisjoint(pattern):
+            return re.escape(pattern)
+        translated: str = GitIgnoreSpecPattern._translate_segment_glob(pattern, range_error)
+        return translated
+
+    def __init__(self, pattern: str) -> None:
+        regex, include = self.pattern_to_regex(pattern)
+        super().__init__(None)
+        self.include = include
+        self.pattern = pattern
+        if include is not None and regex is not None:
+            self.regex = _LazyRegex(str(regex))  # type: ignore[assignment]
+
+
+# Without google-re2, pathspec matches with each pattern's own ``re`` expression.
+_PATTERN_FACTORY: type[GitIgnoreSpecPattern] = (
+    _SetMatchedPattern if importlib.util.find_spec("re2") is not None else GitIgnoreSpecPattern
+)
+
+
 def compile_patterns(patterns: list[str], *, file: str, line: int | None) -> pathspec.GitIgnoreSpec:
     try:
-        return pathspec.GitIgnoreSpec.from_lines(patterns)
+        return pathspec.GitIgnoreSpec.from_lines(patterns, _PATTERN_FACTORY)
     except (ValueError, TypeError, re.error) as exc:
         raise GatekeeperError(f"invalid path pattern: {exc}", file=file, line=line) from None
 

@@ -57,10 +57,12 @@ def test_no_expression_inside_a_script(workflow: dict[Any, Any]) -> None:
 def test_installs_from_the_repository_and_exports_three_formats(
         workflow: dict[Any, Any]) -> None:
     uses = [step.get("uses", "") for step in steps(workflow)]
-    assert uses[0] == "actions/checkout@v4"
-    assert "actions/upload-artifact@v4" in uses
+    assert re.fullmatch(r"actions/checkout@[0-9a-f]{40}", uses[0])
+    assert any(re.fullmatch(r"actions/upload-artifact@[0-9a-f]{40}", u) for u in uses)
     scripts = "\n".join(step.get("run", "") for step in steps(workflow))
-    assert "pip install" in scripts and " ." in scripts
+    assert "pip install" in scripts and "--require-hashes" in scripts
+    assert "-r requirements.lock" in scripts
+    assert workflow["jobs"]["metrics"]["env"]["PYTHONPATH"] == "${{ github.workspace }}"
     assert "for format in csv json markdown" in scripts
     assert '>> "$GITHUB_STEP_SUMMARY"' in scripts
     checkout = steps(workflow)[0]

@@ -265,11 +265,12 @@ def e2e_workflow(
     job: str = "gatekeeper",
     name: str = "Gatekeeper Enforcement",
     after_steps: str = "",
+    before_steps: str = "",
 ) -> str:
     """YAML for a workflow that copies the repository into the workspace and then runs
     ``uses: ./``. ``with_inputs`` values are written as they are (they may be
-    ``${{ }}`` expressions). ``after_steps`` is raw YAML for extra steps, indented by six
-    spaces."""
+    ``${{ }}`` expressions). ``after_steps`` and ``before_steps`` are raw YAML for extra
+    steps after and before the action's, indented by six spaces."""
     inputs = (
         dict(with_inputs)
         if with_inputs is not None
@@ -291,6 +292,7 @@ def e2e_workflow(
         "      - name: Copy repository into workspace\n"
         "        shell: bash\n"
         f'        run: cp -a "${{{SOURCE_ENV}:?}}/." "$GITHUB_WORKSPACE/"\n'
+        f"{before_steps}"
         f"      - id: {step_id}\n"
         "        uses: ./\n"
         f"{with_block}"

@@ -210,12 +210,66 @@ def test_hardened_mode_posts_one_status_on_the_head(fake: FakeGitHub, act_cache:
     assert str(statuses[0]["description"]).startswith("blocked: GK202")
 
 
-def test_warm_run_reuses_the_installed_environment(fake: FakeGitHub, act_cache: Path) -> None:
+# Stands in for an earlier job on the same runner: it leaves what the previous install
+# script trusted (a virtual environment marked `.complete` in the tool cache, under the
+# very name that script computed) and compiled bytecode beside the action's sources that
+# Python would load without looking at the source (an unchecked-hash .pyc). Each planted
+# program prints PLANTED and writes the file named by PLANT_MARKER.
+PLANT_STEPS = """\
+      - name: A previous job leaves things on the runner
+        shell: bash
+        run: |
+          set -euo pipefail
+          evil_py='import os, sys; print("PLANTED python")
+          open(os.environ["PLANT_MARKER"], "w").write("ran"); sys.exit(0)'
+          digest="$(find pyproject.toml gatekeeper schemas -type f -not -path '*/__pycache__/*' \\
+            -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+          for tag in py311 py312 py313 py314; do
+            venv="$RUNNER_TOOL_CACHE/gatekeeper/$tag-$digest"
+            mkdir -p "$venv/bin"
+            printf '#!/bin/sh\\necho PLANTED venv; echo ran > "$PLANT_MARKER"\\n' \\
+              > "$venv/bin/python"
+            chmod +x "$venv/bin/python"
+            cp "$venv/bin/python" "$venv/bin/gatekeeper"
+            touch "$venv/.complete"
+          done
+          mkdir -p "$RUNNER_TOOL_CACHE/uv/bin"
+          cp "$venv/bin/python" "$RUNNER_TOOL_CACHE/uv/bin/uv"
+          python3 - "$evil_py" <<'PLANT'
+          import py_compile, sys, tempfile, importlib.util, os
+          for module in ("__main__", "action", "__init__"):
+              module = f"gatekeeper/{module}.py"
+              with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
+                  fh.write(sys.argv[1])
+              target = importlib.util.cache_from_source(module)
+              os.makedirs(os.path.dirname(target), exist_ok=True)
+              py_compile.compile(fh.name, cfile=target, doraise=True,
+                                 invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+          PLANT
+          find "$RUNNER_TOOL_CACHE/gatekeeper" gatekeeper/__pycache__ -type f | sort
+"""
+
+
+def test_nothing_left_on_the_runner_is_run(
+    fake: FakeGitHub, act_cache: Path, tmp_path: Path,
+) -> None:
     _seed(fake, CONTRACT + ESCALATION)
-    _run(fake, act_cache, "pull_request", "opened")
-    again = _run(fake, act_cache, "pull_request", "reopened")
-    assert again.ok, again.describe()
-    assert "Reusing " in again.log, again.describe()
+    marker = tmp_path / "planted-code-ran"
+    result = run_action(
+        REPO_ROOT, "pull_request", fake.webhook_payload("pull_request", "opened", REPO, 7),
+        env={"GITHUB_API_URL": fake.base_url, "GITHUB_GRAPHQL_URL": fake.graphql_url,
+             "GITHUB_REPOSITORY": REPO, "PLANT_MARKER": str(marker)},
+        secrets={"GITHUB_TOKEN": DEFAULT_TOKEN},
+        workflow_text=e2e_workflow(before_steps=PLANT_STEPS, after_steps=SHOW_OUTPUTS),
+        action_cache=act_cache, timeout=600,
+    )
+    assert result.ok, result.describe()
+    log = result.log
+    assert "/.complete" in log and "__main__.cpython" in log, result.describe()  # planted
+    assert "PLANTED" not in log.replace("PLANTED python\"", ""), result.describe()
+    assert not marker.exists(), result.describe()
+    assert "Installed requirements.lock with uv into " in log, result.describe()
+    assert "outputs=pass/RED//pass" in log, result.describe()
 
 
 @pytest.fixture(autouse=True)
