@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from gatekeeper.constants import ACTION_COMMIT, DEFAULT_ACTION_REF, GATEKEEPER_REPOSITORY
 from gatekeeper.commands.init import workflow_text
+from gatekeeper.constants import ACTION_COMMIT, DEFAULT_ACTION_REF, GATEKEEPER_REPOSITORY
 
 ROOT = Path(__file__).resolve().parents[2]
 SHA_PIN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
