@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import pathspec
+import yaml
 
 from gatekeeper.core import yamltext
 from gatekeeper.core.model import PolicyOrigin, RiskClass
+from gatekeeper.core.patterns import PatternSet, compile_pattern_set
 from gatekeeper.core.schemas import validation_errors
 from gatekeeper.errors import GatekeeperError
 
@@ -21,7 +22,8 @@ DEFAULT_APPROVAL_PATTERN = r"^[A-Z][A-Z0-9]+-\d+$"
 class ClassRule:
     patterns: tuple[str, ...]
     require: tuple[str, ...]
-    spec: pathspec.GitIgnoreSpec
+    spec: PatternSet
+    case_insensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class ExemptionRule:
     name: str
     authors: tuple[str, ...]
     paths: tuple[str, ...]
-    spec: pathspec.GitIgnoreSpec
+    spec: PatternSet
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,32 @@ class Policy:
         return rule.require if rule else ()
 
 
-def compile_patterns(patterns: list[str], *, file: str, line: int | None) -> pathspec.GitIgnoreSpec:
-    try:
-        return pathspec.GitIgnoreSpec.from_lines(patterns)
-    except (ValueError, TypeError, re.error) as exc:
-        raise GatekeeperError(f"invalid path pattern: {exc}", file=file, line=line) from None
+def compile_patterns(
+    patterns: list[str],
+    *,
+    file: str,
+    line: int | None,
+    lines: list[int | None] | None = None,
+    case_insensitive: bool = False,
+) -> PatternSet:
+    """The one entry point that compiles a pattern list (git's .gitignore semantics).
+
+    ``lines`` gives each pattern's own line in ``file``; a malformed pattern is an error
+    that names its line (``line``, the list's, when its own is unknown).
+    """
+    pattern_set, problems = compile_pattern_set(patterns, case_insensitive=case_insensitive)
+    if problems:
+        index, problem = problems[0]
+        where = lines[index] if lines and index < len(lines) else None
+        raise GatekeeperError(f"invalid path pattern {patterns[index]!r}: {problem}",
+                              file=file, line=where or line)
+    return pattern_set
+
+
+def _item_lines(node: object, path: list[str | int], count: int) -> list[int | None]:
+    if not isinstance(node, yaml.Node):
+        return [None] * count
+    return [yamltext.line_of(node, [*path, index]) for index in range(count)]
 
 
 def parse_policy(
@@ -83,10 +106,15 @@ def parse_policy(
     for name, rule in (data.get("classes") or {}).items():
         patterns = [str(p) for p in rule.get("paths", [])]
         line = yamltext.line_of(node, ["classes", name, "paths"])
+        folded = bool(rule.get("case_insensitive", False))
         classes[RiskClass(name)] = ClassRule(
             patterns=tuple(patterns),
             require=tuple(rule.get("require", [])),
-            spec=compile_patterns(patterns, file=file, line=line),
+            spec=compile_patterns(
+                patterns, file=file, line=line, case_insensitive=folded,
+                lines=_item_lines(node, ["classes", name, "paths"], len(patterns)),
+            ),
+            case_insensitive=folded,
         )
 
     raw_pattern = data.get("approval_reference_pattern", DEFAULT_APPROVAL_PATTERN)
@@ -107,6 +135,7 @@ def parse_policy(
             spec=compile_patterns(
                 item["paths"], file=file,
                 line=yamltext.line_of(node, ["exemptions", index, "paths"]),
+                lines=_item_lines(node, ["exemptions", index, "paths"], len(item["paths"])),
             ),
         )
         for index, item in enumerate(data.get("exemptions") or [])
