@@ -119,7 +119,8 @@ def parse_policy(
 
     raw_pattern = data.get("approval_reference_pattern", DEFAULT_APPROVAL_PATTERN)
     try:
-        approval_pattern = re.compile(raw_pattern)
+        # ASCII only: Python's \d and \w would accept fullwidth or Arabic-Indic digits.
+        approval_pattern = re.compile(raw_pattern, re.ASCII)
     except re.error as exc:
         raise GatekeeperError(
             f"approval_reference_pattern is not a valid regular expression: {exc}",
