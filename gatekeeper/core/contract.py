@@ -28,7 +28,7 @@ _SECTION_WORDS = ("contract", "escalation")
 _QUOTED_SUMMARY = re.compile(
     r"original (?:prompt|task|issue|request|description|pr|pull request|message)|quot|"
     r"repl(?:y|ied)|wrote|previous|backport|cherry|copied|forwarded|transcript|"
-    r"conversation|comment from",
+    r"conversation|comment from|release notes|changelog|commits",
     re.IGNORECASE,
 )
 _DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
@@ -36,6 +36,7 @@ _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"</?(?:details|summary|p|div|br|b|i|strong|em|span)\b[^>]*>",
                    re.IGNORECASE)
+_HTML_QUOTE = re.compile(r"<blockquote\b.*?(?:</blockquote\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 _MAX_DEPTH = 4
 
 
@@ -143,7 +144,8 @@ def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
     inner_quoted = walk.quoted_details > 0 or skipping
     if not was_quoted and not inner_quoted and depth < _MAX_DEPTH:
         # <details> without blank lines: its text is one HTML block; read what it shows.
-        inner = _SUMMARY.sub(lambda m: "\n" * m.group(0).count("\n"), content)
+        keep_lines = lambda m: "\n" * m.group(0).count("\n")  # noqa: E731
+        inner = _HTML_QUOTE.sub(keep_lines, _SUMMARY.sub(keep_lines, content))
         inner = _TAGS.sub("", inner)
         if inner.strip():
             start = offset + (token.map[0] if token.map else 0)
@@ -264,43 +266,55 @@ def _code(walk: _Walk, token: Token, line: int) -> None:
 
 
 def _choices(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:
-    """A list right under a label with no value: ticked boxes, or the list as the value."""
+    """A list right under a label with no value: ticked boxes, or the list as the value.
+
+    Only the list's leading run of task items (or of plain items) is the value; items
+    after it (``- **Accountable owner:** ...`` in the same list) are read as usual.
+    """
     if not _belongs(walk):
         walk.pending = None
         return position
-    depth = 1
-    inlines: list[Token] = []
+    items: list[tuple[int, list[Line]]] = []  # (index of the item's open token, lines)
+    depth = 0
     end = position
-    while end < len(tokens) and depth:
-        kind = tokens[end].type
-        if kind.endswith("_list_open"):
+    while end < len(tokens):
+        token = tokens[end]
+        if token.type.endswith("_list_open"):
             depth += 1
-        elif kind.endswith("_list_close"):
+        elif token.type.endswith("_list_close"):
+            if depth == 0:
+                break
             depth -= 1
-        elif kind == "inline":
-            inlines.append(tokens[end])
+        elif token.type == "list_item_open" and depth == 0:
+            items.append((end, []))
+        elif token.type == "inline" and items and not items[-1][1]:
+            items[-1][1].extend(logical_lines(token, in_item=True))
         end += 1
-    items = [logical_lines(inline, in_item=True) for inline in inlines]
-    if not items or looks_like_label(items[0][0]):
+    if not items or not items[0][1] or looks_like_label(items[0][1][0]):
         walk.pending = None
         return position  # the list holds other fields: read it as usual
-    boxes = [lines[0] for lines in items if lines[0].task is not None]
     pending = walk.pending
-    if boxes and pending is not None and not walk.reader.is_enum(pending.name):
+    tasks = items[0][1][0].task is not None
+    run: list[Line] = []
+    stop = end
+    for index, lines in items:
+        if not lines or (lines[0].task is not None) != tasks or looks_like_label(lines[0]):
+            stop = index
+            break
+        run.append(lines[0])
+    if pending is None or (tasks and not walk.reader.is_enum(pending.name)):
         walk.pending = None  # a checklist under a free-text label is not its value
         return position
-    if boxes:
-        ticked = [line for line in boxes if line.task]
+    if tasks:
+        ticked = [line for line in run if line.task]
         if ticked:
             _take_pending(walk, ", ".join(line.text.strip() for line in ticked),
                           ticked[0].number + offset)
-        else:
-            walk.pending = None
-        return end
-    texts = [" ".join(line.text.strip() for line in lines) for lines in items]
-    _take_pending(walk, "; ".join(text for text in texts if text),
-                  items[0][0].number + offset)
-    return end
+        walk.pending = None
+    else:
+        texts = [line.text.strip() for line in run if line.text.strip()]
+        _take_pending(walk, "; ".join(texts), run[0].number + offset)
+    return stop
 
 
 def _table(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:

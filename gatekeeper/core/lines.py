@@ -21,6 +21,8 @@ _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
 _SEPARATOR = re.compile(r"\s*(?::|\uff1a|\u2014|\u2013|=|\s-\s)\s*")
 _LEADING_SEPARATOR = re.compile(r"^\s*(?::|\uff1a|\u2014|\u2013|=|-(?=\s+\S))\s*")
 _SHORTCODE = re.compile(r"^(?::[a-z0-9_+-]+:\s*)+")
+_SHORTCODE_AT = re.compile(r":[a-z0-9_+-]+:\s*")
+_TITLE = re.compile(r"^[^\W\d_]+(?:[\s()'/&,?]+[^\W\d_]*)*$")
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
 
 
@@ -66,7 +68,7 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
             struck = max(0, struck - 1)
         elif kind == "strong_open":
             strong_depth += 1
-            if strong_depth == 1 and not line.text.strip() and line.strong is None:
+            if strong_depth == 1 and line.strong is None and decoration(line.text):
                 strong_start = line.length()
                 strong_parts = []
         elif kind == "strong_close":
@@ -114,6 +116,24 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
     return lines
 
 
+def decoration(text: str) -> bool:
+    """True for nothing but emoji, symbols and :shortcodes: (what may stand before a label)."""
+    text = _SHORTCODE.sub("", text.strip())
+    return not any(char.isalnum() for char in text)
+
+
+def _decoration_end(text: str) -> int:
+    position = 0
+    while True:
+        shortcode = _SHORTCODE_AT.match(text, position)
+        if shortcode is not None:
+            position = shortcode.end()
+        elif position < len(text) and not (text[position].isalnum() or text[position] in "_*"):
+            position += 1
+        else:
+            return position
+
+
 @dataclass(frozen=True)
 class Label:
     label: str  # normalized-ready label text (emoji, shortcodes, parenthetical removed)
@@ -127,8 +147,8 @@ def clean_label(text: str) -> str:
     start = 0
     while start < len(text) and not (text[start].isalnum() or text[start] in "_*"):
         start += 1  # an emoji or symbol before the label
-    text = _PARENTHETICAL.sub("", text[start:])
-    return text.strip().rstrip(":\uff1a").strip()
+    text = text[start:].strip().rstrip(":\uff1a").strip()
+    return _PARENTHETICAL.sub("", text).strip()
 
 
 def split_label(line: Line) -> Label | None:
@@ -147,9 +167,12 @@ def split_label(line: Line) -> Label | None:
         if len(label) <= MAX_LABEL:
             return Label(clean_label(label), value.strip(), True)
         return None
-    found = _SEPARATOR.search(text, 0, MAX_LABEL + 8)
-    if found is None or found.start() > MAX_LABEL or found.start() == 0:
+    start = _decoration_end(text[:MAX_LABEL])
+    found = _SEPARATOR.search(text, start, start + MAX_LABEL + 8)
+    if found is None or found.start() - start > MAX_LABEL or found.start() == start:
         return None
+    if text.startswith("://", found.start()):
+        return None  # a link, not a label
     if line.code_at is not None and line.code_at < found.end():
         return None  # an inline code example is never a label
     return Label(clean_label(text[:found.start()]), text[found.end():].strip(), False)
@@ -161,4 +184,7 @@ def looks_like_label(line: Line) -> bool:
     if found is None:
         return False
     words = found.label.split()
-    return found.bold or (0 < len(words) <= 5 and any(c.isalpha() for c in found.label))
+    if found.bold:
+        return True
+    # "Release note: NONE", "Reviewers: @x"; not "pytest -q: 40 passed"
+    return 0 < len(words) <= 6 and bool(_TITLE.match(found.label))

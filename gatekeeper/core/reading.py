@@ -23,6 +23,11 @@ _NEAR_MISS_CUTOFF = 0.8
 _NEAR_MISS_CHECKS = 400  # label-like lines looked at for near misses, at most
 _ENUM_TAIL = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 _ENUM_SPLIT = re.compile(r"[\s,;/]+")
+_TOKENS = ("accountable_owner", "escalation_reviewer", "approval_reference")
+# Fields whose two different values are two different claims. Free text (test evidence,
+# a rollback plan) is worded differently in prose and block without contradicting itself;
+# there the prose, which the reviewer sees, is kept.
+_CLAIMS = frozenset({"risk_level", "change_origin", *_TOKENS})
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,10 @@ class Reader:
 def canonical(name: str, value: str) -> str:
     """An enum value with a trailing note, period or emoji tolerated: ``RED (auth)``."""
     spec = BUILTIN.get(name)
+    if name in _TOKENS:
+        # One token: a trailing period or comma is punctuation, not part of it.
+        stripped = value.strip().rstrip(".,;")
+        return stripped if any(c.isalnum() for c in stripped) else value.strip()
     if spec is None or not spec.choices:
         return value.strip()
     text = visible(value).strip()
@@ -144,8 +153,10 @@ def choose(reader: Reader) -> Contract:
     for occurrence in reader.prose:
         grouped.setdefault(occurrence.name, []).append((occurrence, _value(reader, occurrence)))
     fields: dict[str, FieldValue] = {}
+    chosen: dict[str, Occurrence] = {}
     for name, values in grouped.items():
-        fields[name] = _best(values)[1]
+        chosen[name], fields[name] = _best(values)
+    sectioned = bool(reader.sections)
     problems = list(reader.problems)
     for occurrence in reader.block:
         value = _value(reader, occurrence)
@@ -153,7 +164,10 @@ def choose(reader: Reader) -> Contract:
         if prose is None:
             fields[occurrence.name] = value
         elif prose.status == "filled" and value.status == "filled":
-            if not _same(prose.value, value.value):
+            stray = sectioned and not chosen[occurrence.name].in_section
+            if stray and not occurrence.hidden:
+                fields[occurrence.name] = value  # the block beats a stray line elsewhere
+            elif occurrence.name in _CLAIMS and not _same(prose.value, value.value):
                 problems.append(ReadProblem(
                     f"{label_for(occurrence.name)} is {prose.value!r} at line {prose.line} "
                     f"but {value.value!r} in the gatekeeper block at line {value.line}",
