@@ -224,7 +224,7 @@ def _read_lines(walk: _Walk, lines: list[Line]) -> None:
     # Whether each line opens a new item, computed once: a label with nothing after it
     # takes the following lines of its paragraph up to the next such line (linear).
     labels = [split_label(line) for line in lines]
-    opens = [found is not None and looks_like_label(line) for found, line in zip(
+    opens = [found is not None and looks_like_label(line, found) for found, line in zip(
         labels, lines, strict=True)]
     following: list[str] = [""] * len(lines)
     first_following: list[str] = [""] * len(lines)

@@ -178,9 +178,9 @@ def split_label(line: Line) -> Label | None:
     return Label(clean_label(text[:found.start()]), text[found.end():].strip(), False)
 
 
-def looks_like_label(line: Line) -> bool:
+def looks_like_label(line: Line, found: Label | None = None) -> bool:
     """A line that opens a new item ("Release note: NONE", "**Reviewers:**")."""
-    found = split_label(line)
+    found = found if found is not None else split_label(line)
     if found is None:
         return False
     words = found.label.split()

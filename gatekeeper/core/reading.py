@@ -19,8 +19,9 @@ from gatekeeper.core.model import BodyProblem, Contract, FieldStatus, FieldValue
 from gatekeeper.core.normalize import strip_invisible, visible
 from gatekeeper.core.reasons import Code
 
-_NEAR_MISS_CUTOFF = 0.8
-_NEAR_MISS_CHECKS = 400  # label-like lines looked at for near misses, at most
+_NEAR_MISS_CUTOFF = 0.85
+_NEAR_MISS_SHORTEST = 5  # "Risk" alone is too short to call "Rsik" a near miss
+_NEAR_MISS_CHECKS = 400  # distinct label-like texts looked at for near misses, at most
 _ENUM_TAIL = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 _ENUM_SPLIT = re.compile(r"[\s,;/]+")
 _TOKENS = ("accountable_owner", "escalation_reviewer", "approval_reference")
@@ -59,7 +60,8 @@ class Reader:
     near: list[tuple[str, str, int]] = field(default_factory=list)
     blocks_seen: int = 0
     _names: dict[str, str | None] = field(default_factory=dict)
-    _checks: int = 0
+    _close: dict[str, str | None] = field(default_factory=dict)
+    _near_fields: set[str] = field(default_factory=set)
 
     def name_of(self, label: str) -> str | None:
         cached = self._names.get(label, "")
@@ -78,13 +80,20 @@ class Reader:
     def near_miss(self, label: str, line: int) -> None:
         """A label close to a field's name: remembered with its line and suggestion."""
         key = normalize_label(visible(label))
-        if not key or len(key) > 40 or self._checks >= _NEAR_MISS_CHECKS:
+        if len(key) < _NEAR_MISS_SHORTEST or len(key) > 40:
             return
-        self._checks += 1
-        close = difflib.get_close_matches(key, list(self.index), n=1,
-                                          cutoff=_NEAR_MISS_CUTOFF)
-        if close:
-            self.near.append((label.strip(), self.index[close[0]], line))
+        if key in self._close:
+            name = self._close[key]
+        elif len(self._close) < _NEAR_MISS_CHECKS:
+            close = difflib.get_close_matches(key, list(self.index), n=1,
+                                              cutoff=_NEAR_MISS_CUTOFF)
+            name = self.index[close[0]] if close else None
+            self._close[key] = name
+        else:
+            return
+        if name is not None and name not in self._near_fields:
+            self._near_fields.add(name)  # the first near miss of each field is reported
+            self.near.append((label.strip(), name, line))
 
     def offer(self, occurrence: Occurrence) -> None:
         (self.block if occurrence.source == "block" else self.prose).append(occurrence)
