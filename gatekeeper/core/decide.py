@@ -291,7 +291,11 @@ def _missing_reason(
         code, message = Code.GK102, f"{label} {state}"
     else:
         code, message = Code.GK101, f"{label} {state}"
-    return Reason(code=code, message=message, field=name, line=_line_for(contract, name),
+    line = _line_for(contract, name)
+    if field is None and line is None:
+        section = "Escalation" if name in ESCALATION_FIELDS else "Contract"
+        message += f" (add a '- **{label}:** ...' line under a '## {section}' heading)"
+    return Reason(code=code, message=message, field=name, line=line,
                   fix=_fix_for(name, policy))
 
 

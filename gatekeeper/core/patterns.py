@@ -15,21 +15,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-_POSIX_CLASSES: dict[str, bytes] = {
-    "alnum": b"0-9A-Za-z",
-    "alpha": b"A-Za-z",
-    "blank": b" \t",
-    "cntrl": b"\x00-\x1f\x7f",
-    "digit": b"0-9",
-    "graph": b"!-~",
-    "lower": b"a-z",
-    "print": b" -~",
-    "punct": b"!-/:-@\\[-`{-~",
-    "space": b" \t\n\r\f\v",
-    "upper": b"A-Z",
-    "xdigit": b"0-9A-Fa-f",
+try:  # RE2 matches a whole pattern list in one pass; without it, Python's re does.
+    import re2 as _re2  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - google-re2 is a dependency
+    _re2 = None
+
+def _span(*ranges: tuple[int, int]) -> frozenset[int]:
+    return frozenset(b for low, high in ranges for b in range(low, high + 1))
+
+
+# git's ctype: ASCII only.
+_POSIX_CLASSES: dict[str, frozenset[int]] = {
+    "alnum": _span((0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A)),
+    "alpha": _span((0x41, 0x5A), (0x61, 0x7A)),
+    "blank": _span((0x20, 0x20), (0x09, 0x09)),
+    "cntrl": _span((0x00, 0x1F), (0x7F, 0x7F)),
+    "digit": _span((0x30, 0x39)),
+    "graph": _span((0x21, 0x7E)),
+    "lower": _span((0x61, 0x7A)),
+    "print": _span((0x20, 0x7E)),
+    "punct": _span((0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E)),
+    "space": _span((0x09, 0x0D), (0x20, 0x20)),
+    "upper": _span((0x41, 0x5A)),
+    "xdigit": _span((0x30, 0x39), (0x41, 0x46), (0x61, 0x66)),
 }
+_NEVER = b"[^\\x00-\\xff]"  # matches nothing, in Python's re and in RE2 alike
 
 
 class PatternError(ValueError):
@@ -45,7 +58,11 @@ class GitPattern:
     dir_only: bool
     basename: bool  # no slash: matched against the last path component at any depth
     source: bytes  # the regular expression over the whole path, without anchors
-    regex: re.Pattern[bytes]
+    case_insensitive: bool = False
+
+    @property
+    def regex(self) -> re.Pattern[bytes]:
+        return _compiled(self.source, self.case_insensitive)
 
 
 def _trim_trailing_spaces(line: str) -> str:
@@ -68,24 +85,43 @@ def _trim_trailing_spaces(line: str) -> str:
     return line if last_space is None else line[:last_space]
 
 
-def _escape_byte(value: int) -> bytes:
-    return re.escape(bytes([value]))
+def _literal(value: int) -> bytes:
+    """One byte as a regex literal both Python's re and RE2 read the same way."""
+    char = bytes([value])
+    return char if char.isalnum() and value < 0x80 else b"\\x%02x" % value
 
 
-def _class_byte(value: int) -> bytes:
-    return b"\\x%02x" % value
+def _class(members: set[int]) -> bytes:
+    """A byte class of ``members`` (never "/", which no bracket matches in a path)."""
+    members.discard(ord("/"))
+    if not members:
+        return _NEVER
+    ranges: list[bytes] = []
+    ordered = sorted(members)
+    low = previous = ordered[0]
+    for value in [*ordered[1:], -2]:
+        if value != previous + 1:
+            ranges.append(b"\\x%02x" % low if low == previous
+                          else b"\\x%02x-\\x%02x" % (low, previous))
+            low = value
+        previous = value
+    return b"[" + b"".join(ranges) + b"]"
 
 
 def _bracket(pattern: bytes, start: int) -> tuple[bytes, int]:
-    """Translate the bracket expression at ``pattern[start] == '['``; return (regex, end)."""
+    """Translate the bracket expression at ``pattern[start] == '['``; return (regex, end).
+
+    Follows wildmatch.c: ``!`` or ``^`` negates, a ``]`` first is literal, a backslash
+    escapes, ``a-z`` ranges, ``[:class:]`` POSIX classes; an unknown class or a missing
+    ``]`` makes the pattern malformed.
+    """
     position = start + 1
     if position >= len(pattern):
         raise PatternError("unterminated [ bracket expression")
-    char = pattern[position]
-    negated = char in b"!^"
+    negated = pattern[position] in b"!^"
     if negated:
         position += 1
-    parts: list[bytes] = []
+    members: set[int] = set()
     previous: int | None = None
     first = True
     while True:
@@ -100,7 +136,7 @@ def _bracket(pattern: bytes, start: int) -> tuple[bytes, int]:
             if position >= len(pattern):
                 raise PatternError("a bracket expression ends with a backslash")
             char = pattern[position]
-            parts.append(_class_byte(char))
+            members.add(char)
             previous = char
         elif (char == ord("-") and previous is not None and position + 1 < len(pattern)
               and pattern[position + 1] != ord("]")):
@@ -111,51 +147,31 @@ def _bracket(pattern: bytes, start: int) -> tuple[bytes, int]:
                 if position >= len(pattern):
                     raise PatternError("a bracket expression ends with a backslash")
                 end = pattern[position]
-            if end >= previous:
-                parts.append(_class_byte(previous) + b"-" + _class_byte(end))
+            members.update(range(previous, end + 1))
             previous = None
         elif char == ord("[") and position + 1 < len(pattern) and pattern[position + 1] == ord(":"):
             close = pattern.find(b"]", position + 2)
             if close < 0:
                 raise PatternError("unterminated [ bracket expression")
             name = pattern[position + 2:close]
-            if close - (position + 2) < 1 or not name.endswith(b":"):
-                # No ":]": a plain "[" in the set.
-                parts.append(_class_byte(char))
+            if not name or not name.endswith(b":"):
+                members.add(char)  # no ":]": a plain "[" in the set
                 previous = char
             else:
-                members = _POSIX_CLASSES.get(name[:-1].decode("ascii", "replace"))
-                if members is None:
+                found = _POSIX_CLASSES.get(name[:-1].decode("ascii", "replace"))
+                if found is None:
                     shown = name.decode(errors="replace")
                     raise PatternError(f"unknown character class [:{shown}]")
-                parts.append(_posix(members))
+                members.update(found)
                 previous = None
                 position = close
         else:
-            parts.append(_class_byte(char))
+            members.add(char)
             previous = char
         position += 1
-    body = b"".join(parts)
-    # A bracket expression never matches "/" in a path (WM_PATHNAME).
     if negated:
-        return b"[^/" + body + b"]", position
-    if not body:
-        return b"(?!)", position
-    return b"(?:(?!/)[" + body + b"])", position
-
-
-def _posix(members: bytes) -> bytes:
-    """A POSIX class's members as escaped byte-class text (ranges kept)."""
-    out = bytearray()
-    position = 0
-    while position < len(members):
-        if position + 2 < len(members) and members[position + 1] == ord("-"):
-            out += _class_byte(members[position]) + b"-" + _class_byte(members[position + 2])
-            position += 3
-        else:
-            out += _class_byte(members[position])
-            position += 1
-    return bytes(out)
+        members = set(range(256)) - members
+    return _class(members), position
 
 
 def _wildmatch(pattern: bytes) -> bytes:
@@ -168,9 +184,8 @@ def _wildmatch(pattern: bytes) -> bytes:
         if char == ord("\\"):
             position += 1
             if position >= length:
-                # A trailing backslash matches nothing.
-                return b"(?!)"
-            out.append(_escape_byte(pattern[position]))
+                return _NEVER  # a trailing backslash matches nothing
+            out.append(_literal(pattern[position]))
         elif char == ord("?"):
             out.append(b"[^/]")
         elif char == ord("*"):
@@ -182,11 +197,10 @@ def _wildmatch(pattern: bytes) -> bytes:
             escaped_slash = pattern[position + 1:position + 3] == b"\\/"
             at_boundary = start == 0 or pattern[start - 1] == ord("/")
             if double and at_boundary and (after in (b"", b"/") or escaped_slash):
-                if after == b"":
+                if after == b"" and not escaped_slash:
                     out.append(b".*")
                 else:
-                    # "**/": zero or more whole folders.
-                    out.append(b"(?:.*/)?")
+                    out.append(b"(?:.*/)?")  # "**/": zero or more whole folders
                     position += 2 if escaped_slash else 1
             else:
                 out.append(b"[^/]*")
@@ -194,7 +208,7 @@ def _wildmatch(pattern: bytes) -> bytes:
             regex, position = _bracket(pattern, position)
             out.append(regex)
         else:
-            out.append(_escape_byte(char))
+            out.append(_literal(char))
         position += 1
     return b"".join(out)
 
@@ -202,7 +216,7 @@ def _wildmatch(pattern: bytes) -> bytes:
 def parse_pattern(line: str, *, case_insensitive: bool = False) -> GitPattern | None:
     """One .gitignore line as git reads it; None for a blank line or a comment.
 
-    Raises PatternError for a pattern git treats as malformed.
+    Raises PatternError for a pattern git treats as malformed (it would never match).
     """
     text = _trim_trailing_spaces(line.rstrip("\r\n"))
     if not text or text.startswith("#"):
@@ -220,14 +234,15 @@ def parse_pattern(line: str, *, case_insensitive: bool = False) -> GitPattern | 
         body = body[1:]
     raw = body.encode("utf-8", "surrogateescape")
     source = (b"(?:.*/)?" if basename else b"") + _wildmatch(raw)
-    regex = re.compile(b"(?:" + source + b")\\Z", _flags(case_insensitive))
     return GitPattern(text=line, negative=negative, dir_only=dir_only, basename=basename,
-                      source=source, regex=regex)
+                      source=source, case_insensitive=case_insensitive)
 
 
-def _flags(case_insensitive: bool) -> int:
+@lru_cache(maxsize=8192)
+def _compiled(source: bytes, case_insensitive: bool) -> re.Pattern[bytes]:
     # Bytes patterns fold ASCII letters only, as git's core.ignorecase does.
-    return re.DOTALL | (re.IGNORECASE if case_insensitive else 0)
+    flags = re.DOTALL | (re.IGNORECASE if case_insensitive else 0)
+    return re.compile(b"(?:" + source + b")\\Z", flags)
 
 
 @dataclass(frozen=True)
@@ -238,6 +253,56 @@ class Match:
     index: int | None
 
 
+class _Matcher:
+    """Which patterns of a list match a subject: all at once (an RE2 set), or one by one."""
+
+    def __init__(self, patterns: list[tuple[int, GitPattern]], case_insensitive: bool) -> None:
+        self.patterns = patterns
+        self.case_insensitive = case_insensitive
+        self.any: re.Pattern[bytes] | None = None
+        self.set: Any = None
+        sources = [p.source for _, p in patterns]
+        ascii_only = all(source.isascii() for source in sources)
+        if _re2 is not None and sources and (ascii_only or not case_insensitive):
+            self.set = _re2_set(sources, case_insensitive)
+        if self.set is None:
+            body = b"|".join(sources) if sources else _NEVER
+            self.any = _compiled(body, case_insensitive)
+
+    def last(self, subject: bytes) -> Match:
+        if self.set is not None:
+            ids = self.set.Match(subject)
+            if not ids:
+                return Match(False, None)
+            index, pattern = self.patterns[max(ids)]
+            return Match(not pattern.negative, index)
+        if self.any is None or not self.any.match(subject):
+            return Match(False, None)
+        for index, pattern in reversed(self.patterns):
+            if pattern.regex.match(subject):
+                return Match(not pattern.negative, index)
+        return Match(False, None)
+
+
+def _re2_set(sources: list[bytes], case_insensitive: bool) -> Any:
+    assert _re2 is not None
+    options = _re2.Options()
+    options.encoding = _re2.Options.Encoding.LATIN1  # bytes, as git compares them
+    options.dot_nl = True
+    options.never_capture = True
+    options.case_sensitive = not case_insensitive
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    regex_set = _re2.Set.FullMatchSet(options)
+    try:
+        for source in sources:
+            regex_set.Add(source)
+        regex_set.Compile()
+    except Exception:  # any RE2 refusal falls back to Python's re
+        return None
+    return regex_set
+
+
 @dataclass
 class PatternSet:
     """A list of patterns matched as one .gitignore file."""
@@ -246,27 +311,18 @@ class PatternSet:
     compiled: tuple[tuple[int, GitPattern], ...]
     case_insensitive: bool = False
     _cache: dict[str, Match] = field(default_factory=dict, repr=False)
-    _any: dict[bool, re.Pattern[bytes]] = field(default_factory=dict, repr=False)
+    _matchers: dict[bool, _Matcher] = field(default_factory=dict, repr=False)
 
-    def _prefilter(self, is_dir: bool) -> re.Pattern[bytes]:
-        """One expression that matches when any pattern could: most paths match none."""
-        combined = self._any.get(is_dir)
-        if combined is None:
-            sources = [p.source for _, p in self.compiled if is_dir or not p.dir_only]
-            body = b"|".join(sources) if sources else b"[^\\x00-\\xff]"
-            combined = re.compile(b"(?:" + body + b")\\Z", _flags(self.case_insensitive))
-            self._any[is_dir] = combined
-        return combined
+    def _matcher(self, is_dir: bool) -> _Matcher:
+        matcher = self._matchers.get(is_dir)
+        if matcher is None:
+            chosen = [(i, p) for i, p in self.compiled if is_dir or not p.dir_only]
+            matcher = _Matcher(chosen, self.case_insensitive)
+            self._matchers[is_dir] = matcher
+        return matcher
 
     def _last(self, path: bytes, is_dir: bool) -> Match:
-        if not self._prefilter(is_dir).match(path):
-            return Match(False, None)
-        for index, pattern in reversed(self.compiled):
-            if pattern.dir_only and not is_dir:
-                continue
-            if pattern.regex.match(path):
-                return Match(not pattern.negative, index)
-        return Match(False, None)
+        return self._matcher(is_dir).last(path)
 
     def _directory(self, folder: str) -> Match:
         cached = self._cache.get(folder)
@@ -299,16 +355,14 @@ class PatternSet:
     def match_file(self, path: str) -> bool:
         return self.check(path).matched
 
-    def pattern_text(self, index: int) -> str:
-        return self.patterns[index]
-
 
 def compile_pattern_set(
     patterns: list[str], *, case_insensitive: bool = False,
 ) -> tuple[PatternSet, list[tuple[int, str]]]:
     """Compile ``patterns``; return the set and the (index, problem) of malformed lines.
 
-    A malformed line (which git would never match) is left out of the set.
+    A malformed line (which git would never match) is left out of the set. Translation is
+    eager and linear; the RE2 sets (or Python's re, without RE2) are built on first use.
     """
     compiled: list[tuple[int, GitPattern]] = []
     problems: list[tuple[int, str]] = []

@@ -209,3 +209,10 @@ def test_test_evidence_aliases(alias: str) -> None:
                                             ("Risk level", "Risk"), ("Risk level", "Risk tier")])
 def test_other_aliases(old: str, alias: str) -> None:
     assert run_evaluate(COMPLETE.replace(old, alias), RED_PATHS).outcome == "pass"
+
+
+def test_missing_field_without_a_section_says_where_to_add_it() -> None:
+    body = "Risk level: GREEN\nOwner: @dana\nOrigin: human\n"
+    [reason] = run_evaluate(body, ["README.md"]).reasons
+    assert reason.field == "test_evidence" and reason.line is None
+    assert "under a '## Contract' heading" in reason.message
