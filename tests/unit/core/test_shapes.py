@@ -51,7 +51,7 @@ def body(name: str) -> str:
 
 
 def test_every_fixture_is_used() -> None:
-    assert {p.stem for p in BODIES.glob("*.md")} == set(HONEST)
+    assert {p.stem for p in BODIES.glob("*.md") if p.name != "README.md"} == set(HONEST)
 
 
 @pytest.mark.parametrize("name", sorted(HONEST))
