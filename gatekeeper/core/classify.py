@@ -1,4 +1,4 @@
-"""Classify changed paths into risk classes with gitignore semantics (pathspec)."""
+"""Classify changed paths into risk classes with git's own .gitignore semantics."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ _DESCENDING = (RiskClass.RED, RiskClass.AMBER)
 
 def normalize_path(path: str) -> str:
     """Paths as git prints them: forward slashes, no leading ``./`` or ``/``."""
-    path = path.replace("\\", "/")
-    while path.startswith("./"):
-        path = path[2:]
-    return path.lstrip("/")
+    parts = path.replace("\\", "/").split("/")
+    return "/".join(part for part in parts if part not in ("", "."))
 
 
 def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
@@ -33,10 +31,9 @@ def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
                 continue
             seen.add(path)
             for risk_class, rule in rules:
-                result = rule.spec.check_file(path)
-                if result.include and result.index is not None:
-                    pattern = str(getattr(rule.spec.patterns[result.index], "pattern", ""))
-                    matches.append(PathMatch(path, risk_class, pattern))
+                result = rule.spec.check(path)
+                if result.matched and result.index is not None:
+                    matches.append(PathMatch(path, risk_class, rule.spec.patterns[result.index]))
                     break
     return Classification(
         computed_class=highest([m.risk_class for m in matches]),

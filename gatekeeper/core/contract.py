@@ -1,61 +1,70 @@
 """Read the contract out of a pull request body.
 
-The body is parsed as Markdown (markdown-it-py), never scanned with patterns over the raw
-text: fields are found in list items, paragraphs and headed sections, template hints are
-HTML comments, and a fenced ``gatekeeper`` YAML block wins over the prose field by field.
+The body is parsed as GitHub renders it (markdown-it-py with GFM tables and
+strikethrough; task-list boxes are read from list items), never scanned with patterns
+over the raw text. Only the author's own words count: blockquotes, quoted ``<details>``,
+HTML comments, code blocks other than the contract block and inline code are skipped.
+Every occurrence of a field is collected with its line; ``choose`` (core/reading.py)
+picks the one that counts and reports conflicts with the fenced block.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from gatekeeper.core import yamltext
-from gatekeeper.core.fields import is_placeholder, label_index, normalize_label
-from gatekeeper.core.model import BodyProblem, Contract, FieldStatus, FieldValue
-from gatekeeper.errors import GatekeeperError
+from gatekeeper.core import block as contract_block
+from gatekeeper.core.fields import label_index, normalize_label
+from gatekeeper.core.lines import Line, logical_lines, looks_like_label, split_label
+from gatekeeper.core.model import Contract
+from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
 
-BLOCK_INFO = "gatekeeper"
-_MAX_LABEL = 60
-_SECTION_ANCHORS = ("contract", "escalation")
-
-
-@dataclass
-class _Line:
-    number: int
-    text: str = ""
-    hinted: bool = False
-
-
-@dataclass
-class _Pending:
-    """A label with nothing after it, waiting for its value in the blocks below it."""
-
-    name: str
-    level: int  # the label's token level; -1 for a heading (runs to the next heading)
-    parts: list[str] = field(default_factory=list)
-    line: int | None = None
-
-
-@dataclass
-class _Reading:
-    index: dict[str, str]
-    placeholders: tuple[str, ...]
-    prose: dict[str, FieldValue] = field(default_factory=dict)
-    block: dict[str, FieldValue] = field(default_factory=dict)
-    problems: list[BodyProblem] = field(default_factory=list)
-    sections: dict[str, int] = field(default_factory=dict)
-    blocks_seen: int = 0
-    pending: _Pending | None = None
+BLOCK_INFO = contract_block.BLOCK_INFO
+_SECTION_WORDS = ("contract", "escalation")
+_QUOTED_SUMMARY = re.compile(
+    r"original (?:prompt|task|issue|request|description|pr|pull request|message)|quot|"
+    r"repl(?:y|ied)|wrote|previous|backport|cherry|copied|forwarded|transcript|"
+    r"conversation|comment from|release notes|changelog|commits",
+    re.IGNORECASE,
+)
+_DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"</?(?:details|summary|p|div|br|b|i|strong|em|span)\b[^>]*>",
+                   re.IGNORECASE)
+_HTML_QUOTE = re.compile(r"<blockquote\b.*?(?:</blockquote\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_MAX_DEPTH = 4
 
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@dataclass
+class _Pending:
+    """A label with no value yet: its value is the next block, if it belongs to it."""
+
+    name: str
+    items: tuple[int, ...]  # the list items open at the label
+    line: int
+
+
+@dataclass
+class _Walk:
+    reader: Reader
+    section: str = ""
+    pending: _Pending | None = None
+    items: list[int] = field(default_factory=list)
+    serial: int = 0
+    quoted_details: int = 0  # depth inside a quoted <details>
+    collapsed: int = 0  # depth inside a <details> without `open`
+    details: list[tuple[bool, bool]] = field(default_factory=list)
+    heads: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse_contract(
@@ -65,177 +74,297 @@ def parse_contract(
     placeholders: tuple[str, ...] = (),
 ) -> Contract:
     """Every contract field in ``body`` with its 1-based line and whether it is filled."""
-    reading = _Reading(index=label_index(aliases or {}), placeholders=placeholders)
-    tokens = _markdown().parse(body)
-    for position, token in enumerate(tokens):
-        if token.type == "fence" and _is_contract_block(token):
-            _read_block(reading, token)
-        elif token.type == "heading_open":
-            _read_heading(reading, tokens[position + 1], token)
-        elif token.type == "inline" and position and tokens[position - 1].type != "heading_open":
-            _read_inline(reading, token)
-        elif token.type in ("fence", "code_block") and reading.pending is not None:
-            _read_code(reading, token)
-    fields = dict(reading.prose)
-    for name, value in reading.block.items():
-        if value.status == "filled" or name not in fields:
-            fields[name] = value
-    return Contract(
-        fields=fields,
-        problems=tuple(reading.problems),
-        section_lines=dict(reading.sections),
-    )
+    reader = Reader(index=label_index(aliases or {}), placeholders=placeholders)
+    walk = _Walk(reader)
+    _walk(walk, body, 0, 0)
+    return choose(reader)
 
 
-def _is_contract_block(token: Token) -> bool:
-    words = token.info.strip().split()
-    return bool(words) and words[0].casefold() == BLOCK_INFO
+def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
+    tokens = _markdown().parse(text)
+    position = 0
+    quote = 0
+    while position < len(tokens):
+        token = tokens[position]
+        kind = token.type
+        position += 1
+        if kind == "blockquote_open":
+            quote += 1
+            walk.pending = None
+            continue
+        if kind == "blockquote_close":
+            quote -= 1
+            continue
+        if kind == "html_block":
+            _html_block(walk, token, offset, depth, skipping=bool(quote))
+            continue
+        if quote or walk.quoted_details:
+            continue
+        line = offset + (token.map[0] + 1 if token.map else 1)
+        if kind == "list_item_open":
+            walk.serial += 1
+            walk.items.append(walk.serial)
+        elif kind == "list_item_close":
+            closed = walk.items.pop() if walk.items else None
+            if walk.pending is not None and closed in walk.pending.items:
+                walk.pending = None
+        elif kind == "heading_open":
+            _heading(walk, tokens[position], line, int(token.tag[1:] or 1))
+            position += 2
+        elif kind == "fence" and contract_block.is_contract_block(token):
+            walk.pending = None
+            contract_block.read(walk.reader, token, offset, hidden=walk.collapsed > 0,
+                                in_section=True)
+        elif kind in ("fence", "code_block"):
+            _code(walk, token, line)
+        elif kind == "table_open":
+            position = _table(walk, tokens, position, offset)
+        elif kind in ("bullet_list_open", "ordered_list_open") and walk.pending is not None:
+            position = _choices(walk, tokens, position, offset)
+        elif kind == "inline":
+            _inline(walk, token, offset)
 
 
-def _status(reading: _Reading, name: str, value: str) -> FieldStatus:
-    if not value:
-        return "empty"
-    if is_placeholder(value, field=name, extra=reading.placeholders):
-        return "placeholder"
-    return "filled"
+def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
+                skipping: bool) -> None:
+    """``<details>`` opens and closes, possibly with Markdown inside the same block."""
+    content = token.content
+    opens = list(_DETAILS_OPEN.finditer(content))
+    closes = len(_DETAILS_CLOSE.findall(content))
+    if not opens and not closes:
+        return  # a comment or other HTML: a hint, never a value, and the label waits
+    was_quoted = walk.quoted_details > 0 or skipping
+    for match in opens:
+        summary = _SUMMARY.search(content, match.end())
+        quoted = bool(summary and _QUOTED_SUMMARY.search(summary.group(1)))
+        hidden = " open" not in match.group(0).casefold()
+        walk.details.append((quoted, hidden))
+        walk.quoted_details += quoted
+        walk.collapsed += hidden
+    inner_quoted = walk.quoted_details > 0 or skipping
+    if not was_quoted and not inner_quoted and depth < _MAX_DEPTH:
+        # <details> without blank lines: its text is one HTML block; read what it shows.
+        keep_lines = lambda m: "\n" * m.group(0).count("\n")  # noqa: E731
+        inner = _HTML_QUOTE.sub(keep_lines, _SUMMARY.sub(keep_lines, content))
+        inner = _TAGS.sub("", inner)
+        if inner.strip():
+            start = offset + (token.map[0] if token.map else 0)
+            _walk(walk, inner, start, depth + 1)
+    for _ in range(closes):
+        if walk.details:
+            quoted, hidden = walk.details.pop()
+            walk.quoted_details -= quoted
+            walk.collapsed -= hidden
+    walk.pending = None if walk.pending and (opens or closes) else walk.pending
 
 
-def _record(reading: _Reading, name: str, value: str, line: int, hinted: bool,
-            level: int) -> None:
-    if name in reading.prose:
+def _in_section(walk: _Walk) -> bool:
+    return any(word in walk.section for word in _SECTION_WORDS)
+
+
+def _heading(walk: _Walk, inline: Token, line: int, level: int) -> None:
+    lines = logical_lines(inline)
+    for part in lines:
+        part.number = line
+    text = " ".join(part.text for part in lines)
+    label = normalize_label(text)
+    walk.pending = None
+    while walk.heads and walk.heads[-1][0] >= level:
+        walk.heads.pop()
+    walk.heads.append((level, label))
+    walk.section = " ".join(head for _, head in walk.heads)
+    for word in _SECTION_WORDS:
+        if word in label.split():
+            walk.reader.sections.setdefault(word, line)
+    found = split_label(lines[0]) if lines else None
+    name = walk.reader.name_of(found.label) if found is not None else None
+    if name is not None and found is not None and found.value:
+        _offer(walk, name, found.value, line)
         return
-    status = _status(reading, name, value)
-    reading.prose[name] = FieldValue(name=name, value=value, line=line, status=status)
-    # A label with nothing after it takes its value from the blocks below it (a nested
-    # list, or the paragraphs under a heading), unless a hint comment says it is empty.
-    reading.pending = _Pending(name, level) if status == "empty" and not hinted else None
+    name = walk.reader.name_of(text)
+    if name is not None:
+        walk.pending = _Pending(name, tuple(walk.items), line)
 
 
-def _continue_pending(reading: _Reading, token: Token, lines: list[_Line]) -> bool:
-    """Add ``token``'s text to a waiting label's value; False when the label's value ended."""
-    pending = reading.pending
-    if pending is None:
-        return False
-    first = lines[0].text.partition(":")
-    starts_field = bool(first[1]) and normalize_label(first[0]) in reading.index
-    # Blocks inside the label's list item (a nested list, a loose paragraph) continue it.
-    if starts_field or (pending.level >= 0 and token.level < pending.level):
-        reading.pending = None
-        return False
-    texts = [line.text.strip() for line in lines if line.text.strip()]
-    if texts:
-        pending.parts += texts
-        pending.line = pending.line or next(line.number for line in lines if line.text.strip())
-        value = " ".join(pending.parts)
-        reading.prose[pending.name] = FieldValue(
-            name=pending.name, value=value, line=pending.line,
-            status=_status(reading, pending.name, value),
-        )
-    return True
+def _offer(walk: _Walk, name: str, value: str, line: int) -> None:
+    walk.reader.offer(Occurrence(name, value, line, in_section=_in_section(walk)))
 
 
-def _read_heading(reading: _Reading, inline: Token, opener: Token) -> None:
-    line = (opener.map[0] + 1) if opener.map else 1
-    label = normalize_label(inline.content.rstrip(":"))
-    reading.pending = None
-    if label in _SECTION_ANCHORS:
-        reading.sections.setdefault(label, line)
-    name = reading.index.get(label)
-    if name is not None and name not in reading.prose:
-        reading.pending = _Pending(name, level=-1)
+def _take_pending(walk: _Walk, value: str, line: int) -> None:
+    pending = walk.pending
+    walk.pending = None
+    if pending is not None and value.strip():
+        _offer(walk, pending.name, value, line)
 
 
-def _read_inline(reading: _Reading, token: Token) -> None:
-    lines = _logical_lines(token)
-    if _continue_pending(reading, token, lines):
-        return
-    for position, line in enumerate(lines):
-        label, colon, rest = line.text.partition(":")
-        is_label = colon and len(label) <= _MAX_LABEL
-        name = reading.index.get(normalize_label(label)) if is_label else None
+def _belongs(walk: _Walk) -> bool:
+    pending = walk.pending
+    return pending is not None and tuple(walk.items[:len(pending.items)]) == pending.items
+
+
+def _inline(walk: _Walk, token: Token, offset: int) -> None:
+    lines = logical_lines(token, in_item=bool(walk.items))
+    for line in lines:
+        line.number += offset
+    if walk.pending is not None:
+        if not _belongs(walk) or looks_like_label(lines[0]):
+            walk.pending = None
+        else:
+            texts = [line.text.strip() for line in lines if line.text.strip()]
+            first = next((line.number for line in lines if line.text.strip()), 0)
+            if walk.reader.is_enum(walk.pending.name):
+                texts = texts[:1]  # an enum field takes its first line
+            _take_pending(walk, " ".join(texts), first)
+            return
+    _read_lines(walk, lines)
+
+
+def _read_lines(walk: _Walk, lines: list[Line]) -> None:
+    reader = walk.reader
+    # Whether each line opens a new item, computed once: a label with nothing after it
+    # takes the following lines of its paragraph up to the next such line (linear).
+    labels = [split_label(line) for line in lines]
+    opens = [found is not None and looks_like_label(line, found) for found, line in zip(
+        labels, lines, strict=True)]
+    following: list[str] = [""] * len(lines)
+    first_following: list[str] = [""] * len(lines)
+    tail: list[str] = []
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = " ".join(reversed(tail))
+        first_following[index] = tail[-1] if tail else ""
+        if opens[index]:
+            tail = []
+        elif lines[index].text.strip():
+            tail.append(lines[index].text.strip())
+    last = len(lines) - 1
+    for index, (line, found) in enumerate(zip(lines, labels, strict=True)):
+        if found is None:
+            continue
+        name = reader.name_of(found.label)
         if name is None:
+            if opens[index]:
+                reader.near_miss(found.label, line.number)
             continue
-        value = rest.strip()
-        if not value and not line.hinted:
-            # Continuation lines of the same paragraph carry the value.
-            following = []
-            for later in lines[position + 1:]:
-                later_label, later_colon, _ = later.text.partition(":")
-                if later_colon and normalize_label(later_label) in reading.index:
-                    break
-                if later.text.strip():
-                    following.append(later.text.strip())
-            value = " ".join(following)
-        _record(reading, name, value, line.number, line.hinted, token.level)
+        later = first_following[index] if reader.is_enum(name) else following[index]
+        value = found.value or later
+        if value:
+            _offer(walk, name, value, line.number)
+        elif index == last or not following[index]:
+            # Nothing after the label in its paragraph: the next block may hold the value
+            # (a nested list, a paragraph after a hint comment, ticked choices).
+            reader.offer(Occurrence(name, "", line.number, in_section=_in_section(walk)))
+            walk.pending = _Pending(name, tuple(walk.items), line.number)
 
 
-def _read_code(reading: _Reading, token: Token) -> None:
-    """A code block under a label-only field (a command, a script) is its value."""
-    first = (token.map[0] + 1) if token.map else 1
-    offset = 1 if token.type == "fence" else 0
-    lines = [_Line(first + offset + n, text)
-             for n, text in enumerate(token.content.splitlines())]
-    if lines:
-        # A fence sits one level above the inline text of the list item it belongs to.
-        inline_level = Token("inline", "", 0, level=token.level + 1)
-        _continue_pending(reading, inline_level, lines)
-
-
-def _logical_lines(token: Token) -> list[_Line]:
-    """The inline's text split at line breaks, with HTML comments removed and flagged."""
-    number = (token.map[0] + 1) if token.map else 1
-    lines = [_Line(number)]
-    for child in token.children or ():
-        kind = child.type
-        if kind in ("softbreak", "hardbreak"):
-            number += 1
-            lines.append(_Line(number))
-        elif kind == "html_inline":
-            if child.content.startswith("<!--"):
-                lines[-1].hinted = True
-            else:
-                lines[-1].text += " ".join(child.content.split())
-            number += child.content.count("\n")
-        elif kind in ("text", "code_inline", "image"):
-            lines[-1].text += child.content
-    return lines
-
-
-def _read_block(reading: _Reading, token: Token) -> None:
-    opener = (token.map[0] + 1) if token.map else 1
-    reading.blocks_seen += 1
-    if reading.blocks_seen > 1:
-        reading.problems.append(BodyProblem(
-            "more than one ```gatekeeper block; keep exactly one", opener))
+def _code(walk: _Walk, token: Token, line: int) -> None:
+    """A code block under a label with no value (a command, a script) is its value."""
+    if walk.pending is None or not _belongs(walk):
+        walk.pending = None
         return
-    try:
-        node = yamltext.compose(token.content, file="body", line_offset=opener)
-    except GatekeeperError as exc:
-        last = token.map[1] if token.map else opener  # an unclosed fence ends with the body
-        line = min(exc.line or opener, max(last, opener))
-        reading.problems.append(BodyProblem(f"the gatekeeper block is not valid YAML: "
-                                            f"{exc.message.removeprefix('invalid YAML: ')}",
-                                            line))
-        return
-    if node is None:
-        return
-    if not isinstance(node, yaml.MappingNode):
-        reading.problems.append(BodyProblem(
-            "the gatekeeper block must be a mapping of field: value lines", opener))
-        return
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
+    first = line + (1 if token.type == "fence" else 0)
+    _take_pending(walk, " ".join(token.content.split()), first)
+
+
+def _choices(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:
+    """A list right under a label with no value: ticked boxes, or the list as the value.
+
+    Only the list's leading run of task items (or of plain items) is the value; items
+    after it (``- **Accountable owner:** ...`` in the same list) are read as usual.
+    """
+    if not _belongs(walk):
+        walk.pending = None
+        return position
+    items: list[tuple[int, list[Line]]] = []  # (index of the item's open token, lines)
+    depth = 0
+    end = position
+    while end < len(tokens):
+        token = tokens[end]
+        if token.type.endswith("_list_open"):
+            depth += 1
+        elif token.type.endswith("_list_close"):
+            if depth == 0:
+                break
+            depth -= 1
+        elif token.type == "list_item_open" and depth == 0:
+            items.append((end, []))
+        elif token.type == "inline" and items and not items[-1][1]:
+            items[-1][1].extend(logical_lines(token, in_item=True))
+        end += 1
+    if not items or not items[0][1] or looks_like_label(items[0][1][0]):
+        walk.pending = None
+        return position  # the list holds other fields: read it as usual
+    pending = walk.pending
+    tasks = items[0][1][0].task is not None
+    run: list[Line] = []
+    stop = end
+    for index, lines in items:
+        if not lines or (lines[0].task is not None) != tasks or looks_like_label(lines[0]):
+            stop = index
+            break
+        run.append(lines[0])
+    if pending is None or (tasks and not walk.reader.is_enum(pending.name)):
+        walk.pending = None  # a checklist under a free-text label is not its value
+        return position
+    if tasks:
+        ticked = [line for line in run if line.task]
+        if ticked:
+            _take_pending(walk, ", ".join(line.text.strip() for line in ticked),
+                          ticked[0].number + offset)
+        walk.pending = None
+    else:
+        texts = [line.text.strip() for line in run if line.text.strip()]
+        _take_pending(walk, "; ".join(texts), run[0].number + offset)
+    return stop
+
+
+def _table(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:
+    """Rows of ``| label | value |``, or labels as headers over one row of values."""
+    walk.pending = None
+    rows: list[list[list[Line]]] = []
+    end = position
+    while end < len(tokens) and tokens[end].type != "table_close":
+        kind = tokens[end].type
+        if kind == "tr_open":
+            rows.append([])
+        elif kind == "inline" and rows:
+            cell = logical_lines(tokens[end])
+            for line in cell:
+                line.number += offset
+            rows[-1].append(cell)
+        end += 1
+    if not rows:
+        return end
+    reader = walk.reader
+
+    def label_of(cell: list[Line]) -> str:
+        found = split_label(cell[0]) if cell else None
+        text = cell[0].text if cell else ""
+        return found.label if found is not None and not found.value else text
+
+    headers = [reader.name_of(label_of(cell)) for cell in rows[0]]
+    if sum(name is not None for name in headers) >= 2 and len(rows) > 1:
+        for name, cell in zip(headers, rows[1], strict=False):
+            if name is not None:
+                _offer(walk, name, " ".join(line.text for line in cell).strip(),
+                       cell[0].number)
+        return end
+    for row in rows:
+        if not row:
             continue
-        name = reading.index.get(normalize_label(key.value))
-        if name is None or name in reading.block:
+        head = row[0]
+        found = split_label(head[0]) if head else None
+        if found is not None and found.value and reader.name_of(found.label):
+            _read_lines(walk, head)  # "| Risk level: RED |"
             continue
-        line = opener + key.start_mark.line + 1
-        if not isinstance(value, yaml.ScalarNode):
-            reading.problems.append(BodyProblem(
-                f"`{key.value}` in the gatekeeper block must be a single text value", line))
+        name = reader.name_of(label_of(head))
+        if name is None:
+            if len(row) >= 2 and head and head[0].text.strip():
+                reader.near_miss(label_of(head), head[0].number)
             continue
-        text = "" if value.tag == "tag:yaml.org,2002:null" else str(value.value).strip()
-        reading.block[name] = FieldValue(
-            name=name, value=text, line=line,
-            status=_status(reading, name, text), source="block",
-        )
+        value = " ".join(line.text for cell in row[1:2] for line in cell).strip()
+        _offer(walk, name, value, head[0].number)
+    walk.pending = None
+    return end
+
+
+__all__ = ["BLOCK_INFO", "ReadProblem", "parse_contract"]

@@ -12,6 +12,7 @@ from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, label_for
 from gatekeeper.core.model import (
+    BodyProblem,
     Caveat,
     ChangedPath,
     Classification,
@@ -23,6 +24,7 @@ from gatekeeper.core.model import (
     RiskClass,
 )
 from gatekeeper.core.policy import Policy
+from gatekeeper.core.reading import ReadProblem
 from gatekeeper.core.reasons import Code, Family
 from gatekeeper.core.schemas import validation_errors
 
@@ -215,12 +217,10 @@ def _contract_reasons(
     policy: Policy,
     base_schema: dict[str, Any],
 ) -> list[Reason]:
-    reasons = [
-        Reason(code=Code.GK104, message=problem.message, line=problem.line,
-               fix="make the ```gatekeeper block a YAML mapping of field: value lines, "
-                   "once in the body")
-        for problem in contract.problems
-    ]
+    reasons = [_problem_reason(problem) for problem in contract.problems]
+    # A near-miss label is reported at its own line instead of "missing" at the heading.
+    near_missed = {problem.field for problem in contract.problems
+                   if isinstance(problem, ReadProblem) and problem.code is Code.GK107}
     computed = classification.computed_class
     effective = _effective_class(declared, classification)
     instance = normalized_contract(contract, effective)
@@ -232,7 +232,7 @@ def _contract_reasons(
         if error.validator == "required":
             required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
             for name in required:
-                if name in instance or name in missing_seen:
+                if name in instance or name in missing_seen or name in near_missed:
                     continue
                 missing_seen.add(name)
                 from_class_rule = "then" in error.absolute_schema_path
@@ -291,7 +291,11 @@ def _missing_reason(
         code, message = Code.GK102, f"{label} {state}"
     else:
         code, message = Code.GK101, f"{label} {state}"
-    return Reason(code=code, message=message, field=name, line=_line_for(contract, name),
+    line = _line_for(contract, name)
+    if field is None and line is None:
+        section = "Escalation" if name in ESCALATION_FIELDS else "Contract"
+        message += f" (add a '- **{label}:** ...' line under a '## {section}' heading)"
+    return Reason(code=code, message=message, field=name, line=line,
                   fix=_fix_for(name, policy))
 
 
@@ -307,8 +311,28 @@ def _malformed_reason(contract: Contract, name: str, policy: Policy) -> Reason:
             field=name, line=_line_for(contract, name),
             fix="give the reference of a real approval in the policy's format, such as APR-1234",
         )
-    return Reason(code=Code.GK103, message=f"{label} {value!r} is not valid", field=name,
+    spec = BUILTIN.get(name)
+    rule = f": it must be {spec.rule}" if spec is not None and spec.rule else " is not valid"
+    message = f"{label} {value!r}{rule}"
+    return Reason(code=Code.GK103, message=message, field=name,
                   line=_line_for(contract, name), fix=_fix_for(name, policy))
+
+
+_PROBLEM_FIXES = {
+    Code.GK104: "make the ```gatekeeper block a YAML mapping of field: value lines, each "
+                "field once, once in the body",
+    Code.GK106: "give the field one value: correct the prose or the gatekeeper block so "
+                "they agree, or remove one of them",
+    Code.GK107: "write the field's label exactly (case, bold and colons do not matter)",
+}
+
+
+def _problem_reason(problem: BodyProblem) -> Reason:
+    if isinstance(problem, ReadProblem):
+        return Reason(code=problem.code, message=problem.message, line=problem.line,
+                      field=problem.field, fix=_PROBLEM_FIXES[problem.code])
+    return Reason(code=Code.GK104, message=problem.message, line=problem.line,
+                  fix=_PROBLEM_FIXES[Code.GK104])
 
 
 def _under_declared(

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from gatekeeper.core.normalize import says_nothing, visible
+
 Section = Literal["contract", "escalation"]
 # "always": every pull request; "red": a RED change (the schema's if/then); "optional".
 Requirement = Literal["always", "red", "optional"]
@@ -26,21 +28,27 @@ class FieldSpec:
     section: Section
     requirement: Requirement
     value_doc: str
+    # The value rule in words, for GK103 ("one of GREEN, AMBER, RED").
+    rule: str = ""
+    # The accepted values of an enum field, as written in the normalized contract.
+    choices: tuple[str, ...] = ()
 
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
-        "risk_level", "Risk level", ("risk", "risk class"),
+        "risk_level", "Risk level", ("risk", "risk class", "risk tier"),
         "GREEN, AMBER or RED",
         "declare GREEN, AMBER or RED; at least the class the changed paths fall in",
         "contract", "always",
         "`GREEN`, `AMBER` or `RED`, any case; at least the class the changed paths fall in",
+        "one of GREEN, AMBER, RED", ("GREEN", "AMBER", "RED"),
     ),
     FieldSpec(
         "accountable_owner", "Accountable owner", ("owner",),
         "@handle of the person answerable for this change",
         "name the person answerable for this change as @handle",
         "contract", "always", "a GitHub handle: `@alice`",
+        "one @handle (ASCII letters, digits and single hyphens)",
     ),
     FieldSpec(
         "change_origin", "Change origin", ("origin",),
@@ -49,18 +57,23 @@ FIELDS: tuple[FieldSpec, ...] = (
         "contract", "always",
         "`human`, `ai-assisted` or `agent` (`AI assisted`, `ai_assisted` also read as "
         "`ai-assisted`)",
+        "one of human, ai-assisted, agent", ("human", "ai-assisted", "agent"),
     ),
     FieldSpec(
-        "test_evidence", "Test evidence", ("tests", "testing"),
+        "test_evidence", "Test evidence",
+        ("tests", "testing", "test plan", "testing done", "how did you test this change?",
+         "verification"),
         "command run and its result, or a link to the run",
         "give the command you ran and its result, or a link to the CI run",
         "contract", "always", "the command run and its result, or a link to the run",
+        "at least 3 characters",
     ),
     FieldSpec(
         "escalation_reviewer", "Escalation reviewer", ("escalation contact",),
         "@handle or @org/team",
         "name the reviewer who must approve a RED change, as @handle or @org/team",
         "escalation", "red", "`@handle` or `@org/team`",
+        "one @handle or @org/team",
     ),
     FieldSpec(
         "approval_reference", "Approval reference", ("approval", "approval ref"),
@@ -69,12 +82,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         "escalation", "red",
         "a reference matching the policy's `approval_reference_pattern` (default "
         "`^[A-Z][A-Z0-9]+-\\d+$`, such as `APR-1234`)",
+        "the policy's approval_reference_pattern, in ASCII",
     ),
     FieldSpec(
-        "rollback_plan", "Rollback plan", ("rollback",),
+        "rollback_plan", "Rollback plan", ("rollback", "rollback instructions"),
         "how to undo this change, and how it was checked",
         "say how to undo this change and how that was checked",
         "escalation", "red", "how to undo the change, and how that was checked",
+        "at least 3 characters",
     ),
 )
 
@@ -82,9 +97,12 @@ BUILTIN = {spec.name: spec for spec in FIELDS}
 ESCALATION_FIELDS = tuple(spec.name for spec in FIELDS if spec.section == "escalation")
 
 
+_LABEL_NOISE = re.compile(r"[*_`~\-?!.:\uff1a]+")
+
+
 def normalize_label(text: str) -> str:
     """``**Risk_Level** :`` and ``risk level`` are the same label."""
-    return " ".join(re.sub(r"[*_`~\-]+", " ", text).split()).casefold()
+    return " ".join(_LABEL_NOISE.sub(" ", text).split()).casefold()
 
 
 def label_for(name: str) -> str:
@@ -104,32 +122,47 @@ def label_index(extra_aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return index
 
 
-_BUILTIN_PLACEHOLDERS = frozenset(
-    {"tbd", "tba", "todo", "fixme", "n/a", "na", "none", "nil", "null", "-", "--", "?", "xxx",
-     "...", "…", "placeholder", "same", "see above", "pending"}
+# Values that stand in for an answer, compared after normalize.visible(), casefolded, with
+# surrounding punctuation and spaces removed ("t.b.d." -> "tbd", "NONE!" -> "none").
+PLACEHOLDERS: tuple[str, ...] = (
+    "tbd", "tba", "tbc", "todo", "fixme", "na", "n/a", "n.a.", "none", "nil", "null",
+    "nothing", "xxx", "placeholder", "same", "same as above", "see above", "see below",
+    "pending", "unknown", "later", "wip", "to do", "to be done", "to be decided",
+    "to be confirmed", "not applicable", "not yet", "coming soon", "fill in", "fill me in",
+    "your handle", "handle", "@handle", "@", "@username", "@user", "apr-xxxx", "apr-0000",
 )
+_PLACEHOLDER_KEYS = frozenset(re.sub(r"[^0-9a-z@/]+", "", p) for p in PLACEHOLDERS)
 _PLACEHOLDER_SHAPES = re.compile(
     r"""^(?:
         <[^<>]*>            # <your handle>
       | \[[^\[\]]*\]        # [fill me in]
       | x{3,}               # xxx, xxxx
-      | [-_.…?]+            # ---, ___, ..., ?
       | (?:tbd|todo|fixme)\b.*   # TODO: add tests
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z@/]+", "", text.casefold())
+
+
 def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bool:
-    """True when ``value`` stands in for an answer rather than giving one."""
-    bare = value.strip().strip("*_`\"'").strip().rstrip(".").strip()
-    folded = bare.casefold()
-    if not folded or folded in _BUILTIN_PLACEHOLDERS or _PLACEHOLDER_SHAPES.match(bare):
+    """True when ``value`` stands in for an answer rather than giving one.
+
+    ``value`` is compared as a reader sees it (normalize.visible): a value with no letter
+    or digit (a run of dashes, ``···``, ``?``), a listed placeholder in any case and
+    punctuation
+    (``t.b.d.``, ``NONE!``), or the template's own hint text are all placeholders.
+    """
+    bare = visible(value).strip("*_`\"' ").strip()
+    if says_nothing(bare) or _PLACEHOLDER_SHAPES.match(bare):
         return True
-    if folded in {p.casefold() for p in extra}:
+    key = _key(bare)
+    if not key or key in _PLACEHOLDER_KEYS or key in {_key(p) for p in extra}:
         return True
     spec = BUILTIN.get(field)
-    return spec is not None and normalize_label(bare) == normalize_label(spec.hint)
+    return spec is not None and key == _key(spec.hint)
 
 
 def required_fields(requirement: Requirement) -> list[str]:

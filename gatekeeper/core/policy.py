@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import pathspec
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+import yaml
 
 from gatekeeper.core import yamltext
 from gatekeeper.core.model import PolicyOrigin, RiskClass
+from gatekeeper.core.patterns import PatternSet, compile_pattern_set
 from gatekeeper.core.schemas import validation_errors
 from gatekeeper.errors import GatekeeperError
 
@@ -23,7 +22,8 @@ DEFAULT_APPROVAL_PATTERN = r"^[A-Z][A-Z0-9]+-\d+$"
 class ClassRule:
     patterns: tuple[str, ...]
     require: tuple[str, ...]
-    spec: pathspec.GitIgnoreSpec
+    spec: PatternSet
+    case_insensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ExemptionRule:
     name: str
     authors: tuple[str, ...]
     paths: tuple[str, ...]
-    spec: pathspec.GitIgnoreSpec
+    spec: PatternSet
 
 
 @dataclass(frozen=True)
@@ -52,78 +52,32 @@ class Policy:
         return rule.require if rule else ()
 
 
-class _LazyRegex:
-    """A pattern's regular expression, compiled with ``re`` only if something matches with
-    it alone. ``pattern`` is the expression's text, all the RE2 backend reads."""
+def compile_patterns(
+    patterns: list[str],
+    *,
+    file: str,
+    line: int | None,
+    lines: list[int | None] | None = None,
+    case_insensitive: bool = False,
+) -> PatternSet:
+    """The one entry point that compiles a pattern list (git's .gitignore semantics).
 
-    __slots__ = ("_compiled", "pattern")
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self._compiled: re.Pattern[str] | None = None
-
-    def _regex(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self._regex().search(text)
-
-    def match(self, text: str) -> re.Match[str] | None:
-        return self._regex().match(text)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _LazyRegex) and other.pattern == self.pattern
-
-    def __hash__(self) -> int:
-        return hash(self.pattern)
-
-
-_GLOB_CHARACTERS = frozenset("*?[\\")
-
-
-class _SetMatchedPattern(GitIgnoreSpecPattern):
-    """A gitignore pattern for a spec that RE2 matches as one set.
-
-    pathspec translates each pattern to a regular expression and compiles it with ``re``,
-    then, with google-re2 installed, builds one RE2 set from the expressions' text and
-    matches with that alone: the ``re`` compilation (most of the time spent compiling a
-    policy) is never used. This pattern skips it; the translation, and so the semantics,
-    are pathspec's own.
+    ``lines`` gives each pattern's own line in ``file``; a malformed pattern is an error
+    that names its line (``line``, the list's, when its own is unknown).
     """
-
-    __slots__ = ()
-
-    @staticmethod
-    def _translate_segment_glob(pattern: str, range_error: Any) -> str:
-        # pathspec escapes a segment's plain characters one call at a time; a segment with
-        # no glob or escape character comes out as re.escape of the whole (tested).
-        if _GLOB_CHARACTERS.isdisjoint(pattern):
-            return re.escape(pattern)
-        translated: str = GitIgnoreSpecPattern._translate_segment_glob(pattern, range_error)
-        return translated
-
-    def __init__(self, pattern: str) -> None:
-        regex, include = self.pattern_to_regex(pattern)
-        super().__init__(None)
-        self.include = include
-        self.pattern = pattern
-        if include is not None and regex is not None:
-            self.regex = _LazyRegex(str(regex))  # type: ignore[assignment]
+    pattern_set, problems = compile_pattern_set(patterns, case_insensitive=case_insensitive)
+    if problems:
+        index, problem = problems[0]
+        where = lines[index] if lines and index < len(lines) else None
+        raise GatekeeperError(f"invalid path pattern {patterns[index]!r}: {problem}",
+                              file=file, line=where or line)
+    return pattern_set
 
 
-# Without google-re2, pathspec matches with each pattern's own ``re`` expression.
-_PATTERN_FACTORY: type[GitIgnoreSpecPattern] = (
-    _SetMatchedPattern if importlib.util.find_spec("re2") is not None else GitIgnoreSpecPattern
-)
-
-
-def compile_patterns(patterns: list[str], *, file: str, line: int | None) -> pathspec.GitIgnoreSpec:
-    try:
-        return pathspec.GitIgnoreSpec.from_lines(patterns, _PATTERN_FACTORY)
-    except (ValueError, TypeError, re.error) as exc:
-        raise GatekeeperError(f"invalid path pattern: {exc}", file=file, line=line) from None
+def _item_lines(node: object, path: list[str | int], count: int) -> list[int | None]:
+    if not isinstance(node, yaml.Node):
+        return [None] * count
+    return [yamltext.line_of(node, [*path, index]) for index in range(count)]
 
 
 def parse_policy(
@@ -152,15 +106,21 @@ def parse_policy(
     for name, rule in (data.get("classes") or {}).items():
         patterns = [str(p) for p in rule.get("paths", [])]
         line = yamltext.line_of(node, ["classes", name, "paths"])
+        folded = bool(rule.get("case_insensitive", False))
         classes[RiskClass(name)] = ClassRule(
             patterns=tuple(patterns),
             require=tuple(rule.get("require", [])),
-            spec=compile_patterns(patterns, file=file, line=line),
+            spec=compile_patterns(
+                patterns, file=file, line=line, case_insensitive=folded,
+                lines=_item_lines(node, ["classes", name, "paths"], len(patterns)),
+            ),
+            case_insensitive=folded,
         )
 
     raw_pattern = data.get("approval_reference_pattern", DEFAULT_APPROVAL_PATTERN)
     try:
-        approval_pattern = re.compile(raw_pattern)
+        # ASCII only: Python's \d and \w would accept fullwidth or Arabic-Indic digits.
+        approval_pattern = re.compile(raw_pattern, re.ASCII)
     except re.error as exc:
         raise GatekeeperError(
             f"approval_reference_pattern is not a valid regular expression: {exc}",
@@ -176,6 +136,7 @@ def parse_policy(
             spec=compile_patterns(
                 item["paths"], file=file,
                 line=yamltext.line_of(node, ["exemptions", index, "paths"]),
+                lines=_item_lines(node, ["exemptions", index, "paths"], len(item["paths"])),
             ),
         )
         for index, item in enumerate(data.get("exemptions") or [])

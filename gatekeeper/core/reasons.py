@@ -30,6 +30,8 @@ class Code(StrEnum):
     GK103 = "GK103"
     GK104 = "GK104"
     GK105 = "GK105"
+    GK106 = "GK106"
+    GK107 = "GK107"
     # GK2xx: risk
     GK201 = "GK201"
     GK202 = "GK202"
@@ -71,6 +73,8 @@ _TITLES: dict[Code, str] = {
     Code.GK103: "contract field malformed",
     Code.GK104: "gatekeeper block malformed",
     Code.GK105: "approval reference does not match the policy",
+    Code.GK106: "gatekeeper block conflicts with the prose",
+    Code.GK107: "unknown label close to a field name",
     Code.GK201: "risk level under-declared",
     Code.GK202: "RED escalation incomplete",
     Code.GK203: "field required by the policy for this class is missing",

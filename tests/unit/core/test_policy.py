@@ -145,7 +145,7 @@ def test_invalid_approval_regex_names_file_and_line() -> None:
 
 def test_invalid_path_pattern_names_file_and_line() -> None:
     error = error_of("version: 1\nclasses:\n  RED:\n    paths:\n      - ok/\n      - '!'\n")
-    assert error.line == 5
+    assert error.line == 6  # the line of that pattern, not of the list
     assert "invalid path pattern" in error.message
 
 

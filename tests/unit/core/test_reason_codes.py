@@ -132,6 +132,16 @@ CASES: dict[str, list[Case]] = {
         Case(contract(risk="RED") + ESCALATION.replace("APR-1234", "apr-1234"),
              [("GK105", "approval_reference", 9)], paths=["src/auth/x.py"]),
     ],
+    "GK106": [
+        Case(contract() + "\n```gatekeeper\naccountable_owner: '@mallory'\n```\n",
+             [("GK106", "accountable_owner", 8)]),
+    ],
+    "GK107": [
+        Case(contract(tests="- **Tests evidnce:** pytest: 3 passed"),
+             [("GK107", "test_evidence", 5)]),
+        Case("## Contract\n- **Risk levl:** GREEN\n" + "\n".join(list(GOOD.values())[1:])
+             + "\n", [("GK107", "risk_level", 2)]),
+    ],
     "GK201": [
         Case(contract(), [("GK201", "risk_level", 2)], paths=["package.json"]),
         Case(contract(risk="AMBER") + ESCALATION, [("GK201", "risk_level", 2)],

@@ -1,0 +1,114 @@
+"""Time parsing plus reading of 65,536-character bodies (GitHub's limit).
+
+Run by hand, not by the test suite:
+
+    python bench/bench_reader.py --runs 15
+
+Shapes: a realistic body (the template, prose, lists, tables, comments, code, quoted
+details), a paragraph dense with labels (one "Label: value" line after another, empty
+labels included), a line dense with inline code spans, and a long blockquote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from gatekeeper.core.contract import _markdown, parse_contract
+
+SIZE = 65_536
+TEMPLATE = """## Summary
+Rotates the signing key. <!-- What changes and why. -->
+
+## Contract
+- **Risk level:** RED
+- **Accountable owner:** @alice
+- **Change origin:** agent
+- **Test evidence:** pytest -q: 412 passed
+
+## Escalation
+- **Escalation reviewer:** @acme/security
+- **Approval reference:** APR-2291
+- **Rollback plan:** revert the PR; checked on staging
+
+"""
+
+
+def _fill(head: str, unit: str) -> str:
+    body = head
+    while len(body) < SIZE:
+        body += unit
+    return body[:SIZE]
+
+
+def realistic() -> str:
+    unit = ("Some prose about the change, with a [link](https://example.invalid) and "
+            "`code`.\n\n- a list item\n- another, with **bold**\n\n| a | b |\n|---|---|\n"
+            "| 1 | 2 |\n\n<!-- a hint -->\n```python\nprint('x')\n```\n\n<details>\n"
+            "<summary>Original prompt</summary>\n\n> Risk level: GREEN\n\n</details>\n\n")
+    return _fill(TEMPLATE, unit)
+
+
+def dense_labels() -> str:
+    unit = "Risk levl: RED\nAccountable owner:\nNotes: x\nRollback plan:\n"
+    return _fill("", unit)
+
+
+def dense_code_spans() -> str:
+    return _fill("Test evidence: ", "`a` `b:c` ")
+
+
+def long_quote() -> str:
+    return _fill(TEMPLATE, "> Risk level: GREEN\n> Owner: @m\n")
+
+
+def validate_body() -> str:
+    """The body bench/bench_validate.py times: the contract, long prose, lists, code."""
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from bench_validate import build_body
+
+    return build_body(random.Random(7))
+
+
+SHAPES: dict[str, Callable[[], str]] = {
+    "bench_validate's body": validate_body,
+    "token-dense mix": realistic,
+    "paragraph dense with labels": dense_labels,
+    "line dense with code spans": dense_code_spans,
+    "long blockquote": long_quote,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--target-ms", type=float, default=15.0)
+    parser.add_argument("--strict", action="store_true", help="exit 1 on a missed target")
+    args = parser.parse_args()
+    parse_contract(TEMPLATE)  # warm up the parser
+    missed = False
+    print(f"{'shape':30} {'chars':>6} {'median ms':>9} {'min ms':>7} {'max ms':>7} "
+          f"{'markdown-it alone, median ms':>29}")
+    for name, build in SHAPES.items():
+        body = build()
+        times, parse_only = [], []
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            start = time.perf_counter()
+            _markdown().parse(body)
+            parse_only.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            parse_contract(body)
+            times.append((time.perf_counter() - start) * 1000)
+        median = statistics.median(times)
+        missed |= median > args.target_ms
+        print(f"{name:30} {len(body):>6} {median:>9.1f} {min(times):>7.1f} "
+              f"{max(times):>7.1f} {statistics.median(parse_only):>29.1f}")
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Logical lines of a Markdown inline token, and the label a line starts with.
+
+A line keeps only what GitHub shows: struck-through text and HTML tags are dropped, HTML
+comments mark the line as hinted, inline code is kept as text but can never be a label.
+Everything here is linear in the length of the inline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from gatekeeper.core.normalize import visible
+
+MAX_LABEL = 60
+_TASK = re.compile(r"^\s*\[([ xX])\]\s+")
+# Separators between a label and its value: ":", fullwidth colon, em and en dashes, "=",
+# and a hyphen with spaces round it.
+_SEPARATOR = re.compile(r"\s*(?::|\uff1a|\u2014|\u2013|=|\s-\s)\s*")
+_LEADING_SEPARATOR = re.compile(r"^\s*(?::|\uff1a|\u2014|\u2013|=|-(?=\s+\S))\s*")
+_SHORTCODE = re.compile(r"^(?::[a-z0-9_+-]+:\s*)+")
+_SHORTCODE_AT = re.compile(r":[a-z0-9_+-]+:\s*")
+_TITLE = re.compile(r"^[^\W\d_]+(?:[\s()'/&,?]+[^\W\d_]*)*$")
+_PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+@dataclass
+class Line:
+    number: int
+    parts: list[str] = field(default_factory=list)
+    hinted: bool = False
+    code_at: int | None = None  # offset of the first inline code span in the text
+    strong: str | None = None  # the text of a bold span the line starts with
+    strong_end: int = 0  # offset in the text where that bold span ends
+    task: bool | None = None  # a task-list box: ticked or not
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def length(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+
+def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
+    """The inline's visible text split at its source lines."""
+    raw = token.content
+    cursor = 0
+    number = (token.map[0] + 1) if token.map else 1
+    lines = [Line(number)]
+    struck = 0
+    strong_depth = 0
+    strong_start: int | None = None
+    strong_parts: list[str] = []
+    for child in token.children or ():
+        kind = child.type
+        line = lines[-1]
+        if kind in ("softbreak", "hardbreak"):
+            found = raw.find("\n", cursor)
+            cursor = found + 1 if found >= 0 else cursor
+            number += 1
+            lines.append(Line(number))
+        elif kind == "s_open":
+            struck += 1
+        elif kind == "s_close":
+            struck = max(0, struck - 1)
+        elif kind == "strong_open":
+            strong_depth += 1
+            if strong_depth == 1 and line.strong is None and decoration(line.text):
+                strong_start = line.length()
+                strong_parts = []
+        elif kind == "strong_close":
+            strong_depth = max(0, strong_depth - 1)
+            if strong_depth == 0 and strong_start is not None:
+                line.strong = "".join(strong_parts)
+                line.strong_end = line.length()
+                strong_start = None
+        elif kind == "html_inline":
+            found = raw.find(child.content, cursor)
+            if found >= 0:
+                cursor = found + len(child.content)
+            breaks = child.content.count("\n")
+            if child.content.startswith("<!--"):
+                line.hinted = True
+            number += breaks
+            if breaks:
+                line.number = line.number  # the text stays on its first line
+        elif kind == "code_inline":
+            found = raw.find(child.markup, cursor)
+            if found >= 0:
+                end = raw.find(child.markup, found + len(child.markup))
+                end = end if end >= 0 else found
+                breaks = raw.count("\n", found, end)
+                cursor = end + len(child.markup)
+            else:
+                breaks = 0
+            if not struck:
+                if line.code_at is None:
+                    line.code_at = line.length()
+                line.parts.append(child.content)
+                if strong_start is not None:
+                    strong_parts.append(child.content)
+            number += breaks
+        elif kind == "text" and not struck:
+            text = child.content
+            if in_item and line is lines[0] and not line.parts and line.task is None:
+                box = _TASK.match(text)
+                if box:
+                    line.task = box.group(1) != " "
+                    text = text[box.end():]
+            line.parts.append(text)
+            if strong_start is not None:
+                strong_parts.append(text)
+    return lines
+
+
+def decoration(text: str) -> bool:
+    """True for nothing but emoji, symbols and :shortcodes: (what may stand before a label)."""
+    text = _SHORTCODE.sub("", text.strip())
+    return not any(char.isalnum() for char in text)
+
+
+def _decoration_end(text: str) -> int:
+    position = 0
+    while True:
+        shortcode = _SHORTCODE_AT.match(text, position)
+        if shortcode is not None:
+            position = shortcode.end()
+        elif position < len(text) and not (text[position].isalnum() or text[position] in "_*"):
+            position += 1
+        else:
+            return position
+
+
+@dataclass(frozen=True)
+class Label:
+    label: str  # normalized-ready label text (emoji, shortcodes, parenthetical removed)
+    value: str
+    bold: bool
+
+
+def clean_label(text: str) -> str:
+    text = visible(text)
+    text = _SHORTCODE.sub("", text)
+    start = 0
+    while start < len(text) and not (text[start].isalnum() or text[start] in "_*"):
+        start += 1  # an emoji or symbol before the label
+    text = text[start:].strip().rstrip(":\uff1a").strip()
+    return _PARENTHETICAL.sub("", text).strip()
+
+
+def split_label(line: Line) -> Label | None:
+    """The label the line starts with and the rest of the line, if it has one."""
+    text = line.text
+    if line.strong is not None and line.strong.strip():
+        rest = text[line.strong_end:]
+        strong = line.strong
+        # "**Risk level:** RED", "**Risk level** — RED", "**Risk level** RED"
+        inner = _SEPARATOR.search(strong)
+        if inner is not None and inner.end() < len(strong.rstrip()):
+            label, value = strong[:inner.start()], strong[inner.end():] + rest
+        else:
+            label = strong
+            value = _LEADING_SEPARATOR.sub("", rest, count=1)
+        if len(label) <= MAX_LABEL:
+            return Label(clean_label(label), value.strip(), True)
+        return None
+    start = _decoration_end(text[:MAX_LABEL])
+    found = _SEPARATOR.search(text, start, start + MAX_LABEL + 8)
+    if found is None or found.start() - start > MAX_LABEL or found.start() == start:
+        return None
+    if text.startswith("://", found.start()):
+        return None  # a link, not a label
+    if line.code_at is not None and line.code_at < found.end():
+        return None  # an inline code example is never a label
+    return Label(clean_label(text[:found.start()]), text[found.end():].strip(), False)
+
+
+def looks_like_label(line: Line, found: Label | None = None) -> bool:
+    """A line that opens a new item ("Release note: NONE", "**Reviewers:**")."""
+    found = found if found is not None else split_label(line)
+    if found is None:
+        return False
+    words = found.label.split()
+    if found.bold:
+        return True
+    # "Release note: NONE", "Reviewers: @x"; not "pytest -q: 40 passed"
+    return 0 < len(words) <= 6 and bool(_TITLE.match(found.label))

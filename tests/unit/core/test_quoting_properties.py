@@ -1,0 +1,105 @@
+"""Properties: quoted material and inline code examples never change the decision, and
+hostile patterns give a policy or a GatekeeperError, never another exception."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from gatekeeper.core.contract import _markdown
+from gatekeeper.core.model import ChangedPath, Decision
+from gatekeeper.core.patterns import compile_pattern_set
+from gatekeeper.errors import GatekeeperError
+from tests.support.fixtures import load_policy_text, run_evaluate
+from tests.unit.core.test_properties import BODY, LINE, PATHS, SETTINGS
+
+QUOTED_LINES = st.lists(LINE.map(lambda s: s.replace("\r", "").replace("\n", "")),
+                        min_size=1, max_size=8)
+
+
+def _blockquote(lines: list[str]) -> str:
+    return "".join(f"> {line}\n" for line in lines)
+
+
+def _details(lines: list[str], summary: str, gap: str) -> str:
+    inner = "".join(f"{line}\n" for line in lines if "details" not in line.casefold())
+    return f"<details>\n<summary>{summary}</summary>\n{gap}{inner}{gap}</details>\n"
+
+
+QUOTE = st.one_of(
+    QUOTED_LINES.map(_blockquote),
+    st.builds(_details, QUOTED_LINES,
+              st.sampled_from(["Original prompt", "Quoted reply", "Previous description"]),
+              st.sampled_from(["\n", ""])),
+)
+EXAMPLE = st.builds(
+    lambda label, value: f"For example, write `{label}: {value}` in your body.\n",
+    st.sampled_from(["Risk level", "risk_level", "Approval reference", "Rollback plan",
+                     "Accountable owner"]),
+    st.sampled_from(["RED", "GREEN", "@mallory", "SEC-1", "revert it"]),
+)
+
+
+def _summary(decision: Decision) -> tuple[object, ...]:
+    return (decision.outcome, decision.computed_class, decision.declared_class,
+            json.dumps(decision.contract, sort_keys=True),
+            sorted((str(r.code), r.field or "") for r in decision.reasons))
+
+
+def _closed(body: str) -> bool:
+    """Text appended after the body starts a block of its own (no open fence or HTML)."""
+    tokens = _markdown().parse(body + "\n\nSENTINEL\n")
+    return any(t.type == "inline" and t.content == "SENTINEL" for t in tokens)
+
+
+@SETTINGS
+@given(body=BODY, quote=QUOTE, paths=PATHS, at_start=st.booleans())
+def test_adding_quoted_material_never_changes_the_decision(
+        body: str, quote: str, paths: list[str | ChangedPath], at_start: bool) -> None:
+    # Quoted material that is itself closed: an unclosed fence inside it would swallow the
+    # rest of the body on GitHub too.
+    assume(_closed(body) and _closed(quote))
+    before = run_evaluate(body, paths)
+    # A blank line keeps the quote apart from the body, as an author would leave it.
+    after = run_evaluate(quote + "\n" + body if at_start else body + "\n\n" + quote, paths)
+    assert _summary(after) == _summary(before)
+
+
+@SETTINGS
+@given(body=BODY, example=EXAMPLE, paths=PATHS)
+def test_adding_an_inline_code_example_never_changes_the_decision(
+        body: str, example: str, paths: list[str | ChangedPath]) -> None:
+    before = run_evaluate(body, paths)
+    after = run_evaluate(example + "\n" + body, paths)
+    assert _summary(after) == _summary(before)
+
+
+PATTERN = st.one_of(
+    st.text(st.sampled_from(list("ab/*?[]!^-:\\ .#")), max_size=12),
+    st.sampled_from(["[[:digit:]]*", "[[:nope:]]", "[a-", "\\", "foo/**/", "***", "!",
+                     "[]]", "[!]", "a\\ ", "#x", "/", "**/", "[\\]]"]),
+)
+
+
+@SETTINGS
+@given(patterns=st.lists(PATTERN, min_size=1, max_size=8),
+       paths=st.lists(st.text(st.sampled_from(list("ab/.-:[]")), min_size=1, max_size=10),
+                      max_size=5),
+       folded=st.booleans())
+def test_hostile_patterns_give_a_policy_or_a_clean_error(
+        patterns: list[str], paths: list[str], folded: bool) -> None:
+    items = "".join(f"      - {json.dumps(p)}\n" for p in patterns)
+    text = (f"version: 1\nclasses:\n  RED:\n    case_insensitive: {str(folded).lower()}\n"
+            f"    paths:\n{items}")
+    try:
+        policy = load_policy_text(text)
+    except GatekeeperError as exc:
+        assert exc.line is not None and exc.line >= 6
+        return
+    run_evaluate("Risk level: RED\n", paths, policy)
+    matcher, problems = compile_pattern_set(patterns)
+    assert problems == []
+    for path in paths:
+        matcher.check(path)
