@@ -26,10 +26,6 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
-def schema_path(name: str) -> Path:
-    return _schema_dir() / f"{name}.schema.json"
-
-
 def text(name: str) -> str:
     """A text file shipped inside the package, such as default_policy.yml."""
     return resources.files("gatekeeper").joinpath(name).read_text(encoding="utf-8")

@@ -41,10 +41,6 @@ def _time(value: datetime | None) -> str | None:
     return format_time(value) if value else None
 
 
-def _number(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
-
-
 def row_json(row: WeekRow) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in WEEK_FIELDS:

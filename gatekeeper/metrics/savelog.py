@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gatekeeper.core.classify import classify
-from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy import Policy
 from gatekeeper.history.records import PullRecord
@@ -68,10 +67,8 @@ def block_reasons(record: PullRecord, body: str | None, policy: Policy) -> tuple
 
 
 def escalation_reviewer(record: PullRecord, policy: Policy) -> str | None:
-    contract = parse_contract(record.body, aliases=policy.field_aliases,
-                              placeholders=policy.placeholders)
-    field = contract.fields.get("escalation_reviewer")
-    return field.value if field is not None and field.status == "filled" else None
+    decision = decide(record.body, record_changes(record), policy, record_author(record))
+    return decision.contract.get("escalation_reviewer")
 
 
 def save_log(

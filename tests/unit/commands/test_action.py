@@ -8,19 +8,14 @@ import json
 from pathlib import Path
 
 from gatekeeper.commands.action import ActionOptions, run
+from tests.support.bodies import complete_body
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
 
 __all__ = ["github_double"]
 
 REPO = "acme/widgets"
 HEAD = "c" * 40
-COMPLETE = """\
-## Contract
-- **Risk level:** GREEN
-- **Accountable owner:** @bob
-- **Change origin:** human
-- **Test evidence:** pytest -q: 3 passed
-"""
+COMPLETE = complete_body()
 FORBIDDEN = {"message": "Resource not accessible by integration",
              "documentation_url": "https://docs.github.com/rest"}
 

@@ -11,24 +11,14 @@ import pytest
 
 from gatekeeper.evaluation import evaluate_live
 from gatekeeper.forge.github import GitHubForge
+from tests.support.bodies import complete_body
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double, github_double_ghes
 
 __all__ = ["github_double", "github_double_ghes"]
 
 REPO = "acme/widgets"
 BASE, HEAD, OLD_HEAD = "b" * 40, "c" * 40, "e" * 40
-RED_BODY = """\
-## Contract
-- **Risk level:** RED
-- **Accountable owner:** @bob
-- **Change origin:** agent
-- **Test evidence:** pytest -q: 12 passed
-
-## Escalation
-- **Escalation reviewer:** @acme/security
-- **Approval reference:** SEC-12
-- **Rollback plan:** revert the PR; checked on staging
-"""
+RED_BODY = complete_body("RED", change_origin="agent", approval_reference="SEC-12")
 AUTHORITY_POLICY = ("version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
                     "authority:\n  require_escalation_approval: true\n")
 
