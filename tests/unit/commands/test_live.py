@@ -124,7 +124,7 @@ def test_validate_pr_reproduces_the_decision_and_posts_nothing(
     _seed(github_double)
     result = _validate_pr(github_double, "--pr", f"{REPO}#7")
     assert result.returncode == 1, result.stderr
-    assert f"{REPO}#7:8: GK301 no approving review from a member of @acme/security" in (
+    assert f"{REPO}#7:11: GK301 no approving review from a member of @acme/security" in (
         result.stdout)
     assert "Traceback" not in result.stderr
     assert {r.method for r in github_double.requests} == {"GET"}

@@ -13,12 +13,18 @@ from gatekeeper import resources
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import DEFAULT_APPROVAL_PATTERN, Policy, parse_policy
 from gatekeeper.errors import GatekeeperError
-from tests.support.bodies import complete_body
 
 PolicyFactory = Callable[..., Policy]
 Evaluator = Callable[..., Decision]
 
-COMPLETE_GREEN = complete_body(accountable_owner="@alice")
+# Line-exact (the assertions name body lines), so written out rather than from the helper.
+COMPLETE_GREEN = """\
+## Contract
+- **Risk level:** GREEN
+- **Accountable owner:** @alice
+- **Change origin:** human
+- **Test evidence:** pytest -q: 12 passed
+"""
 
 
 def parse(text: str, file: str = "conf/gatekeeper.yml") -> Policy:
