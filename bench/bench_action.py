@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu  # noqa: E402  (bench/ is on sys.path when run)
+
 from tests.e2e.act_harness import act_version, e2e_workflow, run_action  # noqa: E402
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub  # noqa: E402
 
@@ -106,7 +108,7 @@ def main() -> None:
     cold_over = statistics.median(cold) - statistics.median(noop)
     warm_over = statistics.median(warm) - statistics.median(noop)
     print(f"act {act_version()}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {_cpu()}, {os.cpu_count()} cores, "
+          f"{platform.machine()}, {cpu()}, {os.cpu_count()} cores, "
           f"{args.runs} runs each, interleaved\n")
     print("| run | median | min | max |\n| --- | ---: | ---: | ---: |")
     print(row("no-op composite action", noop))
@@ -116,16 +118,6 @@ def main() -> None:
           f"{'met' if cold_over <= COLD_TARGET else 'MISSED'})")
     print(f"warm minus no-op: {warm_over:.2f} s (target <= {WARM_TARGET} s: "
           f"{'met' if warm_over <= WARM_TARGET else 'MISSED'})")
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu  # noqa: E402  (bench/ is on sys.path when run)
+
 from gatekeeper import __version__, resources  # noqa: E402
 from gatekeeper.core.decide import evaluate  # noqa: E402
 from gatekeeper.core.model import Decision, RiskClass  # noqa: E402
@@ -262,7 +264,7 @@ def main() -> int:
 
     print(f"gatekeeper {__version__}, Python {platform.python_version()} "
           f"({platform.python_implementation()}), {platform.platform()}")
-    print(f"CPU: {_cpu()}, {os.cpu_count()} cores")
+    print(f"CPU: {cpu()}, {os.cpu_count()} cores")
     print(f"body {len(body):,} chars; {len(changes):,} changed paths "
           f"({sum(1 for c in changes if c.old_path):,} renames); "
           f"{patterns} policy patterns; "
@@ -318,16 +320,6 @@ def main() -> int:
     if args.strict and not (met and small_met and max_met and compile_met):
         results_ok = False
     return 0 if results_ok else 1
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

@@ -123,14 +123,6 @@ class Session:
         return policy, digest(text)
 
 
-def _emit(text: str, output: Path | None, stdout: TextIO) -> None:
-    if output is None:
-        stdout.write(text)
-        stdout.flush()
-    else:
-        write_text_atomically(output, text)
-
-
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
