@@ -21,6 +21,7 @@ from gatekeeper.core import block as contract_block
 from gatekeeper.core.fields import label_index, normalize_label
 from gatekeeper.core.lines import Line, logical_lines, looks_like_label, split_label
 from gatekeeper.core.model import Contract
+from gatekeeper.core.normalize import visible
 from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
 
 BLOCK_INFO = contract_block.BLOCK_INFO
@@ -28,15 +29,26 @@ _SECTION_WORDS = ("contract", "escalation")
 _QUOTED_SUMMARY = re.compile(
     r"original (?:prompt|task|issue|request|description|pr|pull request|message)|quot|"
     r"repl(?:y|ied)|wrote|previous|backport|cherry|copied|forwarded|transcript|"
-    r"conversation|comment from|release notes|changelog|commits",
+    r"conversation|comment from|release notes|changelog|commits|prompt|instruction|"
+    r"upstream|old description|description of",
     re.IGNORECASE,
 )
 _DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+# Bounded, so that a body of unclosed <summary> tags is read in linear time.
+_SUMMARY = re.compile(r"<summary\b[^>]{0,200}>(.{0,2048}?)</summary\s*>",
+                      re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"</?(?:details|summary|p|div|br|b|i|strong|em|span)\b[^>]*>",
                    re.IGNORECASE)
 _HTML_QUOTE = re.compile(r"<blockquote\b.*?(?:</blockquote\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_QUOTE_OPEN = re.compile(r"<blockquote\b[^>]*>", re.IGNORECASE)
+_QUOTE_CLOSE = re.compile(r"</blockquote\s*>", re.IGNORECASE)
+# Tags inside an HTML comment are not tags: `<!-- </details> -->` closes nothing.
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_SUMMARY_OPEN = re.compile(r"<summary\b[^>]*>", re.IGNORECASE)
+# How far after a <details> its <summary> is looked for: bounded, so a body of unclosed
+# summaries stays linear.
+_SUMMARY_REACH = 2048
 _MAX_DEPTH = 4
 
 
@@ -63,7 +75,9 @@ class _Walk:
     serial: int = 0
     quoted_details: int = 0  # depth inside a quoted <details>
     collapsed: int = 0  # depth inside a <details> without `open`
-    details: list[tuple[bool, bool]] = field(default_factory=list)
+    html_quotes: int = 0  # depth inside an HTML <blockquote>
+    # Open <details>: [quoted, hidden, summary seen]
+    details: list[list[bool]] = field(default_factory=list)
     heads: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -98,7 +112,7 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
         if kind == "html_block":
             _html_block(walk, token, offset, depth, skipping=bool(quote))
             continue
-        if quote or walk.quoted_details:
+        if quote or walk.quoted_details or walk.html_quotes:
             continue
         line = offset + (token.map[0] + 1 if token.map else 1)
         if kind == "list_item_open":
@@ -125,24 +139,47 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
             _inline(walk, token, offset)
 
 
+def _quoted_summary(text: str) -> bool:
+    """Whether a <details> summary marks what follows as quoted, read as GitHub shows it
+    (tags, entities, invisible characters and line breaks do not hide the words)."""
+    return bool(_QUOTED_SUMMARY.search(visible(text)))
+
+
 def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
                 skipping: bool) -> None:
-    """``<details>`` opens and closes, possibly with Markdown inside the same block."""
-    content = token.content
+    """``<details>`` and ``<blockquote>`` opens and closes, possibly with Markdown inside
+    the same block."""
+    content = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), token.content)
     opens = list(_DETAILS_OPEN.finditer(content))
     closes = len(_DETAILS_CLOSE.findall(content))
-    if not opens and not closes:
+    quote_opens = len(_QUOTE_OPEN.findall(content))
+    quote_closes = len(_QUOTE_CLOSE.findall(content))
+    summary_only = (not opens and walk.details and not walk.details[-1][2]
+                    and _SUMMARY_OPEN.search(content) is not None)
+    if not opens and not closes and not quote_opens and not quote_closes and not summary_only:
         return  # a comment or other HTML: a hint, never a value, and the label waits
-    was_quoted = walk.quoted_details > 0 or skipping
-    for match in opens:
-        summary = _SUMMARY.search(content, match.end())
-        quoted = bool(summary and _QUOTED_SUMMARY.search(summary.group(1)))
+    if summary_only:
+        # <details>, a blank line, then <summary> in a block of its own.
+        entry = walk.details[-1]
+        entry[2] = True
+        found = _SUMMARY.search(content) or _SUMMARY_OPEN.search(content)
+        text = found.group(1) if found is not None and found.groups() else content
+        if _quoted_summary(text) and not entry[0]:
+            entry[0] = True
+            walk.quoted_details += 1
+    was_quoted = walk.quoted_details > 0 or walk.html_quotes > 0 or skipping
+    for index, match in enumerate(opens):
+        reach = opens[index + 1].start() if index + 1 < len(opens) else len(content)
+        window = content[match.end():min(reach, match.end() + _SUMMARY_REACH)]
+        summary = _SUMMARY.search(window)
+        quoted = bool(summary and _quoted_summary(summary.group(1)))
         hidden = " open" not in match.group(0).casefold()
-        walk.details.append((quoted, hidden))
+        walk.details.append([quoted, hidden, summary is not None])
         walk.quoted_details += quoted
         walk.collapsed += hidden
-    inner_quoted = walk.quoted_details > 0 or skipping
-    if not was_quoted and not inner_quoted and depth < _MAX_DEPTH:
+    walk.html_quotes += quote_opens
+    inner_quoted = walk.quoted_details > 0 or walk.html_quotes > 0 or skipping
+    if not was_quoted and not inner_quoted and depth < _MAX_DEPTH and opens:
         # <details> without blank lines: its text is one HTML block; read what it shows.
         keep_lines = lambda m: "\n" * m.group(0).count("\n")  # noqa: E731
         inner = _HTML_QUOTE.sub(keep_lines, _SUMMARY.sub(keep_lines, content))
@@ -150,12 +187,13 @@ def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
         if inner.strip():
             start = offset + (token.map[0] if token.map else 0)
             _walk(walk, inner, start, depth + 1)
+    walk.html_quotes = max(0, walk.html_quotes - quote_closes)
     for _ in range(closes):
         if walk.details:
-            quoted, hidden = walk.details.pop()
+            quoted, hidden, _seen = walk.details.pop()
             walk.quoted_details -= quoted
             walk.collapsed -= hidden
-    walk.pending = None if walk.pending and (opens or closes) else walk.pending
+    walk.pending = None
 
 
 def _in_section(walk: _Walk) -> bool:
@@ -226,16 +264,18 @@ def _read_lines(walk: _Walk, lines: list[Line]) -> None:
     labels = [split_label(line) for line in lines]
     opens = [found is not None and looks_like_label(line, found) for found, line in zip(
         labels, lines, strict=True)]
-    following: list[str] = [""] * len(lines)
-    first_following: list[str] = [""] * len(lines)
-    tail: list[str] = []
+    # Where the run of lines after each line ends: at the next line that opens an item.
+    ends: list[int] = [len(lines)] * len(lines)
+    end = len(lines)
     for index in range(len(lines) - 1, -1, -1):
-        following[index] = " ".join(reversed(tail))
-        first_following[index] = tail[-1] if tail else ""
+        ends[index] = end
         if opens[index]:
-            tail = []
-        elif lines[index].text.strip():
-            tail.append(lines[index].text.strip())
+            end = index
+
+    def run_after(index: int) -> list[str]:
+        # Joined only for a label with nothing after it, so the cost stays linear.
+        return [text for later in lines[index + 1:ends[index]] if (text := later.text.strip())]
+
     last = len(lines) - 1
     for index, (line, found) in enumerate(zip(lines, labels, strict=True)):
         if found is None:
@@ -245,11 +285,12 @@ def _read_lines(walk: _Walk, lines: list[Line]) -> None:
             if opens[index]:
                 reader.near_miss(found.label, line.number)
             continue
-        later = first_following[index] if reader.is_enum(name) else following[index]
+        run = [] if found.value else run_after(index)
+        later = (run[0] if run else "") if reader.is_enum(name) else " ".join(run)
         value = found.value or later
         if value:
             _offer(walk, name, value, line.number)
-        elif index == last or not following[index]:
+        elif index == last or not run:
             # Nothing after the label in its paragraph: the next block may hold the value
             # (a nested list, a paragraph after a hint comment, ticked choices).
             reader.offer(Occurrence(name, "", line.number, in_section=_in_section(walk)))

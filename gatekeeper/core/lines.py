@@ -14,6 +14,9 @@ from markdown_it.token import Token
 
 from gatekeeper.core.normalize import visible
 
+_STRUCK_OPEN = re.compile(r"<(?:del|s|strike)(?:\s[^<>]*)?>$", re.IGNORECASE)
+_STRUCK_CLOSE = re.compile(r"</(?:del|s|strike)\s*>$", re.IGNORECASE)
+
 MAX_LABEL = 60
 _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
 # Separators between a label and its value: ":", fullwidth colon, em and en dashes, "=",
@@ -84,6 +87,10 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
             breaks = child.content.count("\n")
             if child.content.startswith("<!--"):
                 line.hinted = True
+            elif _STRUCK_OPEN.match(child.content):
+                struck += 1  # <del>, <s>, <strike>: withdrawn words, as ~~text~~
+            elif _STRUCK_CLOSE.match(child.content):
+                struck = max(0, struck - 1)
             number += breaks
             if breaks:
                 line.number = line.number  # the text stays on its first line

@@ -20,6 +20,8 @@ _INVISIBLE = re.compile(
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
 )
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# Struck-through HTML renders as a withdrawn word, not an answer.
+_STRUCK = re.compile(r"<(del|s|strike)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 _SPACE = re.compile(r"\s+")
 
 
@@ -33,7 +35,7 @@ def visible(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
-        text = _TAG.sub("", text)
+        text = _TAG.sub("", _STRUCK.sub("", text))
     text = unicodedata.normalize("NFKC", strip_invisible(text))
     return _SPACE.sub(" ", strip_invisible(text)).strip()
 

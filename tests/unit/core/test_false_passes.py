@@ -216,3 +216,46 @@ def test_missing_field_without_a_section_says_where_to_add_it() -> None:
     [reason] = run_evaluate(body, ["README.md"]).reasons
     assert reason.field == "test_evidence" and reason.line is None
     assert "under a '## Contract' heading" in reason.message
+
+
+# --- found by an adversarial review: HTML quoting, summaries, comments, struck text ------
+
+ESCALATION_ONLY = ESCALATION.format(rollback="revert the PR; tried on staging")
+
+
+@pytest.mark.parametrize("wrapped", [
+    "<blockquote>\n\n{e}\n</blockquote>\n",
+    "<BLOCKQUOTE cite=\"https://example.com\">\n\n{e}\n</BLOCKQUOTE>\n",
+    "<div><blockquote>\n\n{e}\n</blockquote></div>\n",
+    "<details>\n<summary><b>Original</b> prompt</summary>\n\n{e}\n</details>\n",
+    "<details>\n<summary>Original&nbsp;prompt</summary>\n\n{e}\n</details>\n",
+    "<details>\n<summary>Orig\u200binal\nprompt</summary>\n\n{e}\n</details>\n",
+    "<details>\n\n<summary>Original prompt</summary>\n\n{e}\n</details>\n",
+    "<details><summary>Copilot prompt</summary>\n\n{e}</details>\n",
+    "<details><summary>Agent instructions</summary>\n\n{e}</details>\n",
+    "<details><summary>Original prompt</summary>\n\n<!-- </details> -->\n\n{e}\n</details>\n",
+])
+def test_an_escalation_quoted_in_html_does_not_count(wrapped: str) -> None:
+    body = OWN + "\n" + wrapped.format(e=ESCALATION_ONLY)
+    assert set(codes(body)) == {"GK202"}
+
+
+def test_a_comment_that_mentions_details_hides_nothing() -> None:
+    body = "<!-- <details><summary>Original prompt</summary> -->\n\n" + COMPLETE
+    assert codes(body) == []
+
+
+@pytest.mark.parametrize("struck", ["<del>revert the PR</del>", "<s>revert the PR</s>",
+                                    "<strike>revert the PR</strike>"])
+def test_html_struck_text_is_no_answer(struck: str) -> None:
+    assert codes(OWN + ESCALATION.format(rollback=struck)) == ["GK202"]
+
+
+def test_a_struck_approval_reference_is_no_reference() -> None:
+    body = OWN + ESCALATION_ONLY.replace("SEC-2291", "<s>SEC-2291</s>")
+    assert codes(body) == ["GK202"]
+
+
+def test_struck_words_beside_a_real_answer_leave_the_answer() -> None:
+    body = OWN + ESCALATION.format(rollback="<del>none</del> revert the PR; tried on staging")
+    assert codes(body) == []
