@@ -130,6 +130,9 @@ PLACEHOLDERS: tuple[str, ...] = (
     "pending", "unknown", "later", "wip", "to do", "to be done", "to be decided",
     "to be confirmed", "not applicable", "not yet", "coming soon", "fill in", "fill me in",
     "your handle", "handle", "@handle", "@", "@username", "@user", "apr-xxxx", "apr-0000",
+    "to be added", "will add later", "add later", "none yet", "not needed", "not required",
+    "see description", "see the description", "ditto", "same as description",
+    "@tbd", "@todo", "@your-handle", "@yourhandle", "@someone", "@me", "@owner",
 )
 _PLACEHOLDER_KEYS = frozenset(re.sub(r"[^0-9a-z@/]+", "", p) for p in PLACEHOLDERS)
 _PLACEHOLDER_SHAPES = re.compile(
@@ -137,7 +140,7 @@ _PLACEHOLDER_SHAPES = re.compile(
         <[^<>]*>            # <your handle>
       | \[[^\[\]]*\]        # [fill me in]
       | x{3,}               # xxx, xxxx
-      | (?:tbd|todo|fixme)\b.*   # TODO: add tests
+      | (?:tbd|todo|fixme|n/a)\b.*   # TODO: add tests; N/A - docs only
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -154,7 +154,10 @@ def clean_label(text: str) -> str:
     start = 0
     while start < len(text) and not (text[start].isalnum() or text[start] in "_*"):
         start += 1  # an emoji or symbol before the label
-    text = text[start:].strip().rstrip(":\uff1a").strip()
+    end = len(text)
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in "_*)"):
+        end -= 1  # an emoji, symbol or colon after it
+    text = text[start:end].strip()
     return _PARENTHETICAL.sub("", text).strip()
 
 

@@ -146,10 +146,18 @@ def _value(reader: Reader, occurrence: Occurrence) -> FieldValue:
 
 
 def _best(values: list[tuple[Occurrence, FieldValue]]) -> tuple[Occurrence, FieldValue]:
+    # Filled in its section first; then a placeholder the author wrote in its section (an
+    # explicit TBD there is not overridden by a stray line elsewhere); then a filled stray
+    # line; then the rest.
     def rank(pair: tuple[Occurrence, FieldValue]) -> tuple[int, int]:
         occurrence, value = pair
-        filled = value.status == "filled"
-        return (0 if filled else 2) + (0 if occurrence.in_section else 1), occurrence.line
+        if value.status == "filled":
+            order = 0 if occurrence.in_section else 2
+        elif value.status == "placeholder" and occurrence.in_section:
+            order = 1
+        else:
+            order = 3 if occurrence.in_section else 4
+        return order, occurrence.line
     return min(values, key=rank)
 
 

@@ -259,3 +259,27 @@ def test_a_struck_approval_reference_is_no_reference() -> None:
 def test_struck_words_beside_a_real_answer_leave_the_answer() -> None:
     body = OWN + ESCALATION.format(rollback="<del>none</del> revert the PR; tried on staging")
     assert codes(body) == []
+
+
+@pytest.mark.parametrize("rollback", ["to be added", "will add later", "none yet",
+                                      "not needed", "N/A - docs only", "see description",
+                                      "ditto"])
+def test_more_non_answers_are_placeholders(rollback: str) -> None:
+    assert codes(OWN + ESCALATION.format(rollback=rollback)) == ["GK202"]
+
+
+@pytest.mark.parametrize("owner", ["@TBD", "@todo", "@your-handle", "@someone", "@me"])
+def test_a_stand_in_handle_is_no_owner(owner: str) -> None:
+    assert codes(COMPLETE.replace("@dana", owner)) == ["GK102"]
+
+
+def test_a_stray_line_does_not_override_a_tbd_in_the_section() -> None:
+    body = ("## Summary\n- Rollback plan: documented in RUNBOOK.md\n\n"
+            + OWN + ESCALATION.format(rollback="TBD"))
+    assert codes(body) == ["GK202"]
+
+
+def test_a_stray_line_still_fills_what_the_section_leaves_out() -> None:
+    body = ("## Summary\nRollback plan: revert the PR; tried on staging\n\n" + OWN
+            + ESCALATION.format(rollback="").replace("- **Rollback plan:** \n", ""))
+    assert codes(body) == []

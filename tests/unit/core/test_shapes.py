@@ -85,3 +85,9 @@ def test_quoted_prompt_in_agent_body_is_not_read() -> None:
 def test_reviewer_checklist_is_not_a_value() -> None:
     contract = parse_contract(body("choice-lists"))
     assert "CI is green" not in str(contract.fields)
+
+
+@pytest.mark.parametrize("label", ["**Risk level 🔥:**", "Risk level ⚠️:", "**Risk level:** "])
+def test_an_emoji_after_a_label_is_tolerated(label: str) -> None:
+    field = parse_contract(f"## Contract\n- {label} RED\n").fields["risk_level"]
+    assert (field.value.strip(), field.status) == ("RED", "filled")
