@@ -119,10 +119,10 @@ def action() -> None:
     Reads the event from GITHUB_EVENT_NAME and GITHUB_EVENT_PATH and the inputs from
     GATEKEEPER_* variables; reports with annotations, the job summary and step outputs.
     """
+    from gatekeeper.clock import now_utc
     from gatekeeper.commands import action as command
 
-    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    _exit(command.run(command.ActionOptions(environ=os.environ, now=now), sys.stdout))
+    _exit(command.run(command.ActionOptions(environ=os.environ, now=now_utc()), sys.stdout))
 
 
 @cli.command()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from gatekeeper import __version__, resources
+from gatekeeper.clock import now_utc
 from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, POLICY_PATH
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import Caveat, ChangedPath, Decision
@@ -39,10 +39,6 @@ class ValidateOptions:
     author: str | None = None
     decision_file: str | None = None
     pull_request: PullRef | None = None
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def run(options: ValidateOptions, out: TextIO) -> int:
@@ -102,4 +98,4 @@ def _live(options: ValidateOptions) -> Decision:
     return result.decision
 
 
-__all__ = ["PullRef", "ValidateOptions", "now_utc", "run"]
+__all__ = ["PullRef", "ValidateOptions", "run"]
