@@ -8,7 +8,7 @@ becomes a GK9xx block, never a pass.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gatekeeper import __version__, resources
 from gatekeeper.core.authority import AuthorityEvidence, latest_reviews, team_of
@@ -18,7 +18,7 @@ from gatekeeper.core.policy import Policy, parse_policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
-from gatekeeper.local.policy_source import default_policy
+from gatekeeper.local.policy_source import candidate_paths, default_policy, the_one_policy
 
 LocalDiff = Callable[[str, str], list[ChangedPath]]
 
@@ -109,11 +109,14 @@ def _evaluate(info: PullRequestInfo, changes: list[ChangedPath], policy: Policy,
 def _base_policy(forge: PullRequestReader, info: PullRequestInfo, path: str,
                  origin: PolicyOrigin) -> Policy:
     # Read at the base commit: a pull request never supplies its own policy.
-    text = forge.file_at(info.repo, path, info.base_sha)
-    if text is None:
+    found = {p: forge.file_at(info.repo, p, info.base_sha) for p in candidate_paths(path)}
+    chosen = the_one_policy(found, where=f"{info.repo}@{info.base_sha[:12]}")
+    if chosen is None:
         return default_policy()
+    path, text = chosen
     return parse_policy(text, file=f"{info.repo}:{path}@{info.base_sha[:12]}",
-                        schema=resources.schema("policy"), origin=origin)
+                        schema=resources.schema("policy"),
+                        origin=replace(origin, source=f"{info.repo}:{path}"))
 
 
 def _fallback(policy: Policy, info: PullRequestInfo,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.core.model import Decision, RiskClass
-from gatekeeper.reporters import ReportContext
+from gatekeeper.reporters import ReportContext, paths_judged
 
 _RED, _GREEN, _YELLOW, _BOLD, _DIM, _RESET = (
     "\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[2m", "\033[0m",
@@ -23,7 +23,7 @@ def report_text(decision: Decision, context: ReportContext) -> None:
     else:
         headline = _paint("PASS", _BOLD + _GREEN, color)
     write(f"{headline}  class {decision.computed_class} (declared {declared}), "
-          f"policy {decision.policy.source}\n")
+          f"policy {decision.policy.source}, {paths_judged(decision)}\n")
 
     for risk_class in (RiskClass.RED, RiskClass.AMBER):
         matches = decision.classification.paths_in(risk_class)

@@ -40,7 +40,7 @@ def test_exit_1_on_block_with_file_line_code_and_fix(gatekeeper_cli: Cli) -> Non
     result = gatekeeper_cli("validate", RED_MISSING, "src/auth/login.py")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "BLOCKED  class RED (declared RED), policy embedded-default"
+    assert lines[0] == "BLOCKED  class RED (declared RED), policy embedded-default, 1 path judged"
     assert "  RED   src/auth/login.py  (pattern auth/)" in lines
     reasons = [line for line in lines if re.match(r"\S+:\d+: GK\d{3} ", line)]
     assert [line.split(" ", 2)[:2] for line in reasons] == [
@@ -183,9 +183,52 @@ def test_positional_paths(gatekeeper_cli: Cli) -> None:
 
 
 def test_no_paths_gives_a_note(gatekeeper_cli: Cli) -> None:
-    result = gatekeeper_cli("validate", GREEN)
+    result = gatekeeper_cli("validate", GREEN)  # standard input: an empty pipe
     assert result.returncode == 0
-    assert "note: no changed paths were given" in result.stdout
+    assert result.stdout.splitlines()[0].endswith(", 0 paths judged")
+    assert "note: standard input held no paths, so the class comes from the declared risk " \
+        "alone" in result.stdout
+
+
+def test_no_paths_is_in_the_json_and_github_records(gatekeeper_cli: Cli, tmp_path: Path,
+                                                    valid_record: RecordCheck) -> None:
+    record = json.loads(gatekeeper_cli("validate", GREEN, "--format", "json").stdout)
+    valid_record(record)
+    assert record["decision"] == "pass"
+    assert [c["check"] for c in record["caveats"]] == ["changed_paths"]
+    output = tmp_path / "output.txt"
+    result = gatekeeper_cli("validate", GREEN, "--format", "github",
+                            env={"GITHUB_OUTPUT": str(output),
+                                 "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")})
+    assert result.returncode == 0
+    assert "::warning title=Gatekeeper did not check::standard input held no paths" in (
+        result.stdout)
+    assert "::notice title=Gatekeeper::pass: class GREEN, 0 paths judged" in result.stdout
+    outputs = _github_outputs(output.read_text(encoding="utf-8"))
+    assert [c["check"] for c in json.loads(outputs["caveats"])] == ["changed_paths"]
+    assert outputs["paths-judged"] == "0"
+    judged = gatekeeper_cli("validate", GREEN, "src/ui/a.py", "--format", "github",
+                            env={"GITHUB_OUTPUT": str(output)})
+    assert "::warning" not in judged.stdout
+    assert "::notice title=Gatekeeper::pass: class GREEN, 1 path judged" in judged.stdout
+
+
+def test_piped_paths_are_read_when_no_other_source_is_given(gatekeeper_cli: Cli) -> None:
+    # `git diff --name-only main...HEAD | gatekeeper validate body.md`: a RED change that
+    # declares GREEN must block, not pass on the declared risk alone.
+    piped = "README.md\nsrc/auth/login.py\n"
+    result = gatekeeper_cli("validate", GREEN, "--format", "json", stdin=piped)
+    assert result.returncode == 1, result.stdout
+    record = json.loads(result.stdout)
+    assert record["red_paths"] == [{"path": "src/auth/login.py", "pattern": "auth/"}]
+    assert record["caveats"] == []
+    text = gatekeeper_cli("validate", GREEN, stdin=piped)
+    assert text.stdout.splitlines()[0] == (
+        "BLOCKED  class RED (declared GREEN), policy embedded-default, 2 paths judged")
+    # Another source given: standard input is left alone.
+    other = gatekeeper_cli("validate", GREEN, "README.md", "--format", "json", stdin=piped)
+    assert other.returncode == 0
+    assert json.loads(other.stdout)["red_paths"] == []
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -130,15 +130,21 @@ def test_validate_pr_reproduces_the_decision_and_posts_nothing(
     assert {r.method for r in github_double.requests} == {"GET"}
 
 
-def test_validate_pr_refuses_local_inputs(github_double: FakeGitHub) -> None:
-    result = _validate_pr(github_double, "--pr", f"{REPO}#7", "body.md")
+@pytest.mark.parametrize("extra", [("body.md", "src/a.py"), ("--diff", "main...HEAD"),
+                                   ("--policy", "p.yml")])
+def test_validate_pr_refuses_local_paths_and_policy(github_double: FakeGitHub,
+                                                    extra: tuple[str, ...]) -> None:
+    result = _validate_pr(github_double, *extra, "--pr", f"{REPO}#7")
     assert result.returncode == 2
-    assert result.stderr.startswith("gatekeeper: error: --pr takes everything from GitHub")
+    assert result.stderr.startswith("gatekeeper: error: --pr takes the files, reviews and "
+                                    "policy from GitHub")
 
 
-@pytest.mark.parametrize("reference", ["acme/widgets", "acme#7", "acme/widgets#x"])
+@pytest.mark.parametrize("reference", ["acme/widgets", "acme#7", "acme/widgets#x",
+                                       "https://github.com/acme/widgets/issues/7"])
 def test_validate_pr_rejects_a_malformed_reference(github_double: FakeGitHub,
                                                     reference: str) -> None:
     result = _validate_pr(github_double, "--pr", reference)
     assert result.returncode == 2
-    assert "Invalid value for '--pr': takes OWNER/REPO#NUMBER" in result.stderr
+    assert "--pr takes a pull request URL, OWNER/REPO#N, #N or N" in result.stderr
+    assert github_double.requests == []
