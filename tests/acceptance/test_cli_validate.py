@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.core.model import ChangedPath
 from tests.support.fixtures import REPO_ROOT
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
@@ -275,6 +276,65 @@ def test_diff_range_with_a_rename(gatekeeper_cli: Cli, repo: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("gatekeeper: error: git diff main...nope failed")
     assert bad.stderr.count("\n") == 1
+
+
+def test_diff_is_the_whole_repository_whatever_the_git_configuration(
+    gatekeeper_cli: Cli, repo: Path, tmp_path: Path,
+) -> None:
+    # A user's git configuration must not change which paths are judged: diff.relative in a
+    # sub-folder would hide src/auth/, diff.renames=false would drop the rename, an external
+    # diff or forced colour would garble the listing.
+    marker = tmp_path / "external-diff-ran"
+    external = tmp_path / "external-diff.sh"
+    external.write_text(f"#!/bin/sh\ntouch {marker}\necho garbage\n", encoding="utf-8")
+    external.chmod(0o755)
+    for key, value in (("diff.relative", "true"), ("diff.renames", "false"),
+                       ("diff.external", str(external)), ("color.ui", "always"),
+                       ("color.diff", "always")):
+        _git(repo, "config", key, value)
+    (repo / "docs").mkdir()
+    (repo / "docs" / "guide.md").write_text("guide\n", encoding="utf-8")
+    _git(repo, "add", "docs")
+    _git(repo, "commit", "-q", "-m", "docs")
+    assert _git(repo / "docs", "diff", "--name-only", "main...feature") == "guide.md\n"
+    result = gatekeeper_cli("validate", GREEN, "--diff", "main...feature", "--format", "json",
+                            cwd=repo / "docs")
+    assert result.returncode == 1, result.stderr
+    record = json.loads(result.stdout)
+    assert record["red_paths"] == [{"path": "src/auth/tokens.py", "pattern": "auth/"}]
+    assert not marker.exists()
+    from gatekeeper.local.git import changed_paths
+
+    changes = changed_paths("main...feature", cwd=repo / "docs")
+    assert ChangedPath("src/auth/tokens.py", old_path="src/util/tokens.py") in changes
+    assert {c.path for c in changes} == {"src/auth/tokens.py", "README.md", "docs/guide.md"}
+    text = gatekeeper_cli("validate", GREEN, "--diff", "main...feature", cwd=repo / "docs")
+    assert text.stdout.splitlines()[0].endswith(", 4 paths judged")
+
+
+def test_diff_outside_a_repository_is_one_line(gatekeeper_cli: Cli, tmp_path: Path) -> None:
+    result = gatekeeper_cli("validate", GREEN, "--diff", "main...HEAD", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("gatekeeper: error: finding the git top level")
+    assert result.stderr.count("\n") == 1
+
+
+def test_policy_saved_as_yaml_is_read(gatekeeper_cli: Cli, repo: Path) -> None:
+    (repo / ".github").mkdir()
+    (repo / ".github" / "gatekeeper.yaml").write_text(
+        "version: 1\nclasses:\n  RED:\n    paths: [docs/]\n", encoding="utf-8")
+    result = gatekeeper_cli("validate", GREEN, "docs/guide.md", "--format", "json",
+                            cwd=repo / "src")
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert record["policy"]["source"] == str(repo / ".github" / "gatekeeper.yaml")
+    assert record["red_paths"] == [{"path": "docs/guide.md", "pattern": "docs/"}]
+    (repo / ".github" / "gatekeeper.yml").write_text("version: 1\n", encoding="utf-8")
+    both = gatekeeper_cli("validate", GREEN, "docs/guide.md", cwd=repo)
+    assert both.returncode == 2
+    assert both.stderr == (f"gatekeeper: error: {repo} has both .github/gatekeeper.yml and "
+                           ".github/gatekeeper.yaml; keep one policy file and delete the "
+                           "other\n")
 
 
 def test_decision_file(gatekeeper_cli: Cli, tmp_path: Path, valid_record: RecordCheck) -> None:

@@ -49,10 +49,9 @@ def require_token(environ: Mapping[str, str] = os.environ, *, api: str | None = 
     token = find_token(environ, api=api)
     if token is None:
         host = web_host(api if api is not None else api_url(environ))
-        login = "`gh auth login`" if host == _PUBLIC_WEB_HOST else \
-            f"`gh auth login --hostname {host}`"
+        which = "" if host == _PUBLIC_WEB_HOST else f" (with --hostname {host})"
         raise GatekeeperError(f"no GitHub token for {host}: set GITHUB_TOKEN or GH_TOKEN, "
-                              f"or run {login}")
+                              f"or run `gh auth login`{which}")
     return token
 
 

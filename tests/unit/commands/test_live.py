@@ -102,6 +102,31 @@ def test_missing_base_policy_uses_the_embedded_default(github_double: FakeGitHub
     assert _decide(github_double) == ["GK202"]
 
 
+def test_base_policy_saved_as_yaml_is_read(github_double: FakeGitHub) -> None:
+    _seed(github_double, policy=None, files=("docs/a.md",),
+          body=RED_BODY.replace("RED", "GREEN"))
+    github_double.set_file(REPO, ".github/gatekeeper.yaml", BASE,
+                           "version: 1\nclasses:\n  RED:\n    paths: [docs/]\n")
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    assert [r.code for r in decision.reasons] == ["GK201"]
+    assert decision.policy.source == f"{REPO}:.github/gatekeeper.yaml"
+
+
+def test_base_branch_with_both_policy_files_blocks_naming_both(
+    github_double: FakeGitHub,
+) -> None:
+    _seed(github_double)
+    github_double.set_file(REPO, ".github/gatekeeper.yaml", BASE, "version: 1\n")
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    assert [r.code for r in decision.reasons] == ["GK901"]
+    assert "has both .github/gatekeeper.yml and .github/gatekeeper.yaml" in (
+        decision.reasons[0].message)
+
+
 def test_enterprise_server_api_base(github_double_ghes: FakeGitHub) -> None:
     _seed(github_double_ghes)
     github_double_ghes.add_team_member("acme", "security", "carol")
