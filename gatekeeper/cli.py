@@ -155,6 +155,37 @@ def doctor(repo: str, branch: str | None, status_contexts: tuple[str, ...],
     ), sys.stdout))
 
 
+@cli.group()
+def policy() -> None:
+    """Work with the policy file (.github/gatekeeper.yml)."""
+
+
+@policy.command("check")
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+def policy_check(files: tuple[str, ...]) -> None:
+    """Report every problem of the policy at once, each with its line.
+
+    Default: .github/gatekeeper.yml (or .yaml) at the git top level. Exit 0 valid (or no
+    policy file: the embedded default applies), 2 any problem.
+    """
+    from gatekeeper.commands import policy as command
+
+    _exit(command.run(command.PolicyCheckOptions(files=files, cwd=Path.cwd()), sys.stdout))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--policy", metavar="FILE",
+              help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
+                   "level, else the embedded default.")
+def explain(paths: tuple[str, ...], policy: str | None) -> None:
+    """Print each path's class and the pattern and policy line that decided it."""
+    from gatekeeper.commands import explain as command
+
+    _exit(command.run(command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd()),
+                      sys.stdout))
+
+
 def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed([
         click.option("--since", type=_DATE, metavar="DATE",
