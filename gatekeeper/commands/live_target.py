@@ -53,7 +53,14 @@ def _usage_error(exc: ForgeUnavailable) -> GatekeeperError:
 
 def connect(reference: str, *, cwd: Path, body: str | None,
             environ: Mapping[str, str] = os.environ) -> tuple[GitHubForge, PullTarget]:
-    target = resolve(reference, cwd=cwd)
+    try:
+        target = resolve(reference, cwd=cwd)
+    except GatekeeperError as exc:
+        if reference and (cwd / reference).is_file():
+            raise GatekeeperError(f"{exc}; to judge a local body against a pull request, "
+                                  "put the body first: gatekeeper validate BODY --pr "
+                                  "[PR]") from None
+        raise
     api = choose_api(target, environ)
     token = require_token(environ, api=api)
     # PyGithub logs every refused request on standard error; the error line says it all.
