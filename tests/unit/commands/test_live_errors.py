@@ -231,3 +231,20 @@ def test_a_local_body_is_judged_against_the_live_pull_request(
     assert blocked.returncode == 1
     assert f"{still}:5: GK201" in blocked.stdout
     assert {r.method for r in github_double.requests} == {"GET"}
+
+
+@pytest.mark.parametrize("command", [
+    ("metrics", "--repo", REPO),
+    ("replay", "--repo", REPO, "--baseline-policy", "a.yml", "--candidate-policy", "b.yml"),
+])
+def test_history_commands_without_a_token_stop_at_once(
+    github_double: FakeGitHub, tmp_path: Path, command: tuple[str, ...],
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
+    env |= {"PATH": _no_gh(tmp_path), "GITHUB_API_URL": github_double.base_url}
+    result = subprocess.run([sys.executable, "-m", "gatekeeper", *command],
+                            capture_output=True, text=True, env=env, cwd=tmp_path,
+                            check=False, timeout=60, stdin=subprocess.DEVNULL)
+    line = _one_error_line(result)
+    assert "set GITHUB_TOKEN or GH_TOKEN, or run `gh auth login`" in line
+    assert github_double.requests == []
