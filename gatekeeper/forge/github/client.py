@@ -19,6 +19,7 @@ from urllib3.util.retry import Retry
 from gatekeeper.forge import ForgeUnavailable
 from gatekeeper.forge.github.auth import DEFAULT_API_URL
 from gatekeeper.forge.github.errors import (
+    cannot_connect,
     connection_failure,
     permission_for,
     refusal,
@@ -100,8 +101,8 @@ class GitHubClientBase:
         except requests.RequestException as exc:
             url = exc.request.url if exc.request is not None and exc.request.url else \
                 self.requester.base_url
-            raise ForgeUnavailable(what, None, type(exc).__name__,
-                                   hint=connection_failure(str(url))) from None
+            hint = connection_failure(str(url)) if cannot_connect(exc) else ""
+            raise ForgeUnavailable(what, None, type(exc).__name__, hint=hint) from None
 
     def request(self, what: str, verb: str, url: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
         """One REST call through PyGithub's requester: (headers, JSON data)."""

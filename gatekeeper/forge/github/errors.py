@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+import requests
+from urllib3.exceptions import NewConnectionError
+
 # REST paths -> the fine-grained permission a call needs (read for GET, else write).
 _PERMISSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), permission) for pattern, permission in (
@@ -61,6 +64,17 @@ def refusal(status: int | None, detail: str, *, permission: str | None,
         return (f"check that {what} exists (owner, name, number); GitHub also answers 404 "
                 "when the token cannot see a private repository")
     return ""
+
+
+def cannot_connect(exc: BaseException) -> bool:
+    """No connection could be made at all (refused, unknown host, connect timeout), as
+    opposed to one that broke off, which asking again may cure."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError) or not exc.args:
+        return False
+    cause = exc.args[0]  # urllib3's MaxRetryError, whose reason is the last failure
+    return isinstance(getattr(cause, "reason", cause), NewConnectionError)
 
 
 def connection_failure(url: str) -> str:

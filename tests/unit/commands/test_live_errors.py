@@ -248,3 +248,38 @@ def test_history_commands_without_a_token_stop_at_once(
     line = _one_error_line(result)
     assert "set GITHUB_TOKEN or GH_TOKEN, or run `gh auth login`" in line
     assert github_double.requests == []
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_graphql_gives_up_on_an_unreachable_host_and_names_it() -> None:
+    from gatekeeper.forge import ForgeUnavailable
+    from gatekeeper.forge.github import GitHubForge
+
+    api = f"http://127.0.0.1:{_closed_port()}"
+    sleeps: list[float] = []
+    client = GitHubForge(DEFAULT_TOKEN, api)
+    with pytest.raises(ForgeUnavailable) as caught:
+        client.graphql("query { viewer { login } }", {}, sleep=sleeps.append, backoff=0.01)
+    assert caught.value.status is None
+    assert f"could not connect to {api}/graphql" in caught.value.hint
+    assert sleeps == [0.01]  # one more try, not six
+
+
+def test_a_connection_that_breaks_off_is_retried_and_carries_no_refusal_hint(
+    github_double: FakeGitHub,
+) -> None:
+    from gatekeeper.forge import ForgeUnavailable
+    from gatekeeper.forge.github import GitHubForge
+
+    _seed(github_double)
+    github_double.fail_connection("GET", r"/pulls/7$", times=10)
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=2, backoff=0.01)
+    with pytest.raises(ForgeUnavailable) as caught:
+        client.pull_request(REPO, 7)
+    assert caught.value.hint == ""  # may pass on a rerun: a GK904 block, not a usage error
+    assert github_double.count("GET", r"/pulls/7$") == 3
