@@ -70,8 +70,8 @@ def _exit(code: int) -> NoReturn:
 @click.option("--diff", "diff_range", metavar="BASE...HEAD",
               help="Take the changed paths from git diff over this range.")
 @click.option("--policy", metavar="FILE",
-              help="Policy file. Default: .github/gatekeeper.yml at the git top level, "
-                   "else the embedded default.")
+              help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
+                   "level, else the embedded default.")
 @click.option("--format", "output_format", type=click.Choice(reporters.names()),
               default="text", show_default=True)
 @click.option("--author", metavar="LOGIN", help="Pull request author, for exemptions.")

@@ -283,3 +283,12 @@ def test_a_connection_that_breaks_off_is_retried_and_carries_no_refusal_hint(
         client.pull_request(REPO, 7)
     assert caught.value.hint == ""  # may pass on a rerun: a GK904 block, not a usage error
     assert github_double.count("GET", r"/pulls/7$") == 3
+
+
+def test_a_body_given_as_the_pr_value_says_to_put_it_first(github_double: FakeGitHub,
+                                                           tmp_path: Path) -> None:
+    (tmp_path / "body.md").write_text(COMPLETE, encoding="utf-8")
+    result = _validate(tmp_path, "--pr", "body.md", api=github_double.base_url)
+    line = _one_error_line(result)
+    assert "--pr takes a pull request URL" in line
+    assert "put the body first: gatekeeper validate BODY --pr [PR]" in line
