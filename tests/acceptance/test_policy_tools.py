@@ -146,6 +146,12 @@ def test_explain_agrees_with_the_classification(gatekeeper_cli: Cli, path: str) 
     assert f"  {computed.value}" in gatekeeper_cli("explain", path).stdout
 
 
+@pytest.mark.parametrize("path", [".github/gatekeeper.yml", ".github/gatekeeper.yaml"])
+def test_the_policy_under_either_name_is_red_by_default(path: str) -> None:
+    # Adding .github/gatekeeper.yaml changes the gate as much as editing the .yml does.
+    assert classify([ChangedPath(path)], default_policy()).computed_class.value == "RED"
+
+
 def _hooks() -> dict[str, dict[str, object]]:
     hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert isinstance(hooks, list)
