@@ -292,3 +292,19 @@ def test_a_body_given_as_the_pr_value_says_to_put_it_first(github_double: FakeGi
     line = _one_error_line(result)
     assert "--pr takes a pull request URL" in line
     assert "put the body first: gatekeeper validate BODY --pr [PR]" in line
+
+
+def test_metrics_with_a_refused_token_says_so_and_not_to_run_again(
+    github_double: FakeGitHub, tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
+    env |= {"PATH": _no_gh(tmp_path), "GITHUB_API_URL": github_double.base_url,
+            "GITHUB_TOKEN": "ghp_wrong"}
+    result = subprocess.run([sys.executable, "-m", "gatekeeper", "metrics", "--repo", REPO,
+                             "--cache", str(tmp_path / "cache.sqlite")],
+                            capture_output=True, text=True, env=env, cwd=tmp_path,
+                            check=False, timeout=60, stdin=subprocess.DEVNULL)
+    line = _one_error_line(result)
+    assert "HTTP 401 (Bad credentials): GitHub refused the token" in line
+    assert "run again" not in line and "did not answer" not in line
+    assert github_double.count("POST", "^/graphql$") == 1
