@@ -63,11 +63,20 @@ def parse_remote_url(url: str) -> tuple[str, str] | None:
         if scp is None:
             return None
         scheme, netloc, path = "https", scp.group(1), "/" + scp.group(2)
-    path = re.sub(r"^/api/v3", "", path).strip("/")
-    slug = _SLUG.match(path)
-    if slug is None or not slug.group(2):
+    slug = _SLUG.match(path.strip("/"))
+    if slug is None or not _real(slug.group(1), slug.group(2)):
         return None
     return f"{scheme}://{netloc.casefold()}", f"{slug.group(1)}/{slug.group(2)}"
+
+
+def _real(*names: str) -> bool:
+    """GitHub names are never empty nor made of dots alone (``..`` would climb the URL)."""
+    return all(name and name.strip(".") for name in names)
+
+
+def _redacted(url: str) -> str:
+    """A remote URL without the credentials it may carry (``https://user:token@host``)."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url.strip(), flags=re.IGNORECASE)
 
 
 def parse_pull_url(text: str) -> PullTarget | None:
@@ -75,7 +84,7 @@ def parse_pull_url(text: str) -> PullTarget | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     match = _PULL_PATH.match(parts.path)
-    if match is None:
+    if match is None or not _real(match.group(1), match.group(2)):
         return None
     return PullTarget(f"{match.group(1)}/{match.group(2)}", int(match.group(3)),
                       web=f"{parts.scheme}://{parts.netloc.casefold()}", from_url=True)
@@ -87,7 +96,7 @@ def remote(name: str, *, cwd: Path) -> tuple[str, str]:
                   what=f"reading the {name!r} remote (git remote get-url {name})").strip()
     parsed = parse_remote_url(url)
     if parsed is None:
-        raise GatekeeperError(f"the {name!r} remote ({url}) does not name an OWNER/REPO "
+        raise GatekeeperError(f"the {name!r} remote ({_redacted(url)}) does not name an OWNER/REPO "
                               "repository; pass --pr OWNER/REPO#N")
     return parsed
 
@@ -125,7 +134,7 @@ def resolve(reference: str, *, cwd: Path) -> PullTarget | BranchTarget:
     if not text:
         return current_branch(cwd=cwd)
     short = _SHORT.match(text)
-    if short is not None:
+    if short is not None and _real(*short.group(1).split("/")):
         return PullTarget(short.group(1), int(short.group(2)))
     number = _NUMBER.match(text)
     if number is not None:

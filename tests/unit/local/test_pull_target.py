@@ -35,7 +35,8 @@ def test_remote_urls(url: str, expected: tuple[str, str]) -> None:
 
 
 @pytest.mark.parametrize("url", ["/srv/git/widgets.git", "https://github.com/acme",
-                                 "file:///srv/acme/widgets/x/y"])
+                                 "file:///srv/acme/widgets/x/y", "https://github.com/../..",
+                                 "git@github.com:acme/...git"])
 def test_remotes_that_name_no_repository(url: str) -> None:
     assert parse_remote_url(url) is None
 
@@ -85,8 +86,20 @@ def test_references_resolved_in_a_clone(tmp_path: Path) -> None:
     _git(tmp_path, "config", "branch.topic.merge", "refs/heads/bob-topic")
     assert resolve("", cwd=tmp_path) == BranchTarget("acme/widgets", "bob:bob-topic",
                                                      web="https://github.com")
-    with pytest.raises(GatekeeperError, match="--pr takes a pull request URL"):
-        resolve("widgets#7", cwd=tmp_path)
+    for bad in ("widgets#7", "../..#7", "https://github.com/../x/pull/7"):
+        with pytest.raises(GatekeeperError, match="--pr takes a pull request URL"):
+            resolve(bad, cwd=tmp_path)
+
+
+def test_a_remote_that_names_no_repository_is_shown_without_its_credentials(
+    tmp_path: Path,
+) -> None:
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "remote", "add", "origin", "https://bob:ghp_secret@example.com/widgets")
+    with pytest.raises(GatekeeperError) as caught:
+        resolve("7", cwd=tmp_path)
+    assert "ghp_secret" not in str(caught.value)
+    assert "(https://example.com/widgets) does not name an OWNER/REPO" in str(caught.value)
 
 
 def test_a_number_without_an_origin_remote_is_a_usage_error(tmp_path: Path) -> None:
