@@ -10,6 +10,7 @@ from typing import TextIO
 from gatekeeper import resources
 from gatekeeper.constants import EXIT_PASS, EXIT_USAGE, POLICY_PATHS
 from gatekeeper.core.policy_check import policy_problems
+from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.policy_source import PolicyText, policy_text
 
 
@@ -20,10 +21,14 @@ class PolicyCheckOptions:
 
 
 def run(options: PolicyCheckOptions, out: TextIO) -> int:
-    sources = [policy_text(name, cwd=options.cwd) for name in options.files] or \
-        [policy_text(None, cwd=options.cwd)]
     failed = False
-    for source in sources:
+    for name in options.files or (None,):
+        try:
+            source = policy_text(name, cwd=options.cwd)
+        except GatekeeperError as exc:  # unreadable: reported, and the others still checked
+            out.write(f"{exc}\n")
+            failed = True
+            continue
         failed = _check(source, out) or failed
     return EXIT_USAGE if failed else EXIT_PASS
 

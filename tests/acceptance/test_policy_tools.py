@@ -58,6 +58,11 @@ def test_policy_check_reports_every_problem_with_its_line(gatekeeper_cli: Cli,
         f"{policy}:10: exemptions[0].authors must list at least one item",
         f"{policy}: 5 problems",
     ]
+    # Every file given is checked, an unreadable one too.
+    both = gatekeeper_cli("policy", "check", tmp_path / "missing.yml", policy, cwd=tmp_path)
+    assert both.returncode == 2
+    assert both.stdout.splitlines()[0] == f"{tmp_path / 'missing.yml'}: policy not found"
+    assert both.stdout.splitlines()[-1] == f"{policy}: 5 problems"
     # validate, which stops at the first, agrees that the file is unusable.
     assert gatekeeper_cli("validate", "--policy", policy, "-", stdin="x").returncode == 2
 
@@ -91,7 +96,7 @@ def test_policy_check_passes_a_valid_policy_and_finds_the_default(gatekeeper_cli
     _write(tmp_path, ".github/gatekeeper.yml", "version: 1\n")
     both = gatekeeper_cli("policy", "check", cwd=tmp_path)
     assert both.returncode == 2
-    assert "has both .github/gatekeeper.yml and .github/gatekeeper.yaml" in both.stderr
+    assert "has both .github/gatekeeper.yml and .github/gatekeeper.yaml" in both.stdout
 
 
 POLICY = """\
