@@ -308,3 +308,14 @@ def test_metrics_with_a_refused_token_says_so_and_not_to_run_again(
     assert "HTTP 401 (Bad credentials): GitHub refused the token" in line
     assert "run again" not in line and "did not answer" not in line
     assert github_double.count("POST", "^/graphql$") == 1
+
+
+def test_a_host_that_does_not_answer_has_a_short_connect_timeout() -> None:
+    from gatekeeper.forge.github import GitHubForge
+    from gatekeeper.forge.github.client import CONNECT_TIMEOUT
+
+    client = GitHubForge(DEFAULT_TOKEN, "https://ghe.example.com/api/v3", timeout=20)
+    # requests takes (connect, read): a black-holed host costs seconds, a slow answer not.
+    assert client.requester.kwargs["timeout"] == (CONNECT_TIMEOUT, 20)
+    assert client._graphql_requester().kwargs["timeout"] == (CONNECT_TIMEOUT, 20)
+    assert CONNECT_TIMEOUT <= 5
