@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gatekeeper import __version__, resources
-from gatekeeper.core.decide import evaluate
+from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.decide import evaluate, normalized_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy
 from gatekeeper.errors import GatekeeperError
@@ -55,12 +56,24 @@ def decide(body: str, changes: Sequence[ChangedPath], policy: Policy,
 
 def outcome_of(decision: Decision, *, note: str | None = None) -> ReplayOutcome:
     codes = tuple(sorted({r.code for r in decision.reasons}))
+    computed = decision.to_record().get("computed_origin")
     return ReplayOutcome(
         red=decision.computed_class is RiskClass.RED,
         blocked=any(reason.code.incomplete_contract for reason in decision.reasons),
         codes=codes,
         note=note,
+        origin=decision.contract.get("change_origin"),
+        computed_origin=computed if isinstance(computed, str) else None,
     )
+
+
+def declared_origin(body: str, policy: Policy) -> str | None:
+    """The change origin the body's contract declares, normalized as the decision record
+    has it (``human``, ``ai-assisted``, ``agent``), or None."""
+    contract = parse_contract(body, aliases=policy.field_aliases,
+                              placeholders=policy.placeholders)
+    return normalized_contract(contract, RiskClass.GREEN, with_class=False).get(
+        "change_origin")
 
 
 def replay_record(record: PullRecord, policy: Policy) -> ReplayOutcome:
