@@ -68,13 +68,7 @@ def diagnose(
     """``actions_app``: the GitHub Actions app id the required check must be pinned to;
     None on GitHub Enterprise Server (its id differs), where any pinned app is accepted."""
     if branch is None:
-        try:
-            branch = settings.default_branch(repo)
-        except ForgeUnavailable as exc:
-            raise GatekeeperError(
-                f"cannot read repository {repo} ({_http(exc)}): check the name, and that the "
-                "token (GITHUB_TOKEN or GH_TOKEN) can read it; or pass --branch"
-            ) from None
+        branch = _default_branch(settings, repo)
     _branch_must_exist(settings, repo, branch)
     protection = settings.protection_facts(repo, branch)
     rules = settings.rules_facts(repo, branch)
@@ -99,14 +93,27 @@ def diagnose(
     return Report(repo=repo, branch=branch, results=results)
 
 
+def _default_branch(settings: RepositorySettings, repo: str) -> str:
+    try:
+        return settings.default_branch(repo)
+    except ForgeUnavailable as exc:
+        raise GatekeeperError(
+            f"cannot read repository {repo} ({_http(exc)}): check the name, and that the "
+            "token (GITHUB_TOKEN or GH_TOKEN) can read it; or pass --branch"
+        ) from None
+
+
 def _branch_must_exist(settings: RepositorySettings, repo: str, branch: str) -> None:
     try:
         exists = settings.branch_exists(repo, branch)
     except ForgeUnavailable:
         return  # the checks below say what they could not read
     if not exists:
-        raise GatekeeperError(f"branch {branch} does not exist in {repo}: check --branch "
-                              "(without it, doctor checks the default branch)")
+        # GitHub answers 404 for a repository the token cannot see, too.
+        default = _default_branch(settings, repo)
+        raise GatekeeperError(f"branch {branch} does not exist in {repo} (its default branch "
+                              f"is {default}): check --branch, or leave it out to check "
+                              f"{default}")
 
 
 def _codeowners(settings: RepositorySettings, repo: str, branch: str

@@ -315,10 +315,20 @@ def test_a_missing_branch_is_one_clear_line(github_double: FakeGitHub,
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert f"branch mian does not exist in {REPO}" in lines[0]
+    assert f"branch mian does not exist in {REPO} (its default branch is main)" in lines[0]
     assert "FAIL" not in result.stderr
     _assert_clean(result)
     github_double.assert_no_violations()
+
+
+def test_a_branch_in_a_repository_the_token_cannot_see_names_the_repository(
+        github_double: FakeGitHub, gatekeeper_cli: Cli) -> None:
+    result = _doctor(gatekeeper_cli, github_double, "--branch", "main")  # no such repository
+
+    assert result.returncode == 2
+    assert f"cannot read repository {REPO} (HTTP 404" in result.stderr
+    assert "does not exist" not in result.stderr
+    _assert_clean(result)
 
 
 def test_a_branch_with_a_slash_is_found(github_double: FakeGitHub,
