@@ -24,6 +24,7 @@ from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.decide import evaluate, normalized_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy
+from gatekeeper.core.reasons import reason_words
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import PullRecord
 from gatekeeper.local.files import parse_changed_lines, read_body, read_text
@@ -257,9 +258,9 @@ def to_text(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
         if r.change != "same":
             detail = [f"now {r.change}"]
             if r.codes_added:
-                detail.append("adds " + ", ".join(r.codes_added))
+                detail.append("adds " + ", ".join(map(reason_words, r.codes_added)))
             if r.codes_removed:
-                detail.append("drops " + ", ".join(r.codes_removed))
+                detail.append("drops " + ", ".join(map(reason_words, r.codes_removed)))
             lines.append(f"    {'; '.join(detail)}")
         if r.item.note:
             lines.append(f"    note: {r.item.note}")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from gatekeeper.core.policy import Policy
-from gatekeeper.core.reasons import Code
+from gatekeeper.core.reasons import Code, reason_words
 from gatekeeper.replay import Compared, Side, exit_code, totals
 from gatekeeper.reporters.markdown import code, escape
 
@@ -24,14 +24,9 @@ _MARKS = {"newly blocked": "🔴 newly blocked", "newly passed": "🟢 newly pas
 
 
 def words(codes: Sequence[str]) -> str:
-    """Reason codes with their summaries: ``GK202 RED escalation incomplete``."""
-    shown = []
-    for value in codes:
-        try:
-            shown.append(f"{value} {Code(value).summary}")
-        except ValueError:
-            shown.append(escape(value))
-    return "; ".join(shown)
+    """Reason codes with their summaries: ``GK202 (RED escalation incomplete)``."""
+    return "; ".join(escape(reason_words(value)) if value not in Code.__members__
+                     else reason_words(value) for value in codes)
 
 
 def _side(side: Side) -> str:

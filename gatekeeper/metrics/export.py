@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from gatekeeper.core.reasons import Code
+from gatekeeper.core.reasons import reason_words
 from gatekeeper.history.records import format_time
 from gatekeeper.metrics.breakdown import WeekRate
 from gatekeeper.metrics.compute import WEEK_FIELDS, Metrics, WeekRow, half_up
@@ -113,14 +113,6 @@ def headline_json(m: Metrics) -> dict[str, Any]:
         "last_week": week(h.last_week), "previous_week": week(h.previous_week),
         "week_over_week_points": float(change) if change is not None else None,
     }
-
-
-def reason_words(code: str) -> str:
-    """A reason code with its summary in words: ``GK202 (RED change without ...)``."""
-    try:
-        return f"{code} ({Code(code).summary})"
-    except ValueError:
-        return code
 
 
 def render_json(report: Report) -> str:

@@ -44,7 +44,7 @@ def test_folder_replay_as_a_comment_names_each_change_and_why(
     blocked = rows["green-complete"]
     assert blocked[1:4] == ["🔴 newly blocked", "pass GREEN", "block RED"]
     # Why, in words with the codes: src/ui/ is RED now, and the GREEN contract under-declares.
-    assert f"GK201 {Code.GK201.summary}" in blocked[4]
+    assert f"GK201 ({Code.GK201.summary})" in blocked[4]
     passed = rows["under-declared"]
     assert passed[1] == "🟢 newly passed" and passed[4].startswith("drops GK201")
     # Newly blocked comes first; the unchanged ones are folded away.
