@@ -53,15 +53,24 @@ def _pinning(checks: Sequence[RequiredCheck], where: str, app: int | None,
     """A requirement was found: is it pinned to the app that reports Gatekeeper's verdict?"""
     name = "required check"
     shown = quoted(dict.fromkeys(c.context for c in checks))
-    if hardened:
-        named = [c for c in checks if f"({branch})" in c.context]
-        warnings = () if named else (
-            f"the status context {shown} does not name {branch}: a success posted for a "
-            "pull request into another branch, on the same commit, satisfies it too",)
-        return CheckResult(name, True, f"{where} requires the commit status {shown}",
-                           f'post and require "{hardened_context(branch)}" instead'
-                           if warnings else "", warnings)
     pinned = [c for c in checks if c.app_id is not None and (app is None or c.app_id == app)]
+    if hardened:
+        # The status comes from the workflow's GITHUB_TOKEN, that is from GitHub Actions;
+        # so does one from any other workflow, so here the pin narrows, not closes.
+        named = [c for c in checks if f"({branch})" in c.context]
+        warnings: list[str] = []
+        fixes: list[str] = []
+        if not named:
+            warnings.append(f"the status context {shown} does not name {branch}: a success "
+                            "posted for a pull request into another branch, on the same "
+                            "commit, satisfies it too")
+            fixes.append(f'post and require "{hardened_context(branch)}" instead')
+        if not pinned:
+            warnings.append(f"{shown} may come from any source: any app or token that may "
+                            "write statuses can post it")
+            fixes.append("pin it to GitHub Actions as its expected source")
+        return CheckResult(name, True, f"{where} requires the commit status {shown}",
+                           "; ".join(fixes), tuple(warnings))
     if pinned:
         to = "GitHub Actions" if app is not None else f"app {pinned[0].app_id}"
         return CheckResult(name, True, f"{where} requires {shown}, pinned to {to}")

@@ -147,6 +147,21 @@ def test_hardened_context_without_the_branch_warns(github_double: FakeGitHub,
     assert _line(result.stdout, "required check").startswith("  WARN")
     assert ('warning: the status context "gatekeeper/contract" does not name main'
             in result.stdout)
+    assert "may come from any source" not in result.stdout  # pinned
+
+
+def test_hardened_context_from_any_source_warns(github_double: FakeGitHub,
+                                                gatekeeper_cli: Cli) -> None:
+    context = HARDENED_STATUS_CONTEXT_FORMAT.format(branch="main")
+    _seed(github_double, workflow=HARDENED_DEFAULT)
+    github_double.set_branch_protection(REPO, "main", _protected((context,), app_id=None))
+
+    result = _doctor(gatekeeper_cli, github_double)
+
+    assert result.returncode == 0, result.stdout
+    assert _line(result.stdout, "required check").startswith("  WARN")
+    assert f'warning: "{context}" may come from any source' in result.stdout
+    assert "fix: pin it to GitHub Actions as its expected source" in result.stdout
 
 
 # --- who may bypass --------------------------------------------------------------------
