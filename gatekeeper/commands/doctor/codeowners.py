@@ -90,7 +90,10 @@ def check_codeowners(found: tuple[str, str] | None, error: str,
             unowned.append(f"{what} ({target}{f', emptied by line {rule.line}' if rule else ''})")
     if unowned:
         return CheckResult(name, False, f"{path} on {branch} gives no owner to "
-                                        f"{'; '.join(unowned)}", fix)
+                                        f"{'; '.join(unowned)}",
+                           f"give them owners in {path}, after any line that would empty "
+                           "them (the last matching line decides), for example "
+                           "`/.github/ @your-org/maintainers`")
     required = protection.code_owner_reviews or any(
         rule.code_owner_review for rule in rules.of_kind("pull_request"))
     if not required:
