@@ -17,6 +17,7 @@ from github.PullRequest import PullRequest
 from urllib3.util.retry import Retry
 
 from gatekeeper.forge import ForgeUnavailable
+from gatekeeper.forge.github.paths import UnsafeSegment, repo_name
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -70,6 +71,8 @@ class GitHubClientBase:
             raise ForgeUnavailable(what, exc.status, message_of(exc.data)) from None
         except requests.RequestException as exc:
             raise ForgeUnavailable(what, None, type(exc).__name__) from None
+        except UnsafeSegment as exc:
+            raise ForgeUnavailable(what, None, str(exc)) from None
 
     def request(self, what: str, verb: str, url: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
         """One REST call through PyGithub's requester: (headers, JSON data)."""
@@ -82,7 +85,7 @@ class GitHubClientBase:
     def _pull(self, repo: str, number: int) -> PullRequest:
         key = (repo, number)
         if key not in self._pulls:
-            self._pulls[key] = self._gh.get_repo(repo).get_pull(number)
+            self._pulls[key] = self._gh.get_repo(repo_name(repo)).get_pull(number)
         return self._pulls[key]
 
     def file_at(self, repo: str, path: str, ref: str) -> str | None:
@@ -90,7 +93,7 @@ class GitHubClientBase:
         what = f"reading {path} at {ref[:12]}"
         with self._guard(what):
             try:
-                content = self._gh.get_repo(repo).get_contents(path, ref=ref)
+                content = self._gh.get_repo(repo_name(repo)).get_contents(path, ref=ref)
             except UnknownObjectException:
                 return None
             if isinstance(content, list) or content.type != "file":

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from gatekeeper.core.authority import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import FileList, ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import UnsafeSegment, segment
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
@@ -57,9 +57,11 @@ class PullsMixin(GitHubClientBase):
         members = set()
         for login in logins:
             try:
-                _, data = self.request(f"checking membership of @{team}", "GET",
-                                       f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}"
-                                       f"/memberships/{quote(login, safe='')}")
+                path = f"/orgs/{segment(org)}/teams/{segment(slug)}/memberships/{segment(login)}"
+            except UnsafeSegment:
+                continue  # no team (or login) can have that name, so it has no members
+            try:
+                _, data = self.request(f"checking membership of @{team}", "GET", path)
             except ForgeUnavailable as exc:
                 if exc.status == 404:
                     continue

@@ -1,0 +1,113 @@
+"""Text from a body or a payload reaches a REST path as exactly one encoded segment.
+
+A team slug such as ``sec?x=1``, ``a/../b`` or ``x#y`` must not pick another endpoint:
+``@acme/..`` sent as is becomes ``/orgs/acme/memberships/alice`` (organisation
+membership, which every organisation member passes) once the client resolves the dot
+segment.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gatekeeper.forge import ForgeUnavailable
+from gatekeeper.forge.github import GitHubForge
+from gatekeeper.forge.github.paths import UnsafeSegment, repo_name, repo_path, segment
+from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+
+__all__ = ["github_double"]
+
+TEAM_ROUTE = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
+HEAD = "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c"
+
+
+def _client(fake: FakeGitHub) -> GitHubForge:
+    return GitHubForge(DEFAULT_TOKEN, api_url=fake.base_url, retries=0, backoff=0.01)
+
+
+@pytest.mark.parametrize("value, encoded", [
+    ("security", "security"),
+    ("a/../b", "a%2F..%2Fb"),
+    ("x?y=1", "x%3Fy%3D1"),
+    ("x#frag", "x%23frag"),
+    ("%2E%2E", "%252E%252E"),
+    ("a..b", "a..b"),
+])
+def test_a_segment_is_percent_encoded_whole(value: str, encoded: str) -> None:
+    assert segment(value) == encoded
+
+
+@pytest.mark.parametrize("value", ["", ".", "..", "..."])
+def test_a_dot_segment_is_refused(value: str) -> None:
+    with pytest.raises(UnsafeSegment):
+        segment(value)
+
+
+def test_a_repository_is_two_segments() -> None:
+    assert repo_name("acme/widgets") == "acme/widgets"
+    assert repo_path("acme/wid?gets") == "/repos/acme/wid%3Fgets"
+    for bad in ("widgets", "acme/..", "../x"):
+        with pytest.raises(UnsafeSegment):
+            repo_name(bad)
+
+
+@pytest.mark.parametrize("slug", ["sec?x=1", "a/../b", "x#frag", "team/..", "q?a=../../b#c"])
+def test_a_hostile_team_slug_reaches_the_team_route_as_one_segment(
+    github_double: FakeGitHub, slug: str,
+) -> None:
+    github_double.add_team_member("acme", slug, "alice")
+
+    members = _client(github_double).team_members_among(f"acme/{slug}", ["alice", "bob"])
+
+    assert members == {"alice"}
+    sent = [r for r in github_double.requests if r.method == "GET"]
+    assert len(sent) == 2
+    for request in sent:
+        assert request.path.startswith(f"/orgs/acme/teams/{segment(slug)}/memberships/")
+        assert github_double._template("GET", request.path) == TEAM_ROUTE
+    assert github_double.violations == []
+
+
+@pytest.mark.parametrize("slug", ["..", ".", ""])
+def test_a_dot_team_slug_sends_nothing_and_has_no_members(
+    github_double: FakeGitHub, slug: str,
+) -> None:
+    # Unquoted, "@acme/.." would ask GET /orgs/acme/memberships/alice: organisation
+    # membership, "active" for every member of the organisation.
+    assert _client(github_double).team_members_among(f"acme/{slug}", ["alice"]) == frozenset()
+    assert github_double.requests == []
+
+
+def test_a_status_sha_from_the_payload_stays_in_the_status_route(
+    github_double: FakeGitHub,
+) -> None:
+    github_double.add_repo("acme/widgets")
+    github_double.add_commit("acme/widgets", HEAD)
+    client = _client(github_double)
+
+    with pytest.raises(ForgeUnavailable) as caught:
+        client.post_status("acme/widgets", "../../../orgs/acme", state="success",
+                           context="gatekeeper/contract", description="d", target_url=None)
+    assert caught.value.status == 422  # GitHub: no commit with that SHA
+    [request] = github_double.requests
+    assert request.path == "/repos/acme/widgets/statuses/..%2F..%2F..%2Forgs%2Facme"
+    assert github_double._template("POST", request.path) == "/repos/{owner}/{repo}/statuses/{sha}"
+
+    with pytest.raises(ForgeUnavailable) as refused:
+        client.post_status("acme/widgets", "..", state="success", context="c",
+                           description="d", target_url=None)
+    assert refused.value.status is None
+    assert len(github_double.requests) == 1
+
+    client.post_status("acme/widgets", HEAD, state="success", context="gatekeeper/contract",
+                       description="ok", target_url=None)
+    assert [s["state"] for s in github_double.statuses("acme/widgets", HEAD)] == ["success"]
+
+
+def test_a_repository_name_from_the_payload_cannot_leave_the_repos_route(
+    github_double: FakeGitHub,
+) -> None:
+    with pytest.raises(ForgeUnavailable) as caught:
+        _client(github_double).pull_request("acme/..", 7)
+    assert caught.value.status is None
+    assert github_double.requests == []
