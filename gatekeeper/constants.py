@@ -40,6 +40,11 @@ DOCS_URL: Final = f"https://github.com/{GATEKEEPER_REPOSITORY}/blob/{RELEASE_TAG
 POLICY_PATH: Final = ".github/gatekeeper.yml"
 TEMPLATE_PATH: Final = ".github/pull_request_template.md"
 WORKFLOW_PATH: Final = ".github/workflows/gatekeeper.yml"
+# The hardened set-up (`init --hardened`) adds two workflows beside it, and `init --metrics`
+# the weekly export.
+REVIEW_TRIGGER_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-review-trigger.yml"
+REVIEW_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-review.yml"
+METRICS_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-metrics.yml"
 # The policy's name in a decision when no policy file exists.
 EMBEDDED_POLICY: Final = "embedded-default"
 
@@ -49,6 +54,9 @@ JOB_ID: Final = "gatekeeper"
 # How the check shows on a pull request; branch protection and rulesets name it by the
 # job alone ("gatekeeper").
 CHECK_DISPLAY_NAME: Final = f"{WORKFLOW_NAME} / {JOB_ID}"
+# Hardened mode: the commit status the action posts on the head commit, which the ruleset
+# requires instead of the job.
+HARDENED_STATUS_CONTEXT: Final = "gatekeeper/contract"
 # The events the workflow must listen to (SPEC section 5).
 PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
 REVIEW_TYPES: Final = ("submitted", "dismissed")

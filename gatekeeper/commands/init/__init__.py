@@ -1,7 +1,13 @@
 """`gatekeeper init`: write the policy, the pull request template and the workflow.
 
+``--hardened`` writes the hardened set-up instead of the simple workflow (three workflows:
+``pull_request_target`` and ``merge_group``, an unprivileged review trigger, and the
+``workflow_run`` re-evaluation); ``--metrics`` adds the weekly metrics workflow.
+
 Idempotent: a file that already says what init would write is left alone (not even its
 modification time changes), and a file that differs is never replaced without ``--force``.
+A pull request template the repository already has, wherever GitHub finds it, is never
+replaced and never doubled: the contract sections it lacks are added at its end.
 
 Exit codes: 0 when every file is in place (written now or already identical), 1 when a file
 exists with other content and was left alone (use ``--force``), 2 for a bad ``--action-ref``
@@ -17,36 +23,34 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from gatekeeper import resources
+from gatekeeper.commands.init import pr_template, workflows
+from gatekeeper.commands.init.workflows import check_action_ref, workflow_text
 from gatekeeper.constants import (
-    ACTION_COMMIT_NOTE,
     CHECK_DISPLAY_NAME,
     DEFAULT_ACTION_REF,
     DOCS_URL,
     EXIT_BLOCKED,
     EXIT_PASS,
     EXIT_USAGE,
+    HARDENED_STATUS_CONTEXT,
     JOB_ID,
     POLICY_PATH,
     SCHEMA_URL,
     TEMPLATE_PATH,
-    WORKFLOW_PATH,
 )
 from gatekeeper.core import fields
-from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.git import top_level
 from gatekeeper.writes import write_text_atomically
 
+__all__ = ["InitOptions", "check_action_ref", "planned_files", "policy_text",
+           "pull_request_template", "run", "workflow_text"]
+
 EXIT_OK, EXIT_NOT_WRITTEN, EXIT_ERROR = EXIT_PASS, EXIT_BLOCKED, EXIT_USAGE
 
-_ACTION_REF_MARKER = "@@ACTION_REF@@"
-# owner/repo[/path]@ref, or a local action such as ./ or ./.github/actions/gatekeeper
-_ACTION_REF = re.compile(
-    r"^(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+"
-    r"|\./[A-Za-z0-9_./-]*)$"
-)
 _REMOTE = re.compile(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
-Outcome = Literal["created", "unchanged", "overwritten", "differs", "failed"]
+Outcome = Literal["created", "unchanged", "overwritten", "extended", "differs", "incomplete",
+                  "failed"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class PlannedFile:
     path: str  # relative to the repository's top level, with forward slashes
     text: str
     purpose: str
+    # The repository's own pull request template: extended in place, never replaced.
+    template: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,34 +79,22 @@ def pull_request_template() -> str:
     return fields.pull_request_template()
 
 
-def workflow_text(action_ref: str = DEFAULT_ACTION_REF) -> str:
-    template = resources.text("templates/workflow.yml")
-    if _ACTION_REF_MARKER not in template:
-        raise AssertionError("templates/workflow.yml lost its action reference marker")
+def planned_files(action_ref: str = DEFAULT_ACTION_REF, *, hardened: bool = False,
+                  metrics: bool = False) -> tuple[PlannedFile, ...]:
     ref = check_action_ref(action_ref)
-    if ref == DEFAULT_ACTION_REF:
-        ref += f"  # {ACTION_COMMIT_NOTE}"
-    return template.replace(_ACTION_REF_MARKER, ref)
-
-
-def check_action_ref(action_ref: str) -> str:
-    """``owner/repo@ref`` (optionally with a path) or ``./path``; anything else is refused."""
-    ref = action_ref.strip()
-    if not _ACTION_REF.match(ref):
-        raise GatekeeperError(
-            f"--action-ref takes OWNER/REPO@REF (a tag or a full commit SHA) or ./PATH, "
-            f"not {action_ref!r}"
-        )
-    return ref
-
-
-def planned_files(action_ref: str = DEFAULT_ACTION_REF) -> tuple[PlannedFile, ...]:
-    return (
+    chosen = workflows.HARDENED if hardened else (workflows.SIMPLE,)
+    planned = [
         PlannedFile(POLICY_PATH, policy_text(), "the policy: which paths are AMBER or RED"),
-        PlannedFile(TEMPLATE_PATH, pull_request_template(), "the contract authors fill in"),
-        PlannedFile(WORKFLOW_PATH, workflow_text(action_ref),
-                    f"the check, using {check_action_ref(action_ref)}"),
-    )
+        PlannedFile(TEMPLATE_PATH, pull_request_template(), "the contract authors fill in",
+                    template=True),
+        *(PlannedFile(t.path, workflows.render(t, ref), f"{t.purpose}, using {ref}")
+          for t in chosen),
+    ]
+    if metrics:
+        template = workflows.METRICS
+        planned.append(PlannedFile(template.path, workflows.render(template, ref),
+                                   template.purpose))
+    return tuple(planned)
 
 
 def find_root(cwd: Path) -> tuple[Path, bool]:
@@ -109,13 +103,17 @@ def find_root(cwd: Path) -> tuple[Path, bool]:
     return (root, True) if root is not None else (cwd, False)
 
 
-def _same(path: Path, text: str) -> bool:
+def _read(path: Path) -> str | None:
     try:
-        existing = path.read_bytes().decode("utf-8")
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        return False
+        return None
+
+
+def _same(path: Path, text: str) -> bool:
+    existing = _read(path)
     # A checkout with core.autocrlf has CRLF line ends; that is the same file.
-    return existing.replace("\r\n", "\n") == text
+    return existing is not None and existing.replace("\r\n", "\n") == text
 
 
 def write_file(root: Path, planned: PlannedFile, *, force: bool) -> FileResult:
@@ -140,6 +138,39 @@ def write_file(root: Path, planned: PlannedFile, *, force: bool) -> FileResult:
         return result("failed", exc.strerror or str(exc))
 
 
+def extend_template(root: Path, path: str) -> FileResult:
+    """Add the contract sections one existing template lacks; touch nothing else."""
+    purpose = "your pull request template, with the contract"
+    target = root / path
+    existing = _read(target)
+    if existing is None:
+        return FileResult(path, "failed", purpose, "not UTF-8 text; add the contract and "
+                          "escalation sections by hand (docs/contract.md)")
+    extension = pr_template.add_contract(existing)
+    if extension.status == "complete":
+        return FileResult(path, "unchanged", purpose)
+    if extension.status == "partial":
+        return FileResult(path, "incomplete", purpose,
+                          f"has contract fields but not {', '.join(extension.missing)}; "
+                          "add those lines by hand (docs/contract.md)")
+    try:
+        write_text_atomically(target, extension.text)
+    except OSError as exc:
+        return FileResult(path, "failed", purpose, exc.strerror or str(exc))
+    return FileResult(path, "extended", "the contract and escalation sections added at its end")
+
+
+def _write_all(root: Path, files: tuple[PlannedFile, ...], *, force: bool) -> list[FileResult]:
+    results: list[FileResult] = []
+    for planned in files:
+        found = pr_template.existing_templates(root) if planned.template else []
+        if found:
+            results += [extend_template(root, path) for path in found]
+        else:
+            results.append(write_file(root, planned, force=force))
+    return results
+
+
 def github_repository(root: Path) -> str | None:
     """OWNER/REPO from the ``origin`` remote, when there is one."""
     try:
@@ -156,12 +187,18 @@ class InitOptions:
     cwd: Path
     force: bool = False
     action_ref: str | None = None
+    hardened: bool = False
+    metrics: bool = False
+
+
+_LABELS: dict[Outcome, str] = {"differs": "exists, differs", "incomplete": "exists, partial"}
 
 
 def run(options: InitOptions, out: TextIO) -> int:
-    cwd, force, action_ref = options.cwd, options.force, options.action_ref
+    cwd, force = options.cwd, options.force
     # A bad --action-ref raises GatekeeperError (exit 2) before anything is written.
-    files = planned_files(DEFAULT_ACTION_REF if action_ref is None else action_ref)
+    files = planned_files(DEFAULT_ACTION_REF if options.action_ref is None else options.action_ref,
+                          hardened=options.hardened, metrics=options.metrics)
     root, in_git = find_root(cwd)
     if in_git:
         out.write(f"gatekeeper init: repository {root}\n")
@@ -169,25 +206,32 @@ def run(options: InitOptions, out: TextIO) -> int:
         out.write(f"gatekeeper init: no git repository found at or above {cwd}; "
                   f"writing into the current directory\n")
 
-    results = [write_file(root, planned, force=force) for planned in files]
+    results = _write_all(root, files, force=force)
     width = max(len(r.path) for r in results)
     for r in results:
-        label = "exists, differs" if r.outcome == "differs" else r.outcome
-        detail = r.detail if r.outcome in ("differs", "failed") else r.purpose
+        label = _LABELS.get(r.outcome, r.outcome)
+        detail = r.detail if r.outcome in ("differs", "incomplete", "failed") else r.purpose
         out.write(f"  {label:<15}  {r.path:<{width}}  {detail}\n")
 
-    written = [r for r in results if r.outcome in ("created", "overwritten")]
+    written = [r for r in results if r.outcome in ("created", "overwritten", "extended")]
     refused = [r for r in results if r.outcome == "differs"]
+    partial = [r for r in results if r.outcome == "incomplete"]
     failed = [r for r in results if r.outcome == "failed"]
 
     if failed:
         out.write(f"\n{len(failed)} file(s) could not be written; fix the cause above and run "
                   "`gatekeeper init` again.\n")
         return EXIT_ERROR
-    if refused:
-        names = " ".join(r.path for r in refused)
-        out.write(f"\nNot written: {names}. Keep your version, or run `gatekeeper init --force` "
-                  "to replace it with Gatekeeper's (commit yours first: --force discards it).\n")
+    if refused or partial:
+        if refused:
+            names = " ".join(r.path for r in refused)
+            out.write(f"\nNot written: {names}. Keep your version, or run `gatekeeper init "
+                      "--force` to replace it with Gatekeeper's (commit yours first: --force "
+                      "discards it).\n")
+        if partial:
+            names = " ".join(r.path for r in partial)
+            out.write(f"\nNot changed: {names}. It has part of the contract already; add the "
+                      "missing lines where they fit (--force never replaces a template).\n")
         return EXIT_NOT_WRITTEN
     if not written:
         out.write("\nNothing changed: every file is already up to date.\n")
@@ -202,12 +246,27 @@ def run(options: InitOptions, out: TextIO) -> int:
         f"{move}"
         f"       git add {paths}\n"
         "       git commit -m \"Add Gatekeeper\" && git push\n"
+        + (_hardened_step() if options.hardened else _simple_step())
+        + "  3. Confirm GitHub enforces it:\n"
+        f"       gatekeeper doctor --repo {repository}\n"
+    )
+    return EXIT_OK
+
+
+def _simple_step() -> str:
+    return (
         f"  2. On GitHub, require the status check \"{JOB_ID}\" and pull requests on the "
         "default\n"
         "     branch (Settings > Rules > Rulesets); the check shows on pull requests as\n"
         f"     \"{CHECK_DISPLAY_NAME}\". One `gh` command does it, see\n"
         f"     {DOCS_URL}/getting-started.md#4-require-the-check-and-pull-requests\n"
-        "  3. Confirm GitHub enforces it:\n"
-        f"       gatekeeper doctor --repo {repository}\n"
     )
-    return EXIT_OK
+
+
+def _hardened_step() -> str:
+    return (
+        f"  2. On GitHub, require the commit status \"{HARDENED_STATUS_CONTEXT}\" (not a job) and "
+        "pull\n"
+        "     requests on the default branch (Settings > Rules > Rulesets), see\n"
+        f"     {DOCS_URL}/rollout.md#5-hardened-mode-pull_request_target-and-a-commit-status\n"
+    )
