@@ -17,7 +17,7 @@ from github.PullRequest import PullRequest
 from urllib3.util.retry import Retry
 
 from gatekeeper.forge import ForgeUnavailable
-from gatekeeper.forge.github.paths import UnsafeSegment, repo_name
+from gatekeeper.forge.github.paths import repo_name
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -71,8 +71,6 @@ class GitHubClientBase:
             raise ForgeUnavailable(what, exc.status, message_of(exc.data)) from None
         except requests.RequestException as exc:
             raise ForgeUnavailable(what, None, type(exc).__name__) from None
-        except UnsafeSegment as exc:
-            raise ForgeUnavailable(what, None, str(exc)) from None
 
     def request(self, what: str, verb: str, url: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
         """One REST call through PyGithub's requester: (headers, JSON data)."""

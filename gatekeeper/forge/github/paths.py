@@ -4,16 +4,23 @@ Every such value becomes exactly one path segment: reserved characters (``/ ? # 
 the rest) are percent-encoded, so a team slug such as ``sec?x=1`` or ``a/../b`` cannot
 pick another endpoint. A segment that is empty or only dots (``.``, ``..``) cannot be sent as
 one segment at all (HTTP clients resolve dot segments, and ``%2E`` is decoded back to a
-dot before sending), so it is refused with ``UnsafeSegment`` instead of being sent.
+dot before sending), so it is refused with ``UnsafeSegment`` (a ``ForgeUnavailable``)
+instead of being sent.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+from gatekeeper.forge import ForgeUnavailable
 
-class UnsafeSegment(ValueError):
-    """A value that cannot be sent as one URL path segment."""
+
+class UnsafeSegment(ForgeUnavailable):
+    """A value that cannot be sent as one URL path segment: nothing is asked of GitHub,
+    and whoever needed the answer fails closed as for any other unanswered request."""
+
+    def __init__(self, detail: str):
+        super().__init__("building an API path", None, detail)
 
 
 def segment(value: str) -> str:

@@ -69,8 +69,6 @@ class PublishMixin(GitHubClientBase):
                                    "description": description[:140]}
         if target_url:
             payload["target_url"] = target_url
-        what = "posting the commit status"
-        with self._guard(what):
-            path = f"{repo_path(repo)}/statuses/{segment(sha)}"
-        self.request(what, "POST", path, input=payload)
+        self.request("posting the commit status", "POST",
+                     f"{repo_path(repo)}/statuses/{segment(sha)}", input=payload)
 

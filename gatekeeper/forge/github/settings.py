@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from gatekeeper.forge import (
     FileFacts,
@@ -13,12 +12,13 @@ from gatekeeper.forge import (
     RulesFacts,
 )
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import repo_path, segment
 
 
 class SettingsMixin(GitHubClientBase):
     def repository(self, repo: str) -> dict[str, Any]:
         """``GET /repos/{repo}``: the repository, including its ``default_branch``."""
-        _, data = self.request(f"reading repository {repo}", "GET", f"/repos/{repo}")
+        _, data = self.request(f"reading repository {repo}", "GET", repo_path(repo))
         if not isinstance(data, dict):
             raise ForgeUnavailable(f"reading repository {repo}", 200, "not a JSON object")
         return data
@@ -28,7 +28,7 @@ class SettingsMixin(GitHubClientBase):
         protected (or the token may not see it), 403 when the token lacks admin read."""
         what = f"reading branch protection of {branch}"
         _, data = self.request(what, "GET",
-                               f"/repos/{repo}/branches/{quote(branch, safe='')}/protection")
+                               f"{repo_path(repo)}/branches/{segment(branch)}/protection")
         if not isinstance(data, dict):
             raise ForgeUnavailable(what, 200, "not a JSON object")
         return data
@@ -40,7 +40,7 @@ class SettingsMixin(GitHubClientBase):
         rules: list[dict[str, Any]] = []
         page = 1
         while True:
-            url = f"/repos/{repo}/rules/branches/{quote(branch, safe='')}"
+            url = f"{repo_path(repo)}/rules/branches/{segment(branch)}"
             _, data = self.request(what, "GET", url,
                                    parameters={"per_page": 100, "page": page})
             if not isinstance(data, list):

@@ -8,6 +8,9 @@ segment.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from gatekeeper.forge import ForgeUnavailable
@@ -111,3 +114,46 @@ def test_a_repository_name_from_the_payload_cannot_leave_the_repos_route(
         _client(github_double).pull_request("acme/..", 7)
     assert caught.value.status is None
     assert github_double.requests == []
+
+
+# --- every REST path the forge builds goes through paths.py ---------------------------------
+
+_SEGMENT_CALLS = {"segment", "repo_path", "repo_name"}
+FORGE = Path(__file__).resolve().parents[3] / "gatekeeper" / "forge" / "github"
+
+
+def _called(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id
+    return None
+
+
+def unquoted_path_values(source: str) -> list[str]:
+    """The values interpolated raw into an f-string REST path (``/repos/...``, ``/orgs/...``
+    or ``{repo_path(...)}/...``)."""
+    raw = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.JoinedStr) or not node.values:
+            continue
+        first = node.values[0]
+        is_path = (isinstance(first, ast.Constant) and str(first.value).startswith("/")) or (
+            isinstance(first, ast.FormattedValue) and _called(first.value) == "repo_path")
+        if not is_path:
+            continue
+        raw += [ast.unparse(part.value) for part in node.values
+                if isinstance(part, ast.FormattedValue)
+                and _called(part.value) not in _SEGMENT_CALLS]
+    return raw
+
+
+@pytest.mark.parametrize("module", sorted(FORGE.glob("*.py")), ids=lambda p: p.name)
+def test_every_rest_path_in_the_forge_is_built_from_encoded_segments(module: Path) -> None:
+    assert unquoted_path_values(module.read_text(encoding="utf-8")) == []
+
+
+def test_the_path_check_finds_a_raw_value() -> None:
+    source = ('def f(repo, team, sha):\n'
+              '    a = f"/repos/{repo}/statuses/{segment(sha)}"\n'
+              '    b = f"{repo_path(repo)}/teams/{team}"\n'
+              '    c = f"checking @{team}"\n')
+    assert unquoted_path_values(source) == ["repo", "team"]
