@@ -30,12 +30,20 @@ __all__ = ["github_double"]
 REPO = "acme/widgets"
 BASE, HEAD = "b" * 40, "c" * 40
 LEVELS = {"none": 0, "read": 1, "write": 2}
+RECORDS = "acme/approvals"
+# Every part of the action that reads something: the escalation reviewer's approval, an
+# approval record in another repository, and a required check on the head commit.
 AUTHORITY_POLICY = ("version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
-                    "authority:\n  require_escalation_approval: true\n")
+                    "authority:\n  require_escalation_approval: true\n"
+                    f"  approval_records: {{repository: {RECORDS}, label: approved}}\n"
+                    "test_evidence:\n  require_checks: [tests]\n")
 _ROW = re.compile(r"^\s*\| `(GET|POST|PATCH|PUT|DELETE) (/[^`]+)` \|[^|]*\| (\w+) \| (.+) \|$")
 _PERMISSION = re.compile(r"`([a-z-]+): (read|write)`")
 # What each part of the action needs, as the table's "when" column names it.
-ACTION_PARTS = {"always", "authority", "team", "comment", "labels", "status"}
+ACTION_PARTS = {"always", "authority", "team", "records", "checks", "comment", "labels",
+                "status"}
+# Every token has it: GitHub grants metadata: read to GITHUB_TOKEN and to every app.
+IMPLIED = {("metadata", "read")}
 
 
 @dataclass(frozen=True)
@@ -91,11 +99,13 @@ def _called(fake: FakeGitHub) -> Iterator[tuple[str, str]]:
 def test_every_call_the_action_makes_is_in_the_table(github_double: FakeGitHub,
                                                      tmp_path: Path) -> None:
     fake = github_double
-    red = complete_body("RED", change_origin="agent", approval_reference="SEC-12")
+    red = complete_body("RED", change_origin="agent", approval_reference="APR-31")
     fake.add_repo(REPO)
     fake.add_pull(REPO, 7, title="t", body=red.replace("SEC-12", "TBD"), author="bob",
                   head_sha=HEAD, base_sha=BASE, files=["src/auth/a.py"])
     fake.set_file(REPO, ".github/gatekeeper.yml", BASE, AUTHORITY_POLICY)
+    for login in ("bob", "carol"):  # the agent's owner and the reviewer can write
+        fake.set_permission(REPO, login, "write")
     # Blocked: the comment is written, the labels added, a failure status posted.
     assert _run_action(fake, tmp_path, "blocked") == 1
     # Fixed, and approved by a member of the reviewer team: the comment is edited, a
@@ -103,6 +113,11 @@ def test_every_call_the_action_makes_is_in_the_table(github_double: FakeGitHub,
     fake.update_pull(REPO, 7, body=red)
     fake.add_team_member("acme", "security", "carol")
     fake.add_review(REPO, 7, "carol", "APPROVED", HEAD)
+    fake.add_repo(RECORDS)
+    fake.add_issue(RECORDS, 31, title="Security sign-off", body=f"Approves {REPO}#7.")
+    fake.set_permission(RECORDS, "dana", "write")
+    fake.label_issue(RECORDS, 31, "approved", "dana")
+    fake.add_check_run(REPO, HEAD, "tests")
     fake.add_comment(REPO, 7, f"{STICKY_MARKER}\nold", login=DEFAULT_COMMENT_AUTHOR,
                      user_type="Bot")
     assert _run_action(fake, tmp_path, "passed") == 0
@@ -143,11 +158,14 @@ def _parts(step: dict[str, Any]) -> set[str]:
         parts.add("labels")
     if inputs.get("status-context"):
         parts.add("status")
-    return parts  # "team" needs members: read, which no GITHUB_TOKEN can have
+    # "team" needs members: read, which no GITHUB_TOKEN can have; "records" and "checks"
+    # are policy options that need issues: read and checks: read added to the workflow.
+    return parts
 
 
 def _satisfied(permissions: dict[str, str], rows: list[Row]) -> bool:
-    return all(any(LEVELS[permissions.get(scope, "none")] >= LEVELS[level]
+    return all(any((scope, level) in IMPLIED
+                   or LEVELS[permissions.get(scope, "none")] >= LEVELS[level]
                    for scope, level in row.alternatives) for row in rows)
 
 

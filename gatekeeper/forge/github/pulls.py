@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gatekeeper.core.authority import ReviewRecord
+from gatekeeper.core.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import FileList, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge.github.authority import is_bot
 from gatekeeper.forge.github.client import GitHubClientBase
-from gatekeeper.forge.github.paths import UnsafeSegment, segment
+from gatekeeper.forge.github.paths import segment
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
@@ -31,6 +32,8 @@ class PullsMixin(GitHubClientBase):
                 changed_files=pr.changed_files or 0,
                 draft=bool(pr.draft),
                 html_url=pr.html_url or "",
+                author_is_bot=is_bot(pr.user),
+                commits=pr.commits or 0,
             )
 
     def changed_files(self, info: PullRequestInfo) -> FileList:
@@ -47,21 +50,24 @@ class PullsMixin(GitHubClientBase):
         with self._guard("listing reviews"):
             return tuple(
                 ReviewRecord(login=review.user.login if review.user else "",
-                             state=review.state or "", commit_id=review.commit_id)
+                             state=review.state or "", commit_id=review.commit_id,
+                             is_bot=is_bot(review.user))
                 for review in self._pull(info.repo, info.number).get_reviews()
             )
 
     def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]:
-        """Which of ``logins`` are active members of ``org/team``."""
+        """Which of ``logins`` are active members of ``org/team``. The team is read first, so
+        a team the token cannot see is an error (its HTTP status), not "no members"."""
         org, _, slug = team.partition("/")
+        # Each part one encoded segment: "@acme/.." must not become /orgs/acme/memberships/
+        # (organisation membership); a name no team can have is refused, never sent.
+        team_path = f"/orgs/{segment(org)}/teams/{segment(slug)}"
+        self.request(f"reading team @{team}", "GET", team_path)
         members = set()
         for login in logins:
             try:
-                path = f"/orgs/{segment(org)}/teams/{segment(slug)}/memberships/{segment(login)}"
-            except UnsafeSegment:
-                continue  # no team (or login) can have that name, so it has no members
-            try:
-                _, data = self.request(f"checking membership of @{team}", "GET", path)
+                _, data = self.request(f"checking membership of @{team}", "GET",
+                                       f"{team_path}/memberships/{segment(login)}")
             except ForgeUnavailable as exc:
                 if exc.status == 404:
                     continue

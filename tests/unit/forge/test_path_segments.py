@@ -20,7 +20,8 @@ from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
 
 __all__ = ["github_double"]
 
-TEAM_ROUTE = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
+TEAM_ROUTE = "/orgs/{org}/teams/{team_slug}"
+MEMBERSHIP_ROUTE = "/orgs/{org}/teams/{team_slug}/memberships/{username}"
 HEAD = "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c"
 
 
@@ -63,21 +64,20 @@ def test_a_hostile_team_slug_reaches_the_team_route_as_one_segment(
     members = _client(github_double).team_members_among(f"acme/{slug}", ["alice", "bob"])
 
     assert members == {"alice"}
-    sent = [r for r in github_double.requests if r.method == "GET"]
-    assert len(sent) == 2
-    for request in sent:
-        assert request.path.startswith(f"/orgs/acme/teams/{segment(slug)}/memberships/")
-        assert github_double._template("GET", request.path) == TEAM_ROUTE
+    sent = [(r.path, github_double._template("GET", r.path)) for r in github_double.requests]
+    team = f"/orgs/acme/teams/{segment(slug)}"
+    assert sent == [(team, TEAM_ROUTE), (f"{team}/memberships/alice", MEMBERSHIP_ROUTE),
+                    (f"{team}/memberships/bob", MEMBERSHIP_ROUTE)]
     assert github_double.violations == []
 
 
 @pytest.mark.parametrize("slug", ["..", ".", ""])
-def test_a_dot_team_slug_sends_nothing_and_has_no_members(
-    github_double: FakeGitHub, slug: str,
-) -> None:
+def test_a_dot_team_slug_sends_nothing_and_blocks(github_double: FakeGitHub, slug: str) -> None:
     # Unquoted, "@acme/.." would ask GET /orgs/acme/memberships/alice: organisation
     # membership, "active" for every member of the organisation.
-    assert _client(github_double).team_members_among(f"acme/{slug}", ["alice"]) == frozenset()
+    with pytest.raises(ForgeUnavailable) as caught:
+        _client(github_double).team_members_among(f"acme/{slug}", ["alice"])
+    assert caught.value.status is None
     assert github_double.requests == []
 
 
@@ -128,6 +128,13 @@ def _called(node: ast.expr) -> str | None:
     return None
 
 
+def _integer(part: ast.FormattedValue) -> bool:
+    """``{number:d}``: formatted as an integer, which fails for anything else."""
+    spec = part.format_spec
+    return (isinstance(spec, ast.JoinedStr) and len(spec.values) == 1
+            and isinstance(spec.values[0], ast.Constant) and spec.values[0].value == "d")
+
+
 def unquoted_path_values(source: str) -> list[str]:
     """The values interpolated raw into an f-string REST path (``/repos/...``, ``/orgs/...``
     or ``{repo_path(...)}/...``)."""
@@ -142,7 +149,7 @@ def unquoted_path_values(source: str) -> list[str]:
             continue
         raw += [ast.unparse(part.value) for part in node.values
                 if isinstance(part, ast.FormattedValue)
-                and _called(part.value) not in _SEGMENT_CALLS]
+                and _called(part.value) not in _SEGMENT_CALLS and not _integer(part)]
     return raw
 
 
@@ -155,5 +162,6 @@ def test_the_path_check_finds_a_raw_value() -> None:
     source = ('def f(repo, team, sha):\n'
               '    a = f"/repos/{repo}/statuses/{segment(sha)}"\n'
               '    b = f"{repo_path(repo)}/teams/{team}"\n'
-              '    c = f"checking @{team}"\n')
-    assert unquoted_path_values(source) == ["repo", "team"]
+              '    c = f"checking @{team}"\n'
+              '    d = f"{repo_path(repo)}/issues/{number:d}/{number}"\n')
+    assert unquoted_path_values(source) == ["repo", "team", "number"]
