@@ -67,6 +67,12 @@ def test_the_own_policy_is_at_least_the_default(own_policy: Policy) -> None:
     assert set(default.classes[red].patterns) <= set(own_policy.classes[red].patterns)
     assert set(default.classes[amber].patterns) <= (
         set(own_policy.classes[amber].patterns) | set(own_policy.classes[red].patterns))
+    # Everything else the default asks for, this repository asks for too.
+    assert own_policy.require_escalation_approval >= default.require_escalation_approval
+    assert own_policy.provenance == default.provenance
+    assert set(default.required_checks) <= set(own_policy.required_checks)
+    assert own_policy.approval_reference_raw == default.approval_reference_raw
+    assert own_policy.allow_local_diff is default.allow_local_diff is False
 
 
 def _triggers(document: dict[Any, Any]) -> set[str]:

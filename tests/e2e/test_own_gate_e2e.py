@@ -50,9 +50,12 @@ def fake() -> Iterator[FakeGitHub]:
         double.assert_no_violations()
 
 
-def _run(fake: FakeGitHub, tmp_path: Path, body: str) -> ActResult:
+def _run(fake: FakeGitHub, tmp_path: Path, body: str, *,
+         approved_by: str | None = None) -> ActResult:
     fake.add_pull(REPO, 7, title="Speed up evaluation", body=body, author="bob",
                   head_sha=HEAD_SHA, base_sha=BASE_SHA, head_ref="faster", files=CHECKER)
+    if approved_by is not None:  # the escalation reviewer, who can write, approves the head
+        fake.add_review(REPO, 7, approved_by, "APPROVED", HEAD_SHA)
     return run_action(
         REPO_ROOT, "pull_request_target",
         # pull_request_target carries the pull_request payload
@@ -83,8 +86,23 @@ def test_an_edit_of_the_checker_declared_green_fails_its_own_gate(
 def test_an_edit_of_the_checker_with_its_escalation_passes(
     fake: FakeGitHub, tmp_path: Path,
 ) -> None:
-    result = _run(fake, tmp_path, complete_body("RED", approval_reference="SEC-12"))
+    body = complete_body("RED", escalation_reviewer="@carol", approval_reference="SEC-12")
+    fake.set_permission(REPO, "carol", "maintain")
+    result = _run(fake, tmp_path, body, approved_by="carol")
 
     assert result.ok, result.describe()
     [status] = fake.statuses(REPO, HEAD_SHA)[-1:]
     assert (status["context"], status["state"]) == (HARDENED_STATUS_CONTEXT, "success")
+
+
+def test_an_edit_of_the_checker_without_the_reviewers_approval_fails(
+    fake: FakeGitHub, tmp_path: Path,
+) -> None:
+    body = complete_body("RED", escalation_reviewer="@carol", approval_reference="SEC-12")
+    fake.set_permission(REPO, "carol", "maintain")
+    result = _run(fake, tmp_path, body)
+
+    assert not result.ok, result.describe()
+    [status] = fake.statuses(REPO, HEAD_SHA)[-1:]
+    assert (status["context"], status["state"]) == (HARDENED_STATUS_CONTEXT, "failure")
+    assert "GK301" in {a.properties.get("title") for a in result.errors()}, result.describe()
