@@ -66,6 +66,7 @@ def test_hardened_writes_the_three_workflows_and_no_simple_one(repo: Path,
         assert (repo / template.path).read_text(encoding="utf-8") == render(template)
     assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") != render(SIMPLE)
     assert f'commit status "{HARDENED_STATUS_CONTEXT}"' in result.stdout
+    assert "takes effect once it is on the default branch" in result.stdout
     assert not (repo / METRICS_WORKFLOW_PATH).exists()
 
     again = gatekeeper_cli("init", "--hardened", cwd=repo)

@@ -265,6 +265,8 @@ def _simple_step() -> str:
 
 def _hardened_step() -> str:
     return (
+        "     The set-up takes effect once it is on the default branch: GitHub runs\n"
+        "     pull_request_target and workflow_run workflows from there, never from a PR.\n"
         f"  2. On GitHub, require the commit status \"{HARDENED_STATUS_CONTEXT}\" (not a job) and "
         "pull\n"
         "     requests on the default branch (Settings > Rules > Rulesets), see\n"
