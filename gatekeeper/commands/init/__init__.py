@@ -87,7 +87,8 @@ def planned_files(action_ref: str = DEFAULT_ACTION_REF, *, hardened: bool = Fals
         PlannedFile(POLICY_PATH, policy_text(), "the policy: which paths are AMBER or RED"),
         PlannedFile(TEMPLATE_PATH, pull_request_template(), "the contract authors fill in",
                     template=True),
-        *(PlannedFile(t.path, workflows.render(t, ref), f"{t.purpose}, using {ref}")
+        *(PlannedFile(t.path, workflows.render(t, ref),
+                      f"{t.purpose}, using {ref}" if t.runs_action else t.purpose)
           for t in chosen),
     ]
     if metrics:

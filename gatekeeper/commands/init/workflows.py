@@ -59,6 +59,7 @@ class Template:
     path: str  # in the adopter's repository
     example: str | None  # in docs/examples/, when the docs show it
     purpose: str
+    runs_action: bool = True  # whether it runs the Gatekeeper action (and which one)
 
 
 SIMPLE = Template("workflow.yml", WORKFLOW_PATH, None, "the check")
@@ -67,7 +68,7 @@ HARDENED = (
              "the hardened check: pull_request_target and merge_group, a commit status"),
     Template("hardened/gatekeeper-review-trigger.yml", REVIEW_TRIGGER_WORKFLOW_PATH,
              "gatekeeper-hardened-review-trigger.yml",
-             "an unprivileged trigger on reviews submitted or dismissed"),
+             "an unprivileged trigger on reviews submitted or dismissed", runs_action=False),
     Template("hardened/gatekeeper-review.yml", REVIEW_WORKFLOW_PATH,
              "gatekeeper-hardened-review.yml",
              "the re-evaluation after a review, from the default branch (workflow_run)"),
@@ -107,8 +108,8 @@ def render(template: Template, action_ref: str = DEFAULT_ACTION_REF) -> str:
         step = _LOCAL_STEPS if local else f"      - uses: {_ACTION_REF_MARKER}\n"
         text = text.replace(_ACTION_STEP_MARKER, step)
     if _ACTION_REF_MARKER not in text:
-        if template.resource == "hardened/gatekeeper-review-trigger.yml":
-            return text  # it runs nothing of Gatekeeper's
+        if not template.runs_action:
+            return text
         raise AssertionError(f"templates/{template.resource} lost its action reference marker")
     return text.replace(_ACTION_REF_MARKER, _pinned(ref))
 
