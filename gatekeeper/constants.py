@@ -42,6 +42,11 @@ POLICY_PATH: Final = ".github/gatekeeper.yml"
 POLICY_PATHS: Final = (POLICY_PATH, ".github/gatekeeper.yaml")
 TEMPLATE_PATH: Final = ".github/pull_request_template.md"
 WORKFLOW_PATH: Final = ".github/workflows/gatekeeper.yml"
+# The hardened set-up (`init --hardened`) adds two workflows beside it, and `init --metrics`
+# the weekly export.
+REVIEW_TRIGGER_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-review-trigger.yml"
+REVIEW_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-review.yml"
+METRICS_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-metrics.yml"
 # The policy's name in a decision when no policy file exists.
 EMBEDDED_POLICY: Final = "embedded-default"
 
@@ -59,6 +64,9 @@ HARDENED_STATUS_CONTEXT_FORMAT: Final = "gatekeeper/contract ({branch})"
 GITHUB_ACTIONS_APP_ID: Final = 15368
 # Where GitHub looks for CODEOWNERS, in its order: the first one found is used.
 CODEOWNERS_PATHS: Final = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+# Hardened mode: the commit status the action posts on the head commit, which the ruleset
+# requires instead of the job.
+HARDENED_STATUS_CONTEXT: Final = "gatekeeper/contract"
 # The events the workflow must listen to (SPEC section 5).
 PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
 REVIEW_TYPES: Final = ("submitted", "dismissed")

@@ -10,6 +10,7 @@ from github.PullRequest import PullRequest
 from gatekeeper.constants import DEFAULT_COMMENT_AUTHOR, STICKY_MARKER
 from gatekeeper.forge import PullRequestInfo
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import repo_path, segment
 
 
 class PublishMixin(GitHubClientBase):
@@ -68,6 +69,6 @@ class PublishMixin(GitHubClientBase):
                                    "description": description[:140]}
         if target_url:
             payload["target_url"] = target_url
-        self.request("posting the commit status", "POST", f"/repos/{repo}/statuses/{sha}",
-                     input=payload)
+        self.request("posting the commit status", "POST",
+                     f"{repo_path(repo)}/statuses/{segment(sha)}", input=payload)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from gatekeeper.core.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import FileList, ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.authority import is_bot
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import repo_path, segment
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
@@ -60,7 +60,7 @@ class PullsMixin(GitHubClientBase):
     def open_pulls_for_head(self, repo: str, head: str) -> tuple[int, ...]:
         """The numbers of the open pull requests into ``repo`` from ``OWNER:BRANCH``."""
         _, data = self.request(f"finding the open pull request from {head}", "GET",
-                               f"/repos/{repo}/pulls",
+                               f"{repo_path(repo)}/pulls",
                                parameters={"state": "open", "head": head, "per_page": 100})
         if not isinstance(data, list):
             raise ForgeUnavailable(f"finding the open pull request from {head}", 200,
@@ -72,14 +72,15 @@ class PullsMixin(GitHubClientBase):
         """Which of ``logins`` are active members of ``org/team``. The team is read first, so
         a team the token cannot see is an error (its HTTP status), not "no members"."""
         org, _, slug = team.partition("/")
-        self.request(f"reading team @{team}", "GET",
-                     f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}")
+        # Each part one encoded segment: "@acme/.." must not become /orgs/acme/memberships/
+        # (organisation membership); a name no team can have is refused, never sent.
+        team_path = f"/orgs/{segment(org)}/teams/{segment(slug)}"
+        self.request(f"reading team @{team}", "GET", team_path)
         members = set()
         for login in logins:
             try:
                 _, data = self.request(f"checking membership of @{team}", "GET",
-                                       f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}"
-                                       f"/memberships/{quote(login, safe='')}")
+                                       f"{team_path}/memberships/{segment(login)}")
             except ForgeUnavailable as exc:
                 if exc.status == 404:
                     continue
