@@ -65,6 +65,8 @@ OPENAPI_PATHS: tuple[str, ...] = (
     "/repos/{owner}/{repo}/issues/comments/{comment_id}",
     "/repos/{owner}/{repo}/issues/{issue_number}/labels",
     "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
+    "/repos/{owner}/{repo}/labels",
+    "/repos/{owner}/{repo}/labels/{name}",
     "/repos/{owner}/{repo}/statuses/{sha}",
     "/repos/{owner}/{repo}/commits/{ref}/status",
     "/orgs/{org}/teams/{team_slug}/memberships/{username}",

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from gatekeeper.core import suggest
 from gatekeeper.core.authority import AuthorityEvidence, authority_reasons
 from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.contract import parse_contract
@@ -81,6 +82,10 @@ def evaluate(
                 reasons += authority_reasons(reviewer.value, authority, line=reviewer.line)
 
     reasons.sort(key=lambda r: (r.line is None, r.line or 0, r.code, r.field or ""))
+    fixes = suggest.repairs(contract, reasons, declared=declared,
+                            computed=classification.computed_class, policy=policy)
+    suggested = suggest.suggest(contract, reasons, policy, effective=effective,
+                                author=author) if suggest.fixable(reasons) else None
     return Decision(
         id=decision_id,
         kind="exempt" if exemption is not None else "judged",
@@ -96,6 +101,8 @@ def evaluate(
         gatekeeper_version=version,
         evaluated_at=evaluated_at,
         caveats=tuple(found),
+        suggested_contract=suggested,
+        repairs=fixes,
     )
 
 

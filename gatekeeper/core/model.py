@@ -90,6 +90,8 @@ class PathMatch:
 class Classification:
     computed_class: RiskClass
     matches: tuple[PathMatch, ...]
+    # How many distinct paths were judged (both sides of a rename count).
+    judged: int = 0
 
     def paths_in(self, risk_class: RiskClass) -> list[PathMatch]:
         return [m for m in self.matches if m.risk_class is risk_class]
@@ -116,6 +118,16 @@ class PolicyOrigin:
     source: str
     ref: str | None = None
     sha: str | None = None
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What one contract field needs, in words an author can act on (core/suggest.py)."""
+
+    field: str
+    where: str  # "Escalation → Approval reference"
+    state: str  # "a placeholder ('TBD')"
+    need: str  # "give the reference of the real approval, such as APR-1234"
 
 
 DecisionKind = Literal["judged", "exempt", "could_not_evaluate"]
@@ -152,6 +164,9 @@ class Decision:
     gatekeeper_version: str
     evaluated_at: str
     caveats: tuple[Caveat, ...] = field(default=())
+    # For a contract the author can fix: the contract to paste, and what each field needs.
+    suggested_contract: str | None = None
+    repairs: tuple[Repair, ...] = field(default=())
 
     @property
     def outcome(self) -> Literal["pass", "block"]:
@@ -200,4 +215,5 @@ class Decision:
                        "sha": self.policy.sha},
             "gatekeeper_version": self.gatekeeper_version,
             "evaluated_at": self.evaluated_at,
+            "suggested_contract": self.suggested_contract,
         }

@@ -39,7 +39,7 @@ URLs, ISO-8601 ``Z`` timestamps; SHAs must be full 40-hex):
   ``set_file``, ``add_review``/``dismiss_review``, ``add_comment``, ``add_label``,
   ``add_team_member``, ``set_branch_protection`` (+ ``FakeGitHub.protection(...)``),
   ``add_ruleset``, ``add_workflow``; read back with ``comments()``, ``labels()``,
-  ``statuses()``; ``webhook_payload(event, action, repo, number)``.
+  ``repo_labels()``, ``statuses()``; ``webhook_payload(event, action, repo, number)``.
 * Faults: ``fail(method, path_regex, status=500, times=None, headers=None, body=None,
   retry_after=None, rate_limit_exhausted=False, reset_in=60, apply=False)``,
   ``fail_connection(method, path_regex, times=1)``, ``rate_limit_graphql(times)``,
@@ -110,6 +110,7 @@ FILES_CAP = 3000  # GitHub lists at most 3,000 files of a pull request
 COMMENT_BODY_MAX = 65536
 STATUS_DESCRIPTION_MAX = 140
 LABEL_NAME_MAX = 50
+LABEL_DESCRIPTION_MAX = 100
 SAMPLE_FULL, SAMPLE_EVERY = 20, 25  # check="sample": the first 20 per operation, then 1 in 25
 LARGE_FILE = 1024 * 1024  # contents API: above 1 MB, "encoding": "none" and no content
 
@@ -437,6 +438,8 @@ _ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("PUT", "/repos/{owner}/{repo}/issues/{issue_number}/labels", "_set_labels"),
     ("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels", "_remove_all_labels"),
     ("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", "_remove_label"),
+    ("GET", "/repos/{owner}/{repo}/labels/{name}", "_get_repo_label"),
+    ("POST", "/repos/{owner}/{repo}/labels", "_create_repo_label"),
     ("POST", "/repos/{owner}/{repo}/statuses/{sha}", "_create_status"),
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/status", "_combined_status"),
     ("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "_team_membership"),
@@ -835,6 +838,11 @@ class FakeGitHub:
     def labels(self, repo: str, number: int) -> list[str]:
         with self._lock:
             return [label.name for label in self._pull(self._repo(repo), number).labels]
+
+    def repo_labels(self, repo: str) -> dict[str, tuple[str, str | None]]:
+        """The repository's labels: name -> (colour, description)."""
+        with self._lock:
+            return {lb.name: (lb.color, lb.description) for lb in self._repo(repo).labels.values()}
 
     def statuses(self, repo: str, sha: str) -> list[dict[str, Any]]:
         """Statuses posted on ``sha``, oldest first."""
@@ -1910,6 +1918,39 @@ class FakeGitHub:
             404, "Label does not exist",
             docs=f"{_DOCS}/issues/labels#remove-a-label-from-an-issue",
         ))
+
+    def _get_repo_label(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
+                        body: Json, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        label = repo.labels.get(params["name"].casefold())
+        if label is None:
+            raise _Fail(_github_error(404, "Not Found",
+                                      docs=f"{_DOCS}/issues/labels#get-a-label"))
+        return _Response(200, self._label_json(repo, label))
+
+    def _create_repo_label(self, me: _User, params: Mapping[str, str],
+                           query: Mapping[str, str], body: Json, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        name, docs = self._label_names([body["name"]])[0], f"{_DOCS}/issues/labels#create-a-label"
+        color = str(body.get("color") or "ededed").removeprefix("#")
+        description = body.get("description")
+        if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
+            self._violation(f"label {name!r}: color {color!r} is not a 6-digit hex code")
+            raise _Fail(_validation_failed("color is invalid", resource="Label", field="color",
+                                           docs=docs))
+        if description is not None and len(description) > LABEL_DESCRIPTION_MAX:
+            self._violation(f"label {name!r}: description longer than {LABEL_DESCRIPTION_MAX}")
+            raise _Fail(_validation_failed(
+                f"description is too long (maximum is {LABEL_DESCRIPTION_MAX} characters)",
+                resource="Label", field="description", docs=docs))
+        if name.casefold() in repo.labels:
+            # What GitHub answers when the label exists (names match case-insensitively).
+            raise _Fail(_validation_failed("already_exists", resource="Label", field="name",
+                                           code="already_exists", docs=docs))
+        label = self._repo_label(repo, name)
+        label.color, label.description = color.lower(), description
+        data = self._label_json(repo, label)
+        return _Response(201, data, {"Location": data["url"]})
 
     def _create_status(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
                        body: Json, **_: Any) -> _Response:
