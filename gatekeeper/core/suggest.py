@@ -154,8 +154,11 @@ def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
 
 
 def _need(name: str, fix: str | None, policy: Policy) -> str:
+    # A built-in field's blank says what the field takes, whatever was wrong before (a
+    # conflict with the prose is gone once the suggestion replaces both); a policy's own
+    # field says what its reason says, which carries the policy's description.
     spec = BUILTIN.get(name)
-    need = fix or (spec.fix if spec else f"give the {label_for(name)}")
+    need = spec.fix if spec else (fix or f"give the {label_for(name)}")
     if name == "approval_reference" and policy.approval_reference_raw != DEFAULT_APPROVAL_PATTERN:
         need += f" (the policy's pattern: {policy.approval_reference_raw})"
     # A blank is an HTML comment or a YAML comment: nothing in it may end either.

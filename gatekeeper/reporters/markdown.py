@@ -14,9 +14,10 @@ import re
 import unicodedata
 
 from gatekeeper.constants import EMBEDDED_POLICY
-from gatekeeper.core.fields import FIELDS
+from gatekeeper.core.fields import BUILTIN, FIELDS
 from gatekeeper.core.model import Decision, RiskClass
 from gatekeeper.core.normalize import strip_invisible
+from gatekeeper.core.reasons import Family
 from gatekeeper.core.suggest import NEEDED, fixable, where
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&])")
@@ -26,8 +27,11 @@ _REFERENCE = re.compile(
     r"|(?:[\w.-]+/[\w.-]+)?#\d+|GH-\d+)"
 )
 _LISTED = 20
+# GitHub refuses a comment longer than 65,536 characters; the marker and a margin fit.
+COMMENT_LIMIT = 65_000
 _WHY_RED = 5
 RERUN = "Edit the pull request description; Gatekeeper runs again by itself."
+REVIEW_RERUN = "Gatekeeper runs again by itself when a review is submitted or dismissed."
 
 
 def _shown(text: str) -> str:
@@ -80,9 +84,25 @@ def fenced(text: str, info: str = "") -> str:
     return f"{fence}{info}\n{body}{fence}"
 
 
+def _declared(decision: Decision) -> str:
+    return decision.declared_class.value if decision.declared_class else "none"
+
+
 def _class_line(decision: Decision) -> str:
-    declared = decision.declared_class.value if decision.declared_class else "none"
-    return f"class {decision.computed_class} (declared {declared})"
+    return f"class {decision.computed_class} (declared {_declared(decision)})"
+
+
+def _paths(count: int) -> str:
+    return f"{count} path" if count == 1 else f"{count} paths"
+
+
+def _rerun(decision: Decision) -> list[str]:
+    """How the check runs again, said once."""
+    if fixable(decision.reasons):
+        return [RERUN]
+    if any(r.code.family is Family.AUTHORITY for r in decision.reasons):
+        return [REVIEW_RERUN]
+    return []
 
 
 def why_red(decision: Decision) -> str | None:
@@ -137,30 +157,42 @@ def _policy_line(decision: Decision) -> str:
 
 
 def _facts(decision: Decision) -> list[str]:
-    declared = decision.declared_class.value if decision.declared_class else "none valid"
-    rows = [
-        ("Computed class", decision.computed_class.value),
-        ("Declared class", declared),
-        ("Class applied", decision.effective_class.value),
-        ("Paths judged", str(decision.classification.judged)),
-        ("Policy", _policy_line(decision)),
-    ]
+    if decision.kind == "could_not_evaluate":
+        rows = [("Judged", "no: nothing was classified or read")]
+    else:
+        rows = [
+            ("Computed class", decision.computed_class.value),
+            ("Declared class", _declared(decision)),
+            ("Class applied", decision.effective_class.value),
+            ("Paths judged", str(decision.classification.judged)),
+        ]
+    rows.append(("Policy", _policy_line(decision)))
     lines = ["| | |", "| --- | --- |"]
     lines += [f"| {name} | {value} |" for name, value in rows]
-    lines += [f"| Exemption | {escape(e.name)}: author {cell(e.author)}, {len(e.paths)} paths |"
-              for e in decision.exemptions]
+    lines += [f"| Exemption | {escape(e.name)}: author {cell(e.author)}, "
+              f"{_paths(len(e.paths))} |" for e in decision.exemptions]
     return [*lines, ""]
 
 
 def _contract_as_read(decision: Decision) -> list[str]:
-    if decision.kind == "could_not_evaluate":
+    if decision.kind != "judged":
         return []
+    states = {repair.field: repair.state for repair in decision.repairs}
     lines = ["### Contract as read", "", "| Field | Value |", "| --- | --- |"]
     names = [spec.name for spec in FIELDS]
     names += sorted(set(decision.contract) - set(names))
     for name in names:
         value = decision.contract.get(name)
-        shown = cell(value) if value is not None else "*not given*"
+        spec = BUILTIN.get(name)
+        if value is not None:
+            shown = cell(value) + (f": *{escape(states[name])}*" if name in states else "")
+        elif name in states:
+            shown = f"*{escape(states[name])}*"
+        elif spec is not None and spec.requirement == "red" \
+                and decision.effective_class is not RiskClass.RED:
+            shown = f"*not needed for {decision.effective_class}*"
+        else:
+            shown = "*not given*"
         lines.append(f"| {escape(where(name))} | {shown} |")
     return [*lines, ""]
 
@@ -184,30 +216,44 @@ def summary(decision: Decision, *, title: str = "Gatekeeper") -> str:
     if decision.reasons:
         lines += ["### How to fix", "", *fix_lines(decision), ""]
         lines += _paste(decision)
-        if fixable(decision.reasons):
-            lines += [RERUN, ""]
+        for rerun in _rerun(decision):
+            lines += [rerun, ""]
     lines.append(f"<sub>decision {decision.id} · gatekeeper {decision.gatekeeper_version}</sub>")
     return "\n".join(lines) + "\n"
 
 
 def comment(decision: Decision, *, run_url: str | None = None) -> str:
-    """The sticky pull request comment: what is wrong, field by field, and what to paste."""
+    """The sticky pull request comment: what is wrong, field by field, and what to paste.
+
+    A comment GitHub would refuse as too long keeps its reasons and leaves the contract
+    to paste to the job summary and the decision record."""
+    text = _comment(decision, run_url=run_url, paste=True)
+    if len(text) <= COMMENT_LIMIT:
+        return text
+    text = _comment(decision, run_url=run_url, paste=False)
+    return text if len(text) <= COMMENT_LIMIT else text[:COMMENT_LIMIT - 2] + "…\n"
+
+
+def _comment(decision: Decision, *, run_url: str | None, paste: bool) -> str:
     if decision.kind == "could_not_evaluate":
         lines = ["❌ **Gatekeeper could not evaluate this pull request**, so it blocks.", "",
                  *fix_lines(decision)]
     elif not decision.blocked:
         lines = [f"✅ **Gatekeeper passed** · {_class_line(decision)}"]
-        lines += [f"Exempt by policy: {escape(e.name)} (author {code(e.author)}, "
-                  f"{len(e.paths)} paths)" for e in decision.exemptions]
+        lines += [f"\nExempt by policy: {escape(e.name)} (author {code(e.author)}, "
+                  f"{_paths(len(e.paths))})" for e in decision.exemptions]
     else:
         lines = [f"❌ **Gatekeeper blocked this pull request** · {_class_line(decision)}", ""]
         red = why_red(decision)
         if red:
             lines += [red, ""]
         lines += ["**What to fix:**", "", *fix_lines(decision), ""]
-        lines += _paste(decision)
-        if fixable(decision.reasons):
-            lines.append(RERUN)
+        if paste:
+            lines += _paste(decision)
+        elif decision.suggested_contract is not None:
+            lines += ["The contract to paste is too long for a comment: it is in the job "
+                      "summary (the run's details) and in the decision record.", ""]
+        lines += _rerun(decision)
     footer = f"decision {decision.id}"
     if run_url:
         footer += f" · [details]({run_url})"

@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -22,12 +22,13 @@ import pytest
 from gatekeeper import resources
 from gatekeeper.core.decide import could_not_evaluate, evaluate
 from gatekeeper.core.fields import BUILTIN, FIELDS, normalize_label
-from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
+from gatekeeper.core.model import ChangedPath, Contract, Decision, PolicyOrigin, Reason
 from gatekeeper.core.policy import Policy, parse_policy
 from gatekeeper.core.reasons import Code
-from gatekeeper.core.suggest import NEEDED
+from gatekeeper.core.suggest import NEEDED, fixable
+from gatekeeper.core.suggest import repairs as suggest_repairs
 from gatekeeper.local.policy_source import default_policy
-from gatekeeper.reporters.markdown import RERUN, comment, summary
+from gatekeeper.reporters.markdown import COMMENT_LIMIT, RERUN, REVIEW_RERUN, comment, summary
 from tests.support.bodies import complete_body, good_value
 from tests.support.markdown_render import MENTION, Rendered, render
 
@@ -253,15 +254,16 @@ def test_a_bot_or_a_block_gets_a_block_and_prose_gets_prose() -> None:
 
 
 def test_a_value_that_would_not_read_back_as_prose_is_offered_in_a_block() -> None:
-    # Inline code is an example, not the contract: as prose it would read as less.
-    body = complete_body("GREEN", test_evidence="ran `pytest -q`: 3 passed")
+    # Escaped stars read as stars; written back as prose they would be emphasis.
+    body = complete_body("GREEN", test_evidence="ran \\*every\\* test: 3 passed")
     example = Example(body, ("src/auth/x.py",))
     decision = example.decide()
-    kept = decision.contract.get("test_evidence")
+    assert decision.contract["test_evidence"] == "ran *every* test: 3 passed"
     suggestion = decision.suggested_contract or ""
-    if kept is not None and f"- **Test evidence:** {kept}" not in suggestion:
-        assert suggestion.startswith("```gatekeeper\n")
-    assert not example.decide(_pasted(suggestion)).blocked
+    assert suggestion.startswith("```gatekeeper\n")
+    assert 'test_evidence: "ran *every* test: 3 passed"' in suggestion
+    again = example.decide(_pasted(suggestion))
+    assert not again.blocked and again.contract["test_evidence"] == "ran *every* test: 3 passed"
 
 
 def test_pass_and_could_not_evaluate_offer_nothing_to_paste() -> None:
@@ -309,7 +311,7 @@ def test_the_embedded_default_and_an_exemption_are_named() -> None:
     assert ["Policy", "the embedded default, because the repository has no policy file"] \
         in embedded
     exempt = render(summary(EXAMPLES["exempt"].decide())).tables()[0]
-    assert ["Exemption", "lockfile updates by Dependabot: author `dependabot[bot]`, 1 paths"] \
+    assert ["Exemption", "lockfile updates by Dependabot: author `dependabot[bot]`, 1 path"] \
         in exempt
     assert "Exempt by policy: lockfile updates by Dependabot" in comment(
         EXAMPLES["exempt"].decide())
@@ -358,3 +360,32 @@ def _all_text(decisions: Sequence[Decision]) -> str:
 
 def test_no_rendering_contains_an_invisible_character() -> None:
     assert _invisible(_all_text([_decision(name) for name in ALL] + [_hostile()])) == []
+
+
+def test_an_approval_still_missing_says_a_review_reruns_the_check() -> None:
+    passed = EXAMPLES["placeholder"].decide(complete_body("RED"))
+    assert not passed.blocked
+    reason = Reason(Code.GK301, "@acme/security has not approved the head commit",
+                    "ask @acme/security for an approving review", field="escalation_reviewer",
+                    line=10)
+    assert not fixable([reason])
+    decision = replace(passed, blocked=True, reasons=(reason,), repairs=suggest_repairs(
+        Contract(fields={}), [reason], declared=None, computed=passed.computed_class,
+        policy=default_policy()))
+    text = comment(decision)
+    assert ("- **Escalation → Escalation reviewer:** `@acme/security` has not approved the "
+            "head commit; ask `@acme/security` for an approving review (GK301)") in text
+    assert RERUN not in text and text.count(REVIEW_RERUN) == 1 and "Paste this" not in text
+    _check_rendering(text, decision)
+
+
+def test_a_comment_too_long_for_github_leaves_the_paste_to_the_summary() -> None:
+    long_plan = "revert the pull request, then " + "check the staging run again; " * 2300
+    example = Example(complete_body("RED", approval_reference="TBD", rollback_plan=long_plan),
+                      ("src/auth/login.py",))
+    decision = example.decide()
+    assert decision.suggested_contract is not None and len(decision.suggested_contract) > 65_536
+    text = comment(decision)
+    assert len(text) <= COMMENT_LIMIT and "Paste this" not in text
+    assert "Escalation → Approval reference" in text and "in the job summary" in text
+    assert decision.suggested_contract in summary(decision)
