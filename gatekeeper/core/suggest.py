@@ -127,10 +127,8 @@ _Entry = tuple[str, str | None, str]
 
 def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
              effective: RiskClass) -> list[_Entry]:
-    needs: dict[str, str] = {}
-    for reason in reasons:
-        if reason.field is not None and reason.code.family in _FIXABLE:
-            needs.setdefault(reason.field, reason.fix)
+    needs = {reason.field for reason in reasons
+             if reason.field is not None and reason.code.family in _FIXABLE}
     required = {spec.name for spec in FIELDS if spec.requirement == "always"}
     if effective is RiskClass.RED:
         required |= {spec.name for spec in FIELDS if spec.requirement == "red"}
@@ -138,7 +136,7 @@ def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
         if risk_class.rank <= effective.rank:
             required |= set(policy.required_fields(risk_class))
     known = [spec.name for spec in FIELDS]
-    names = known + sorted((required | set(contract.fields) | set(needs)) - set(known))
+    names = known + sorted((required | set(contract.fields) | needs) - set(known))
 
     entries: list[_Entry] = []
     for name in names:
@@ -149,18 +147,21 @@ def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
         if value is not None and value.status == "filled" and name not in needs:
             entries.append((name, " ".join(strip_invisible(value.value).split()), ""))
         elif name in needs or name in required:
-            entries.append((name, None, _need(name, needs.get(name), policy)))
+            entries.append((name, None, _need(name, policy)))
     return entries
 
 
-def _need(name: str, fix: str | None, policy: Policy) -> str:
-    # A built-in field's blank says what the field takes, whatever was wrong before (a
-    # conflict with the prose is gone once the suggestion replaces both); a policy's own
-    # field says what its reason says, which carries the policy's description.
+def _need(name: str, policy: Policy) -> str:
+    """What a blank asks for: what the field takes (not what was wrong before: a conflict
+    with the prose is gone once the suggestion replaces both)."""
     spec = BUILTIN.get(name)
-    need = spec.fix if spec else (fix or f"give the {label_for(name)}")
     if name == "approval_reference" and policy.approval_reference_raw != DEFAULT_APPROVAL_PATTERN:
-        need += f" (the policy's pattern: {policy.approval_reference_raw})"
+        need = ("give the reference of the real approval, matching the policy's pattern "
+                f"{policy.approval_reference_raw}")
+    elif spec is not None:
+        need = spec.fix
+    else:
+        need = policy.field_descriptions.get(name) or f"give the {label_for(name)}"
     # A blank is an HTML comment or a YAML comment: nothing in it may end either.
     return " ".join(need.replace("--", "-").split())
 

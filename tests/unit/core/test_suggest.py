@@ -1,0 +1,84 @@
+"""The suggested contract (core/suggest.py) with a policy's own fields and pattern, and the
+style it picks; the round trip through the reader is the test that matters."""
+
+from __future__ import annotations
+
+import re
+
+from gatekeeper import resources
+from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.decide import evaluate
+from gatekeeper.core.model import ChangedPath, Decision
+from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.suggest import NEEDED, style_for
+from tests.support.bodies import complete_body
+
+POLICY = """\
+version: 1
+classes:
+  RED:
+    paths: ["src/auth/"]
+    require: [security_review]
+fields:
+  security_review:
+    aliases: ["Security review"]
+    description: link to the security team's review
+approval_reference_pattern: "^SEC-[0-9]+$"
+"""
+PATHS = [ChangedPath("src/auth/keys.py")]
+
+
+def _policy() -> Policy:
+    return parse_policy(POLICY, file=".github/gatekeeper.yml", schema=resources.schema("policy"))
+
+
+def _decide(body: str, author: str | None = "alice") -> Decision:
+    return evaluate(body, PATHS, _policy(), contract_schema=resources.schema("contract"),
+                    evaluated_at="2026-11-21T00:00:00Z", version="t", author=author)
+
+
+def test_a_policys_own_field_and_pattern_are_asked_for_and_pass_once_given() -> None:
+    decision = _decide(complete_body("RED", approval_reference="APR-1"))
+    text = decision.suggested_contract or ""
+    assert (f"- **Security review:** <!-- {NEEDED} link to the security team's review -->"
+            in text)
+    assert ("- **Approval reference:** <!-- needed: give the reference of the real approval, "
+            "matching the policy's pattern ^SEC-[0-9]+$ -->") in text
+    assert "APR-1" not in text  # an invalid value is not offered back
+    filled = text.replace(
+        "<!-- needed: give the reference of the real approval, matching the policy's "
+        "pattern ^SEC-[0-9]+$ -->", "SEC-2291")
+    filled = re.sub(r"<!-- needed: [^>]*-->", "https://reviews.example/acme/12", filled)
+    again = _decide("## Summary\nKeys.\n\n" + filled)
+    assert not again.blocked, [(r.code, r.message) for r in again.reasons]
+    assert again.contract["security_review"] == "https://reviews.example/acme/12"
+
+
+def test_a_blank_left_in_place_keeps_blocking_for_the_policy_field_too() -> None:
+    text = _decide(complete_body("RED", approval_reference="APR-1")).suggested_contract or ""
+    again = _decide("## Summary\nKeys.\n\n" + text)
+    assert {"security_review", "approval_reference"} <= {r.field for r in again.reasons}
+
+
+def test_style_follows_the_body_and_the_author() -> None:
+    prose = parse_contract(complete_body("GREEN"))
+    assert style_for(prose, author="alice") == "prose"
+    assert style_for(prose, author="renovate[bot]") == "block"
+    agent = parse_contract(complete_body("GREEN", change_origin="agent"))
+    assert style_for(agent, author="alice") == "block"
+    broken_block = parse_contract("## Contract\n```gatekeeper\n: [\n```\n")
+    assert style_for(broken_block, author=None) == "block"
+
+
+def test_a_blank_cannot_close_the_comment_it_sits_in() -> None:
+    policy_text = POLICY.replace("link to the security team's review",
+                                 "link --> here <!-- or there")
+    policy = parse_policy(policy_text, file="p.yml", schema=resources.schema("policy"))
+    decision = evaluate(complete_body("RED"), PATHS, policy,
+                        contract_schema=resources.schema("contract"),
+                        evaluated_at="2026-11-21T00:00:00Z", version="t")
+    line = next(line for line in (decision.suggested_contract or "").splitlines()
+                if line.startswith("- **Security review:**"))
+    assert line.count("-->") == 1 and line.endswith("-->")
+    again = parse_contract(decision.suggested_contract or "", aliases=policy.field_aliases)
+    assert "security_review" not in again.filled()
