@@ -22,7 +22,7 @@ def test_a_blocked_red_change_names_its_first_field_and_counts_the_rest() -> Non
     plan = publish_plan(_decide(complete_body("RED", approval_reference="TBD",
                                               rollback_plan="", escalation_reviewer=""),
                                 "src/auth/login.py"))
-    assert plan.labels == {LABEL_RED, LABEL_BLOCKED}
+    assert plan.labels == frozenset({LABEL_RED, LABEL_BLOCKED})
     assert plan.comment == "write" and plan.status_state == "failure"
     assert plan.status_description == (
         "blocked: GK202 Escalation → Escalation reviewer: left empty (+2 more)")
@@ -38,7 +38,7 @@ def test_a_long_state_is_cut_to_githubs_140_characters_keeping_the_count() -> No
 
 def test_a_pass_updates_only_and_drops_the_blocked_label() -> None:
     plan = publish_plan(_decide(complete_body("RED"), "src/auth/login.py"))
-    assert plan.labels == {LABEL_RED} and plan.comment == "update"
+    assert plan.labels == frozenset({LABEL_RED}) and plan.comment == "update"
     assert (plan.status_state, plan.status_description) == ("success", "passed: class RED")
 
 
