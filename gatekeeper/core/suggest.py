@@ -10,6 +10,7 @@ values are quoted exactly.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
@@ -145,10 +146,16 @@ def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
             continue
         value = contract.fields.get(name)
         if value is not None and value.status == "filled" and name not in needs:
-            entries.append((name, " ".join(strip_invisible(value.value).split()), ""))
+            entries.append((name, _copyable(value.value), ""))
         elif name in needs or name in required:
             entries.append((name, None, _need(name, policy)))
     return entries
+
+
+def _copyable(value: str) -> str:
+    """One line with nothing invisible in it: what a person copies is what they see."""
+    seen = "".join(c for c in strip_invisible(value) if unicodedata.category(c) != "Cf")
+    return " ".join(seen.split())
 
 
 def _need(name: str, policy: Policy) -> str:

@@ -16,7 +16,8 @@ Strictness is the point:
   ``fake.violations`` and served as a 500 carrying the reasons, so the client fails;
 * request bodies are checked against the description's request schema and GitHub's
   server-side rules (status description <= 140 characters, comment body <= 65,536,
-  label name <= 50); a request GitHub would reject gets GitHub's 422 *and* a violation;
+  label name <= 50, a new label's colour six hex digits and its description <= 100); a
+  request GitHub would reject gets GitHub's 422 *and* a violation;
 * unknown routes get a 404 *and* a violation ("unimplemented route");
 * GraphQL queries are executed against GitHub's real schema (``github_contract``);
   an invalid query is answered like GitHub (HTTP 200, ``{"errors": [...]}``) *and*

@@ -321,7 +321,8 @@ def test_the_embedded_default_and_an_exemption_are_named() -> None:
 
 HOSTILE_PATHS = ("src/auth/a|b.py", "src/auth/``x`.py", "src/auth/<details>.py",
                  "src/auth/x-->y.py", "src/auth/\u202eevil.py", "src/auth/|`|.py")
-HOSTILE_VALUE = "ran `pytest` | <details><summary>x</summary> --> @org/everyone \u200b a\\|b"
+HOSTILE_VALUE = ("ran `pytest` | <details><summary>x</summary> --> @org/everyone \u200b a\\|b"
+                 " \U000e0041\u2066 ok")
 
 
 def _hostile() -> Decision:
@@ -360,6 +361,11 @@ def _all_text(decisions: Sequence[Decision]) -> str:
 
 def test_no_rendering_contains_an_invisible_character() -> None:
     assert _invisible(_all_text([_decision(name) for name in ALL] + [_hostile()])) == []
+    # The value is kept in the contract to paste, without what cannot be seen.
+    hostile = Example(complete_body("RED", test_evidence=HOSTILE_VALUE, escalation=False),
+                      ("src/auth/x.py",)).decide()
+    suggestion = hostile.suggested_contract or ""
+    assert "ran" in suggestion and _invisible(suggestion) == []
 
 
 def test_an_approval_still_missing_says_a_review_reruns_the_check() -> None:
