@@ -154,6 +154,7 @@ def _check_rendering(markdown: str, decision: Decision) -> Rendered:
     assert _invisible(markdown) == []
     assert not MENTION.search(rendered.plain_text), rendered.plain_text
     assert set(rendered.live_html) <= {"<sub>", "</sub>"}, rendered.live_html
+    assert set(rendered.links) <= {RUN_URL}, rendered.links
     for table in rendered.tables():
         assert all(len(row) == len(table[0]) for row in table), table
     if decision.suggested_contract is not None:
@@ -322,7 +323,7 @@ def test_the_embedded_default_and_an_exemption_are_named() -> None:
 HOSTILE_PATHS = ("src/auth/a|b.py", "src/auth/``x`.py", "src/auth/<details>.py",
                  "src/auth/x-->y.py", "src/auth/\u202eevil.py", "src/auth/|`|.py")
 HOSTILE_VALUE = ("ran `pytest` | <details><summary>x</summary> --> @org/everyone \u200b a\\|b"
-                 " \U000e0041\u2066 ok")
+                 " \U000e0041\u2066 [x](https://evil.example) #12 acme/other#3 ok")
 
 
 def _hostile() -> Decision:
