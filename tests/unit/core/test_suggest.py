@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from gatekeeper import resources
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.decide import evaluate
-from gatekeeper.core.model import ChangedPath, Decision
+from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy, parse_policy
 from gatekeeper.core.suggest import NEEDED, style_for
+from gatekeeper.local.policy_source import default_policy
 from tests.support.bodies import complete_body
+from tests.support.suggestion import pasted
 
 POLICY = """\
 version: 1
@@ -82,3 +86,32 @@ def test_a_blank_cannot_close_the_comment_it_sits_in() -> None:
     assert line.count("-->") == 1 and line.endswith("-->")
     again = parse_contract(decision.suggested_contract or "", aliases=policy.field_aliases)
     assert "security_review" not in again.filled()
+
+
+SHAPES = {
+    "table": "## Contract\n| Risk level | Accountable owner | Change origin | Test evidence |\n"
+             "|---|---|---|---|\n| GREEN | @bob | AI assisted | TBD |\n",
+    "choice list": "## Contract\n**Risk level:**\n- [ ] GREEN\n- [x] AMBER\n- [ ] RED\n\n"
+                   "- **Owner:** @bob\n- **Origin:** human\n",
+    "near miss": "## Contract\n- **Risk levl:** GREEN\n- **Accountable owner:** @bob\n"
+                 "- **Change origin:** human\n- **Test evidence:** ok run 3\n",
+    "broken block": "```gatekeeper\nrisk_level: GREEN\nowner: @bob\n```\n",
+    "empty body": "",
+    "invalid values": "## Contract\n- **Risk level:** red (auth)\n- **Accountable owner:** bob\n"
+                      "- **Change origin:** robot\n- **Test evidence:** ok\n",
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_every_shape_the_reader_accepts_gets_a_suggestion_that_passes(shape: str) -> None:
+    default = default_policy()
+
+    def decide(body: str) -> Decision:
+        return evaluate(body, PATHS, default, contract_schema=resources.schema("contract"),
+                        evaluated_at="2026-11-21T00:00:00Z", version="t", author="alice")
+
+    first = decide(SHAPES[shape])
+    assert first.blocked and first.suggested_contract is not None
+    again = decide(pasted(first.suggested_contract))
+    assert not again.blocked, [(r.code, r.message) for r in again.reasons]
+    assert again.declared_class is RiskClass.RED

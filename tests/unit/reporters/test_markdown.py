@@ -31,6 +31,7 @@ from gatekeeper.local.policy_source import default_policy
 from gatekeeper.reporters.markdown import COMMENT_LIMIT, RERUN, REVIEW_RERUN, comment, summary
 from tests.support.bodies import complete_body, good_value
 from tests.support.markdown_render import MENTION, Rendered, render
+from tests.support.suggestion import BLOCK_BLANK, LABELS, PROSE_BLANK, pasted
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 NOW = "2026-11-21T00:00:00Z"
@@ -174,30 +175,6 @@ def test_renderings_are_safe_and_say_how_to_rerun_once(name: str) -> None:
 
 # --- what to paste, pasted back ---------------------------------------------------------
 
-_LABELS = {normalize_label(spec.label): spec.name for spec in FIELDS}
-_PROSE_BLANK = re.compile(r"^- \*\*(?P<label>[^*]+):\*\* <!-- needed: [^>]*-->$")
-_BLOCK_BLANK = re.compile(r'^(?P<name>[a-z_]+): ""  # needed: .*$')
-
-
-def fill(suggestion: str, values: dict[str, str]) -> str:
-    """The suggestion with each blank replaced by ``values[field]``."""
-    out = []
-    for line in suggestion.splitlines():
-        prose, block = _PROSE_BLANK.match(line), _BLOCK_BLANK.match(line)
-        if prose:
-            name = _LABELS[normalize_label(prose["label"])]
-            line = f"- **{prose['label']}:** {values[name]}"
-        elif block:
-            line = f'{block["name"]}: "{values[block["name"]]}"'
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def _pasted(suggestion: str, values: dict[str, str] | None = None) -> str:
-    filled = fill(suggestion, values or {spec.name: good_value(spec.name) for spec in FIELDS})
-    return "## Summary\nThe same change, its contract repaired.\n\n" + filled
-
-
 FIXABLE = [name for name in EXAMPLES if name not in ("pass", "exempt")]
 
 
@@ -206,7 +183,7 @@ def test_the_suggestion_pasted_with_its_blanks_filled_passes(name: str) -> None:
     example = EXAMPLES[name]
     suggestion = example.decide().suggested_contract
     assert suggestion is not None
-    again = example.decide(_pasted(suggestion))
+    again = example.decide(pasted(suggestion))
     assert not again.blocked, [(r.code, r.message) for r in again.reasons]
     assert again.declared_class is again.computed_class or again.declared_class is not None
 
@@ -216,9 +193,9 @@ def test_the_suggestion_pasted_as_it_is_still_blocks_on_every_blank(name: str) -
     example = EXAMPLES[name]
     suggestion = example.decide().suggested_contract
     assert suggestion is not None
-    blanks = {m["name"] for m in map(_BLOCK_BLANK.match, suggestion.splitlines()) if m} | {
-        _LABELS[normalize_label(m["label"])]
-        for m in map(_PROSE_BLANK.match, suggestion.splitlines()) if m}
+    blanks = {m["name"] for m in map(BLOCK_BLANK.match, suggestion.splitlines()) if m} | {
+        LABELS[normalize_label(m["label"])]
+        for m in map(PROSE_BLANK.match, suggestion.splitlines()) if m}
     assert blanks, "an example with nothing to fill"
     again = example.decide("## Summary\nx\n\n" + suggestion)
     assert again.blocked
@@ -231,7 +208,7 @@ def test_a_placeholder_pasted_into_a_blank_still_blocks() -> None:
     assert suggestion is not None
     values = {spec.name: good_value(spec.name) for spec in FIELDS}
     values["approval_reference"] = "APR-XXXX"
-    again = example.decide(_pasted(suggestion, values))
+    again = example.decide(pasted(suggestion, values))
     assert [r.field for r in again.reasons] == ["approval_reference"]
 
 
@@ -263,7 +240,7 @@ def test_a_value_that_would_not_read_back_as_prose_is_offered_in_a_block() -> No
     suggestion = decision.suggested_contract or ""
     assert suggestion.startswith("```gatekeeper\n")
     assert 'test_evidence: "ran *every* test: 3 passed"' in suggestion
-    again = example.decide(_pasted(suggestion))
+    again = example.decide(pasted(suggestion))
     assert not again.blocked and again.contract["test_evidence"] == "ran *every* test: 3 passed"
 
 
