@@ -114,12 +114,18 @@ def suggest(
     """The contract to paste in place of the Contract and Escalation sections (and any
     gatekeeper block): values kept, ``effective`` as the risk level, blanks marked."""
     entries = _entries(contract, reasons, policy, effective)
-    style = style_for(contract, author=author)
-    if style == "prose":
+    if style_for(contract, author=author) == "prose":
         text = _prose(entries)
-        if _reads_back(text, entries, policy):
+        if not _unread(text, entries, policy):
             return text
-    return _block(entries)
+    text = _block(entries)
+    unread = _unread(text, entries, policy)
+    if unread:
+        # A value even the block cannot carry is asked for again rather than offered wrong.
+        entries = [(name, None, _need(name, policy)) if name in unread else entry
+                   for entry in entries for name in (entry[0],)]
+        text = _block(entries)
+    return text
 
 
 # (field, value to keep or None, what a blank needs)
@@ -145,17 +151,24 @@ def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
             entries.append((name, effective.value, ""))
             continue
         value = contract.fields.get(name)
-        if value is not None and value.status == "filled" and name not in needs:
-            entries.append((name, _copyable(value.value), ""))
+        kept = _copyable(value.value) if value is not None and value.status == "filled" \
+            and name not in needs else None
+        if kept is not None:
+            entries.append((name, kept, ""))
         elif name in needs or name in required:
             entries.append((name, None, _need(name, policy)))
     return entries
 
 
-def _copyable(value: str) -> str:
-    """One line with nothing invisible in it: what a person copies is what they see."""
-    seen = "".join(c for c in strip_invisible(value) if unicodedata.category(c) != "Cf")
-    return " ".join(seen.split())
+def _copyable(value: str) -> str | None:
+    """The value on one line, or None when it holds characters a person cannot see (or
+    YAML cannot carry): what is pasted must be what is seen, so such a value is asked for
+    again instead of being offered back changed."""
+    line = " ".join(value.split())
+    if strip_invisible(line) != line or any(
+            unicodedata.category(c) in ("Cf", "Cc", "Cn") for c in line):
+        return None
+    return line
 
 
 def _need(name: str, policy: Policy) -> str:
@@ -195,17 +208,19 @@ def _block(entries: list[_Entry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _reads_back(text: str, entries: list[_Entry], policy: Policy) -> bool:
-    """True when every kept value of ``text`` reads back as written and every blank reads
-    as not filled, so that pasting it changes nothing the author did not change."""
+def _unread(text: str, entries: list[_Entry], policy: Policy) -> set[str]:
+    """The fields of ``text`` that would not read back as the suggestion means them: a kept
+    value read differently (or not at all), a blank read as filled. Pasting the suggestion
+    must change nothing the author did not change."""
     read = parse_contract(text, aliases=policy.field_aliases, placeholders=policy.placeholders)
     if read.problems:
-        return False
+        return {name for name, _, _ in entries}
+    unread = set()
     for name, value, _ in entries:
         got = read.fields.get(name)
         if value is None:
             if got is not None and got.status == "filled":
-                return False
+                unread.add(name)
         elif got is None or got.status != "filled" or " ".join(got.value.split()) != value:
-            return False
-    return True
+            unread.add(name)
+    return unread

@@ -6,16 +6,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gatekeeper import resources
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy, parse_policy
-from gatekeeper.core.suggest import NEEDED, style_for
+from gatekeeper.core.suggest import NEEDED, fixable, style_for
 from gatekeeper.local.policy_source import default_policy
 from tests.support.bodies import complete_body
-from tests.support.suggestion import pasted
+from tests.support.suggestion import GOOD_VALUES, pasted
+from tests.unit.core.test_properties import BODY, EXEMPTING, SETTINGS
+from tests.unit.core.test_properties import PATHS as PROPERTY_PATHS
 
 POLICY = """\
 version: 1
@@ -112,6 +116,30 @@ def test_every_shape_the_reader_accepts_gets_a_suggestion_that_passes(shape: str
 
     first = decide(SHAPES[shape])
     assert first.blocked and first.suggested_contract is not None
-    again = decide(pasted(first.suggested_contract))
+    again = decide(pasted(first.suggested_contract, {**GOOD_VALUES, "ticket": "JIRA-7"}))
     assert not again.blocked, [(r.code, r.message) for r in again.reasons]
     assert again.declared_class is RiskClass.RED
+
+
+@SETTINGS
+@given(body=BODY, paths=PROPERTY_PATHS, bot=st.booleans(), own_policy=st.booleans())
+def test_any_blocked_body_is_fixed_by_its_suggestion_with_the_blanks_filled(
+    body: str, paths: list[ChangedPath | str], bot: bool, own_policy: bool,
+) -> None:
+    # The properties' policy adds a field of its own (ticket, alias jira) for RED and the
+    # rollback plan for AMBER; its authority rule leaves a caveat here, not a block.
+    policy = EXEMPTING if own_policy else default_policy()
+    changes = [p if isinstance(p, ChangedPath) else ChangedPath(p) for p in paths]
+    author = "coder[bot]" if bot else "alice"
+
+    def decide(text: str) -> Decision:
+        return evaluate(text, changes, policy, contract_schema=resources.schema("contract"),
+                        evaluated_at="2026-11-21T00:00:00Z", version="t", author=author)
+
+    first = decide(body)
+    if first.suggested_contract is None:
+        assert not first.blocked or first.kind != "judged" or not fixable(first.reasons)
+        return
+    again = decide(pasted(first.suggested_contract, {**GOOD_VALUES, "ticket": "JIRA-7"}))
+    assert not again.blocked, (first.suggested_contract, [(r.code, r.message)
+                                                          for r in again.reasons])

@@ -339,11 +339,12 @@ def _all_text(decisions: Sequence[Decision]) -> str:
 
 def test_no_rendering_contains_an_invisible_character() -> None:
     assert _invisible(_all_text([_decision(name) for name in ALL] + [_hostile()])) == []
-    # The value is kept in the contract to paste, without what cannot be seen.
+    # A value with characters nobody can see is asked for again, not offered back.
     hostile = Example(complete_body("RED", test_evidence=HOSTILE_VALUE, escalation=False),
                       ("src/auth/x.py",)).decide()
     suggestion = hostile.suggested_contract or ""
-    assert "ran" in suggestion and _invisible(suggestion) == []
+    assert "- **Test evidence:** <!-- needed: give the command" in suggestion
+    assert "evil.example" not in suggestion and _invisible(suggestion) == []
 
 
 def test_an_approval_still_missing_says_a_review_reruns_the_check() -> None:
