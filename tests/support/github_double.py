@@ -91,6 +91,7 @@ import jsonschema
 import pytest
 
 from tests.support import github_contract
+from tests.support.github_double_authority import AUTHORITY_ROUTES, AuthorityDouble
 
 __all__ = [
     "BOT_ID",
@@ -448,6 +449,7 @@ _ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("GET", "/repos/{owner}/{repo}/rules/branches/{branch}", "_branch_rules"),
     ("GET", "/repos/{owner}/{repo}/rulesets", "_list_rulesets"),
     ("GET", "/repos/{owner}/{repo}/actions/workflows", "_list_workflows"),
+    *AUTHORITY_ROUTES,
 )
 _ROUTES = tuple((m, _compile_route(t), t, h) for m, t, h in _ROUTE_TABLE)
 _REPOSITORIES_ALIAS = re.compile(r"^/repositories/(\d+)(/.*)?$")
@@ -547,7 +549,7 @@ def _declared(method: str, template: str, status: int) -> tuple[bool, bool]:
 # --- the double -------------------------------------------------------------------------
 
 
-class FakeGitHub:
+class FakeGitHub(AuthorityDouble):
     """A fake GitHub (REST + GraphQL) for tests; see the module docstring.
 
     ``api_prefix`` poses as GitHub Enterprise Server: ``"/api/v3"`` serves REST under
@@ -1319,7 +1321,8 @@ class FakeGitHub:
                 "rebaseable": None, "mergeable_state": "unknown",
                 "merged_by": self._user_json(repo.owner) if pull.merged_at else None,
                 "comments": len(pull.comments), "review_comments": 0,
-                "maintainer_can_modify": False, "commits": 1,
+                "maintainer_can_modify": False,
+                "commits": len(self._pull_commit_specs(pull)),
                 "additions": sum(f.additions for f in pull.files),
                 "deletions": sum(f.deletions for f in pull.files),
                 "changed_files": pull.true_changed_files,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from gatekeeper.core.authority import ReviewRecord
+from gatekeeper.core.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import FileList, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge.github.authority import is_bot
 from gatekeeper.forge.github.client import GitHubClientBase
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
@@ -31,6 +32,8 @@ class PullsMixin(GitHubClientBase):
                 changed_files=pr.changed_files or 0,
                 draft=bool(pr.draft),
                 html_url=pr.html_url or "",
+                author_is_bot=is_bot(pr.user),
+                commits=pr.commits or 0,
             )
 
     def changed_files(self, info: PullRequestInfo) -> FileList:
@@ -47,13 +50,17 @@ class PullsMixin(GitHubClientBase):
         with self._guard("listing reviews"):
             return tuple(
                 ReviewRecord(login=review.user.login if review.user else "",
-                             state=review.state or "", commit_id=review.commit_id)
+                             state=review.state or "", commit_id=review.commit_id,
+                             is_bot=is_bot(review.user))
                 for review in self._pull(info.repo, info.number).get_reviews()
             )
 
     def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]:
-        """Which of ``logins`` are active members of ``org/team``."""
+        """Which of ``logins`` are active members of ``org/team``. The team is read first, so
+        a team the token cannot see is an error (its HTTP status), not "no members"."""
         org, _, slug = team.partition("/")
+        self.request(f"reading team @{team}", "GET",
+                     f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}")
         members = set()
         for login in logins:
             try:
