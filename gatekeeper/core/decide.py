@@ -91,8 +91,9 @@ def evaluate(
     reasons.sort(key=lambda r: (r.line is None, r.line or 0, r.code, r.field or ""))
     fixes = suggest.repairs(contract, reasons, declared=declared,
                             computed=classification.computed_class, policy=policy)
-    suggested = suggest.suggest(contract, reasons, policy, effective=effective,
-                                author=author) if suggest.fixable(reasons) else None
+    suggested = suggest.suggest(
+        contract, reasons, policy, effective=effective, author=author,
+        origin=verified.provenance.origin.value) if suggest.fixable(reasons) else None
     return Decision(
         id=decision_id,
         kind="exempt" if exemption is not None else "judged",

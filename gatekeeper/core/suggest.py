@@ -39,11 +39,17 @@ Style = Literal["prose", "block"]
 # What marks a blank in the suggestion; a blank left as it is still reads as missing.
 NEEDED = "needed:"
 _FIXABLE = (Family.CONTRACT, Family.RISK)
+# A contract-family reason that no edit of the description fixes: a check must pass.
+_NOT_IN_THE_DESCRIPTION = frozenset({Code.GK108})
+
+
+def _by_editing(reason: Reason) -> bool:
+    return reason.code.family in _FIXABLE and reason.code not in _NOT_IN_THE_DESCRIPTION
 
 
 def fixable(reasons: Sequence[Reason]) -> bool:
     """True when editing the description can fix the block (a GK1xx or GK2xx reason)."""
-    return any(r.code.family in _FIXABLE for r in reasons)
+    return any(_by_editing(r) for r in reasons)
 
 
 def where(name: str) -> str:
@@ -109,11 +115,15 @@ def style_for(contract: Contract, *, author: str | None) -> Style:
 
 def suggest(
     contract: Contract, reasons: Sequence[Reason], policy: Policy, *,
-    effective: RiskClass, author: str | None = None,
+    effective: RiskClass, author: str | None = None, origin: str | None = None,
 ) -> str:
     """The contract to paste in place of the Contract and Escalation sections (and any
-    gatekeeper block): values kept, ``effective`` as the risk level, blanks marked."""
-    entries = _entries(contract, reasons, policy, effective)
+    gatekeeper block): values kept, ``effective`` as the risk level, blanks marked.
+
+    ``origin`` is the change origin the evidence shows: it fills a missing or
+    under-declared origin when the evidence shows more than a human's work (that a
+    person wrote it alone is theirs to say, never Gatekeeper's)."""
+    entries = _entries(contract, reasons, policy, effective, origin)
     if style_for(contract, author=author) == "prose":
         text = _prose(entries)
         if not _unread(text, entries, policy):
@@ -133,9 +143,9 @@ _Entry = tuple[str, str | None, str]
 
 
 def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
-             effective: RiskClass) -> list[_Entry]:
+             effective: RiskClass, origin: str | None) -> list[_Entry]:
     needs = {reason.field for reason in reasons
-             if reason.field is not None and reason.code.family in _FIXABLE}
+             if reason.field is not None and _by_editing(reason)}
     required = {spec.name for spec in FIELDS if spec.requirement == "always"}
     if effective is RiskClass.RED:
         required |= {spec.name for spec in FIELDS if spec.requirement == "red"}
@@ -149,6 +159,9 @@ def _entries(contract: Contract, reasons: Sequence[Reason], policy: Policy,
     for name in names:
         if name == "risk_level":
             entries.append((name, effective.value, ""))
+            continue
+        if name == "change_origin" and name in needs and origin not in (None, "human"):
+            entries.append((name, str(origin), ""))
             continue
         value = contract.fields.get(name)
         kept = _copyable(value.value) if value is not None and value.status == "filled" \

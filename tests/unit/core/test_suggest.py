@@ -143,3 +143,16 @@ def test_any_blocked_body_is_fixed_by_its_suggestion_with_the_blanks_filled(
     again = decide(pasted(first.suggested_contract, {**GOOD_VALUES, "ticket": "JIRA-7"}))
     assert not again.blocked, (first.suggested_contract, [(r.code, r.message)
                                                           for r in again.reasons])
+
+
+def test_an_origin_the_evidence_raises_is_filled_in_and_a_human_one_is_left_to_say() -> None:
+    agent = evaluate(complete_body("GREEN"), [ChangedPath("docs/a.md")], default_policy(),
+                     contract_schema=resources.schema("contract"),
+                     evaluated_at="2026-11-21T00:00:00Z", version="t", author="coder[bot]")
+    assert agent.blocked and "change_origin" in {r.field for r in agent.reasons}
+    assert 'change_origin: "agent"' in (agent.suggested_contract or "")
+    person = evaluate(complete_body("GREEN", change_origin="TBD"), [ChangedPath("docs/a.md")],
+                      default_policy(), contract_schema=resources.schema("contract"),
+                      evaluated_at="2026-11-21T00:00:00Z", version="t", author="alice")
+    assert "- **Change origin:** <!-- needed: say who wrote the change" in (
+        person.suggested_contract or "")
