@@ -201,9 +201,16 @@ def summary(decision: Decision, *, title: str = "Gatekeeper") -> str:
     """The job summary: the verdict, what was read and judged, and how to fix a block."""
     if decision.kind == "could_not_evaluate":
         verdict = "❌ blocked: could not evaluate"
+    elif decision.outcome == "pending":
+        verdict = "⏳ pending: the rest only GitHub can check"
     else:
         verdict = "❌ blocked" if decision.blocked else "✅ passed"
     lines = [f"## {title}: {verdict}", "", *_facts(decision), *_contract_as_read(decision)]
+    waiting = decision.pending_checks()
+    if waiting and not decision.blocked:
+        lines += ["### Still to check on GitHub", ""]
+        lines += [f"- {escape(caveat.detail)}" for caveat in waiting]
+        lines.append("")
     for risk_class in (RiskClass.RED, RiskClass.AMBER):
         matches = decision.classification.paths_in(risk_class)
         if not matches:
@@ -238,6 +245,9 @@ def _comment(decision: Decision, *, run_url: str | None, paste: bool) -> str:
     if decision.kind == "could_not_evaluate":
         lines = ["❌ **Gatekeeper could not evaluate this pull request**, so it blocks.", "",
                  *fix_lines(decision)]
+    elif decision.outcome == "pending":
+        lines = [f"⏳ **Gatekeeper: pending** · {_class_line(decision)}", ""]
+        lines += [f"- {escape(caveat.detail)}" for caveat in decision.pending_checks()]
     elif not decision.blocked:
         lines = [f"✅ **Gatekeeper passed** · {_class_line(decision)}"]
         lines += [f"\nExempt by policy: {escape(e.name)} (author {code(e.author)}, "

@@ -21,6 +21,7 @@ import pytest
 
 from gatekeeper import resources
 from gatekeeper.core.decide import could_not_evaluate, evaluate
+from gatekeeper.core.evidence import Evidence
 from gatekeeper.core.fields import BUILTIN, FIELDS, normalize_label
 from gatekeeper.core.model import ChangedPath, Contract, Decision, PolicyOrigin, Reason
 from gatekeeper.core.policy import Policy, parse_policy
@@ -28,8 +29,16 @@ from gatekeeper.core.reasons import Code
 from gatekeeper.core.suggest import NEEDED, fixable
 from gatekeeper.core.suggest import repairs as suggest_repairs
 from gatekeeper.local.policy_source import default_policy
-from gatekeeper.reporters.markdown import COMMENT_LIMIT, RERUN, REVIEW_RERUN, comment, summary
+from gatekeeper.reporters.markdown import (
+    COMMENT_LIMIT,
+    RERUN,
+    REVIEW_RERUN,
+    comment,
+    escape,
+    summary,
+)
 from tests.support.bodies import complete_body, good_value
+from tests.support.evidence import commit, live
 from tests.support.markdown_render import MENTION, Rendered, render
 from tests.support.suggestion import BLOCK_BLANK, LABELS, PROSE_BLANK, pasted
 
@@ -64,6 +73,8 @@ class Example:
     paths: tuple[str, ...]
     author: str = "alice"
     base_policy: bool = False
+    # What GitHub shows (commits, reviews); None: a local run that read nothing.
+    evidence: Evidence | None = None
 
     def policy(self) -> Policy:
         return _base_policy() if self.base_policy else default_policy()
@@ -72,7 +83,7 @@ class Example:
         return evaluate(
             self.body if body is None else body, [ChangedPath(p) for p in self.paths],
             self.policy(), contract_schema=resources.schema("contract"), evaluated_at=NOW,
-            version=VERSION, author=self.author,
+            version=VERSION, author=self.author, evidence=self.evidence,
         )
 
 
@@ -84,9 +95,11 @@ EXAMPLES: dict[str, Example] = {
                            ("src/auth/login.py",)),
     "under_declared": Example(complete_body("GREEN"), ("src/auth/session.py", "docs/a.md")),
     "exempt": Example("Bump lockfile.\n", ("package-lock.json",), author="dependabot[bot]",
-                      base_policy=True),
+                      base_policy=True, evidence=live(
+                          author="dependabot[bot]", author_is_bot=True,
+                          commits=(commit("dependabot[bot]"),))),
     "pass": Example(complete_body("AMBER"), ("src/app/view.py", "docs/a.md"),
-                    base_policy=True),
+                    base_policy=True, evidence=live()),
     # A bot's pull request is answered with a ```gatekeeper block.
     "agent_block": Example(
         "## Summary\nDone by an agent.\n\n## Contract\n- **Risk level:** GREEN\n"
@@ -376,3 +389,15 @@ def test_a_comment_too_long_for_github_leaves_the_paste_to_the_summary() -> None
     assert len(text) <= COMMENT_LIMIT and "Paste this" not in text
     assert "Escalation → Approval reference" in text and "in the job summary" in text
     assert decision.suggested_contract in summary(decision)
+
+
+def test_a_local_pending_decision_says_what_is_left_for_github() -> None:
+    decision = Example(complete_body("RED"), ("src/auth/login.py",)).decide()
+    assert decision.outcome == "pending"
+    text = summary(decision)
+    assert text.startswith("## Gatekeeper: ⏳ pending") and "✅" not in text
+    assert "### Still to check on GitHub" in text
+    details = [c.detail for c in decision.pending_checks()]
+    assert details and all(escape(d) in text and escape(d) in comment(decision)
+                           for d in details)
+    _check_rendering(text, decision)
