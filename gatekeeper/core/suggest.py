@@ -101,14 +101,15 @@ def _state(value: FieldValue | None, reason: Reason, *, declared: RiskClass | No
     return reason.message
 
 
-def style_for(contract: Contract, *, author: str | None) -> Style:
+def style_for(contract: Contract, *, author: str | None, origin: str | None = None) -> Style:
     """The style the body already uses: a ```gatekeeper block when it has one (or tried
-    to), or when a bot or an agent opened the pull request; the prose sections otherwise."""
+    to), or when a bot or an agent opened the pull request (by its account, its declared
+    origin or the ``origin`` the evidence shows); the prose sections otherwise."""
     used_block = any(f.source == "block" for f in contract.fields.values()) or any(
         not isinstance(p, ReadProblem) or p.code is Code.GK106 for p in contract.problems)
-    origin = contract.fields.get("change_origin")
-    agent = origin is not None and origin.status == "filled" \
-        and origin.value.strip().casefold() == "agent"
+    declared = contract.fields.get("change_origin")
+    agent = origin == "agent" or (declared is not None and declared.status == "filled"
+                                  and declared.value.strip().casefold() == "agent")
     bot = author is not None and author.casefold().endswith("[bot]")
     return "block" if used_block or agent or bot else "prose"
 
@@ -124,7 +125,7 @@ def suggest(
     under-declared origin when the evidence shows more than a human's work (that a
     person wrote it alone is theirs to say, never Gatekeeper's)."""
     entries = _entries(contract, reasons, policy, effective, origin)
-    if style_for(contract, author=author) == "prose":
+    if style_for(contract, author=author, origin=origin) == "prose":
         text = _prose(entries)
         if not _unread(text, entries, policy):
             return text
@@ -132,8 +133,8 @@ def suggest(
     unread = _unread(text, entries, policy)
     if unread:
         # A value even the block cannot carry is asked for again rather than offered wrong.
-        entries = [(name, None, _need(name, policy)) if name in unread else entry
-                   for entry in entries for name in (entry[0],)]
+        entries = [(entry[0], None, _need(entry[0], policy)) if entry[0] in unread else entry
+                   for entry in entries]
         text = _block(entries)
     return text
 

@@ -74,6 +74,8 @@ def test_style_follows_the_body_and_the_author() -> None:
     assert style_for(prose, author="renovate[bot]") == "block"
     agent = parse_contract(complete_body("GREEN", change_origin="agent"))
     assert style_for(agent, author="alice") == "block"
+    assert style_for(prose, author="alice", origin="agent") == "block"
+    assert style_for(prose, author="alice", origin="ai-assisted") == "prose"
     broken_block = parse_contract("## Contract\n```gatekeeper\n: [\n```\n")
     assert style_for(broken_block, author=None) == "block"
 
