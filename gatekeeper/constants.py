@@ -38,6 +38,8 @@ DOCS_URL: Final = f"https://github.com/{GATEKEEPER_REPOSITORY}/blob/{RELEASE_TAG
 
 # --- files in an adopter's repository -------------------------------------------------------
 POLICY_PATH: Final = ".github/gatekeeper.yml"
+# Where the policy is looked for, in this order; both present is an error, never a choice.
+POLICY_PATHS: Final = (POLICY_PATH, ".github/gatekeeper.yaml")
 TEMPLATE_PATH: Final = ".github/pull_request_template.md"
 WORKFLOW_PATH: Final = ".github/workflows/gatekeeper.yml"
 # The policy's name in a decision when no policy file exists.

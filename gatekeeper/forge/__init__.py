@@ -27,12 +27,15 @@ from gatekeeper.core.model import ChangedPath
 class ForgeUnavailable(Exception):
     """The forge did not give an answer Gatekeeper can judge on."""
 
-    def __init__(self, what: str, status: int | None, detail: str = ""):
+    def __init__(self, what: str, status: int | None, detail: str = "", *, hint: str = ""):
         self.what = what
         self.status = status
         self.detail = detail
+        # What to change when asking again cannot help (a refusal, an unreachable host).
+        self.hint = hint
         shown = f"HTTP {status}" if status else "no response"
-        super().__init__(f"{what}: {shown}{f' ({detail})' if detail else ''}")
+        super().__init__(f"{what}: {shown}{f' ({detail})' if detail else ''}"
+                         f"{f': {hint}' if hint else ''}")
 
 
 @dataclass(frozen=True)

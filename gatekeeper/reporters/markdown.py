@@ -164,7 +164,7 @@ def _facts(decision: Decision) -> list[str]:
             ("Computed class", decision.computed_class.value),
             ("Declared class", _declared(decision)),
             ("Class applied", decision.effective_class.value),
-            ("Paths judged", str(decision.classification.judged)),
+            ("Paths judged", str(decision.classification.paths_judged)),
         ]
     rows.append(("Policy", _policy_line(decision)))
     lines = ["| | |", "| --- | --- |"]
