@@ -195,9 +195,9 @@ def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--base", "bases", multiple=True, metavar="BRANCH",
                      help="Base branch of the pull requests counted (repeatable). "
                           "Default: the repository's default branch."),
-        click.option("--cache", "cache", default=".gatekeeper/cache.sqlite",
-                     show_default=True, metavar="FILE",
-                     help="SQLite cache; a rerun asks GitHub only for what changed."),
+        click.option("--cache", "cache", metavar="FILE",
+                     help="SQLite cache; a rerun asks GitHub only for what changed. "
+                          "Default: in the user cache folder, never in the clone."),
         click.option("--page-size", type=click.IntRange(10, 100), default=100,
                      show_default=True, help="Pull requests per GraphQL request."),
         click.option("--retry-backoff", type=float, default=1.0, hidden=True),
@@ -207,13 +207,14 @@ def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _access(cache: str, page_size: int, retry_backoff: float) -> Any:
-    from gatekeeper.commands.history_access import GitHubAccess
+def _access(cache: str | None, page_size: int, retry_backoff: float) -> Any:
+    from gatekeeper.commands.history_access import GitHubAccess, default_cache_path
     from gatekeeper.forge.github.auth import api_url, graphql_url, require_token
     from gatekeeper.history.fetch import RetrySettings
 
     return GitHubAccess(token=require_token(), api_url=api_url(), graphql_url=graphql_url(),
-                        cache_path=Path(cache), page_size=page_size,
+                        cache_path=Path(cache) if cache else default_cache_path(),
+                        page_size=page_size,
                         retry=RetrySettings(backoff=retry_backoff))
 
 
@@ -228,9 +229,12 @@ def _access(cache: str, page_size: int, retry_backoff: float) -> Any:
 @click.option("--rollout", type=_DATE, metavar="DATE",
               help="When Gatekeeper was rolled out; earlier pull requests without its "
                    "labels are replayed. Default: the first Gatekeeper label event.")
+@click.option("--include-replayed", is_flag=True,
+              help="Count replayed decisions in the headline rate too.")
 def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tuple[str, ...],
-            cache: str, page_size: int, retry_backoff: float, output: str | None,
-            output_format: str, policy: str | None, rollout: datetime | None) -> None:
+            cache: str | None, page_size: int, retry_backoff: float, output: str | None,
+            output_format: str, policy: str | None, rollout: datetime | None,
+            include_replayed: bool) -> None:
     """Weekly block rates and RED review times, from the action's labels (docs/metrics.md).
 
     Token from GITHUB_TOKEN (or GH_TOKEN, `gh auth token`); API base from GITHUB_API_URL
@@ -244,6 +248,7 @@ def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tu
         until=until.date() if until else None, bases=bases, output_format=output_format,
         output=Path(output) if output else None, policy_file=policy,
         rollout=rollout.replace(tzinfo=UTC) if rollout else None,
+        include_replayed=include_replayed,
     )
     _exit(command.run(options, sys.stdout, access=_access(cache, page_size, retry_backoff),
                       stderr=sys.stderr))
@@ -256,12 +261,13 @@ def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tu
               help="Saved pull requests: N.md bodies with N.files changed-path lists.")
 @click.option("--repo", type=REPOSITORY, help="A repository's pull request history.")
 @_history_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True,
+              help="markdown: a comment for the pull request that changes the policy.")
 @click.option("--changed-only", is_flag=True, help="List only pull requests that change.")
 def replay(baseline_policy: str, candidate_policy: str, from_dir: str | None,
            repo: str | None, since: datetime | None, until: datetime | None,
-           bases: tuple[str, ...], cache: str, page_size: int, retry_backoff: float,
+           bases: tuple[str, ...], cache: str | None, page_size: int, retry_backoff: float,
            output: str | None, output_format: str, changed_only: bool) -> None:
     """Decide past pull requests under two policies, side by side.
 

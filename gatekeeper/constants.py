@@ -51,6 +51,14 @@ JOB_ID: Final = "gatekeeper"
 # How the check shows on a pull request; branch protection and rulesets name it by the
 # job alone ("gatekeeper").
 CHECK_DISPLAY_NAME: Final = f"{WORKFLOW_NAME} / {JOB_ID}"
+# The commit status the hardened set-up posts (pull_request_target), naming the base
+# branch, so a success for a pull request into another branch does not count here.
+HARDENED_STATUS_CONTEXT_FORMAT: Final = "gatekeeper/contract ({branch})"
+# The GitHub Actions app on github.com: a required check pinned to it is satisfied by a
+# check run from a workflow only, not by a status anyone else posts under the same name.
+GITHUB_ACTIONS_APP_ID: Final = 15368
+# Where GitHub looks for CODEOWNERS, in its order: the first one found is used.
+CODEOWNERS_PATHS: Final = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 # The events the workflow must listen to (SPEC section 5).
 PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
 REVIEW_TYPES: Final = ("submitted", "dismissed")

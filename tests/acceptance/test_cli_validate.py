@@ -37,7 +37,8 @@ def test_exit_0_on_pass(gatekeeper_cli: Cli) -> None:
     assert result.stdout.startswith("PASS pending  ")
     assert "  pending: commit authors and trailers on GitHub (or pass --diff to read them " \
         "from git)" in result.stdout.splitlines()
-    assert "  class GREEN (declared GREEN), policy embedded-default" in result.stdout.splitlines()[0]
+    headline = result.stdout.splitlines()[0]
+    assert "  class GREEN (declared GREEN), policy embedded-default" in headline
     assert result.stderr == ""
 
 
