@@ -21,11 +21,8 @@ from gatekeeper.core.reasons import Family
 from gatekeeper.core.suggest import NEEDED, fixable, where
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&])")
-# What GitHub would link and notify from plain text: @user, @org/team, #12, org/repo#12.
-_REFERENCE = re.compile(
-    r"(?<![\w`])(?:@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9._-]+)?"
-    r"|(?:[\w.-]+/[\w.-]+)?#\d+|GH-\d+)"
-)
+# What GitHub would turn into a mention (and a notification) in plain text.
+_REFERENCE = re.compile(r"(?<![\w`])@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9._-]+)?")
 _LISTED = 20
 # GitHub refuses a comment longer than 65,536 characters; the marker and a margin fit.
 COMMENT_LIMIT = 65_000
@@ -50,7 +47,7 @@ def _plain(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Render ``text`` literally: no Markdown, no HTML, no mentions or links, one line."""
+    """Render ``text`` literally: no Markdown, no HTML, no mentions, one line."""
     flat = _shown(text)
     parts: list[str] = []
     position = 0
