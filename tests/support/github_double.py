@@ -2314,6 +2314,10 @@ class FakeGitHub(AuthorityDouble):
         def comments(info: Any, **page: Any) -> dict[str, Any]:
             return _connection(info, pull.comments, self._gql_comment, **page)
 
+        def commits(info: Any, **page: Any) -> dict[str, Any]:
+            return _connection(info, self._pull_commit_specs(pull), self._gql_pull_commit,
+                               **page)
+
         def timeline(info: Any, itemTypes: list[str] | None = None, since: str | None = None,
                      **page: Any) -> dict[str, Any]:
             events: list[tuple[str, Any]] = [
@@ -2352,7 +2356,7 @@ class FakeGitHub(AuthorityDouble):
             "author": self._gql_actor(pull.user),
             "authorAssociation": self._association(repo, pull.user),
             "reviews": reviews, "files": files, "labels": labels, "comments": comments,
-            "timelineItems": timeline,
+            "timelineItems": timeline, "commits": commits,
             "repository": lambda info, **_: self._gql_repo(repo),
         }
 
