@@ -75,6 +75,12 @@ REVIEW_TYPES: Final = ("submitted", "dismissed")
 LABEL_RED: Final = "gatekeeper:red"
 LABEL_BLOCKED: Final = "gatekeeper:blocked"
 MANAGED_LABELS: Final = (LABEL_RED, LABEL_BLOCKED)
+# How a label looks when Gatekeeper creates it (colour, description of at most 100
+# characters). A label that exists is left as a maintainer keeps it.
+LABEL_STYLES: Final = {
+    LABEL_RED: ("b60205", "Gatekeeper: changes RED-class paths; needs escalation and approval"),
+    LABEL_BLOCKED: ("fbca04", "Gatekeeper: blocked; the sticky comment says what to fix"),
+}
 STICKY_MARKER: Final = "<!-- gatekeeper:sticky-comment -->"
 # Comments made with the workflow's GITHUB_TOKEN are authored by this bot.
 DEFAULT_COMMENT_AUTHOR: Final = "github-actions[bot]"
