@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from gatekeeper.core.evidence import WRITE_ROLES, Evidence, ReviewRecord
+from gatekeeper.core.evidence import WRITE_ROLES, Evidence, Person, PullRequestRef, ReviewRecord
 from gatekeeper.core.model import Caveat, Reason
-from gatekeeper.core.provenance import ProvenanceRules, login_of
+from gatekeeper.core.provenance import GITHUB_WEB_COMMITTER, ProvenanceRules, login_of
 from gatekeeper.core.reasons import Code
+from gatekeeper.core.visible import visible_text
 
 # Pending checks, by kind (the ``check`` of their caveat).
 APPROVAL_CHECK = "escalation_approval"
@@ -27,8 +28,6 @@ COMMITS_CHECK = "commits"
 PERMISSION_CHECK = "permission"
 OWNER_APPROVAL_CHECK = "owner_approval"
 CHECK_RUNS_CHECK = "required_check"
-# GitHub's own committer for commits made through its web interface and API.
-GITHUB_WEB_COMMITTER = "web-flow"
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,45 @@ def latest_reviews(reviews: tuple[ReviewRecord, ...]) -> dict[str, ReviewRecord]
     return latest
 
 
+_CO_AUTHOR = re.compile(r"^\s*co-authored-by\s*:\s*(?P<name>[^<\n]*?)\s*<(?P<email>[^>\n]*)>",
+                        re.IGNORECASE | re.MULTILINE)
+
+
+def commit_people(evidence: Evidence, rules: ProvenanceRules) -> frozenset[str] | None:
+    """The accounts that wrote the change: every commit's author and committer (GitHub's
+    link, or their no-reply address), and on an agent's commits the people it names as
+    co-authors (the person who set the agent to work, whose approval cannot count)."""
+    if evidence.commits is None:
+        return None
+    people: set[str] = set()
+    for commit in evidence.commits:
+        for person in (commit.author, commit.committer):
+            login = login_of(person)
+            if login:
+                people.add(login.casefold())
+        if rules.is_agent_account(login_of(commit.author)) or commit.author.is_bot:
+            for match in _CO_AUTHOR.finditer(commit.message):
+                named = login_of(Person(name=match.group("name"), email=match.group("email")))
+                people.add((named or match.group("name").strip()).casefold())
+    return frozenset(people)
+
+
+def names_pull_request(title: str, body: str, pull: PullRequestRef, *,
+                       same_repository: bool) -> bool:
+    """Whether an approval record names the pull request where a reader sees it: in its
+    title or the rendered body, not in an HTML comment, code or a quote. The reference
+    must be whole: ``acme/app#7`` is not ``notacme/app#7`` nor ``acme/app#70``."""
+    repo = re.escape(pull.repo)
+    targets = [rf"(?<![\w.-]){repo}#{pull.number}"]
+    if pull.url:
+        base = re.escape(pull.url.rstrip("/").rsplit("/pull/", 1)[0])
+        targets.append(rf"{base}/(?:pull|issues)/{pull.number}")
+    if same_repository:
+        targets.append(rf"(?<![\w/#&]){'#'}{pull.number}")
+    pattern = re.compile(rf"(?:{'|'.join(targets)})(?![\w])", re.IGNORECASE)
+    return pattern.search(f"{title}\n{visible_text(body)}") is not None
+
+
 @dataclass(frozen=True)
 class Refusal:
     code: Code
@@ -98,7 +136,7 @@ def eligibility(login: str, *, is_bot: bool, repo: str, evidence: Evidence,
         return Refusal(Code.GK305, f"@{login} is a bot or agent account")
     if evidence.author and folded == evidence.author.casefold():
         return Refusal(Code.GK306, f"@{login} opened this pull request and cannot authorise it")
-    people = evidence.commit_people()
+    people = commit_people(evidence, rules)
     if people is None:
         findings.wait(COMMITS_CHECK, "the pull request's commit authors and committers on "
                       "GitHub", None, Need("commits"))
@@ -130,7 +168,7 @@ def listed_reviewer(reviewer: str, allowed: tuple[str, ...], *, line: int | None
 
 
 def escalation_approval(reviewer: str, evidence: Evidence, rules: ProvenanceRules, *,
-                        line: int | None) -> Findings:
+                        line: int | None, agent_owner: str | None = None) -> Findings:
     """The named reviewer (or a member of the named team) approved the head, eligibly."""
     findings = Findings()
     name, team = handle(reviewer), team_of(reviewer)
@@ -167,6 +205,11 @@ def escalation_approval(reviewer: str, evidence: Evidence, rules: ProvenanceRule
     refusals: list[Refusal] = []
     unread = False
     for review in candidates:
+        if agent_owner is not None and review.login.casefold() == handle(agent_owner).casefold():
+            refusals.append(Refusal(Code.GK315, f"@{review.login} is the accountable owner "
+                                                "of this agent's change, answerable for it, "
+                                                "and cannot also authorise it"))
+            continue
         verdict = eligibility(review.login, is_bot=review.is_bot, repo=repo, evidence=evidence,
                               rules=rules, findings=findings,
                               wait_detail=f"@{review.login}'s write permission on GitHub")
@@ -325,19 +368,31 @@ def required_checks(names: tuple[str, ...], evidence: Evidence) -> Findings:
 def exemption_commits(account: str, evidence: Evidence, findings: Findings) -> str | None:
     """Why an exemption for ``account`` does not hold (``None``: every commit is its own).
 
-    While commits are unread the exemption stands provisionally, as a pending check."""
+    A commit is the account's when GitHub links its author to the account, its committer
+    is the account or GitHub itself, and GitHub verified its signature: git's author line
+    is whatever the pusher wrote, a signature is not. While GitHub has not been asked
+    (commits unread, or read locally without signatures) the exemption stands
+    provisionally, as a pending check."""
     if evidence.commits is None:
         findings.wait(COMMITS_CHECK, f"that every commit is @{account}'s, on GitHub", None,
                       Need("commits"))
         return None
+    wanted = account.casefold()
     for commit in evidence.commits:
-        author, committer = login_of(commit.author), login_of(commit.committer)
-        if (author or "").casefold() != account.casefold():
-            return (f"commit {commit.sha[:12]} was authored by "
-                    f"{'@' + author if author else commit.author.email or commit.author.name}, "
-                    f"not @{account}")
-        if (committer or "").casefold() not in (account.casefold(), GITHUB_WEB_COMMITTER):
-            return (f"commit {commit.sha[:12]} was committed by "
-                    f"{'@' + committer if committer else commit.committer.email or 'someone'}, "
-                    f"not @{account}")
+        local = commit.verified is None
+        # Locally git knows no accounts: a no-reply address is the best there is.
+        author = login_of(commit.author) if local else commit.author.login
+        committer = login_of(commit.committer) if local else commit.committer.login
+        if (author or "").casefold() != wanted:
+            shown = f"@{author}" if author else (commit.author.email or commit.author.name)
+            return f"commit {commit.sha[:12]} was authored by {shown}, not @{account}"
+        if (committer or "").casefold() not in (wanted, GITHUB_WEB_COMMITTER):
+            shown = f"@{committer}" if committer else (commit.committer.email or "someone")
+            return f"commit {commit.sha[:12]} was committed by {shown}, not @{account}"
+        if commit.verified is False:
+            return (f"commit {commit.sha[:12]} is not signed (GitHub does not verify it), so "
+                    f"nothing shows @{account} made it")
+    if any(commit.verified is None for commit in evidence.commits):
+        findings.wait(COMMITS_CHECK, f"that GitHub verified @{account}'s commit signatures",
+                      None)
     return None

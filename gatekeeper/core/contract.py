@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -23,6 +22,7 @@ from gatekeeper.core.lines import Line, logical_lines, looks_like_label, split_l
 from gatekeeper.core.model import Contract
 from gatekeeper.core.normalize import visible
 from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
+from gatekeeper.core.visible import markdown
 
 BLOCK_INFO = contract_block.BLOCK_INFO
 _SECTION_WORDS = ("contract", "escalation")
@@ -52,9 +52,8 @@ _SUMMARY_REACH = 2048
 _MAX_DEPTH = 4
 
 
-@lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return markdown()
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from gatekeeper.core import suggest
-from gatekeeper.core.authority import Findings, exemption_commits
+from gatekeeper.core.authority import Findings, exemption_commits, required_checks
 from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.contract import parse_contract
 from gatekeeper.core.evidence import Evidence
@@ -79,7 +79,9 @@ def evaluate(
             exemption = None
     verified = verify(contract, effective, policy, evidence)
     if exemption is not None:
-        reasons: list[Reason] = []
+        # An exemption waives the contract, not the checks GitHub confirms.
+        checked.extend(required_checks(policy.required_checks, evidence))
+        reasons: list[Reason] = list(checked.reasons)
         exemptions: tuple[Exemption, ...] = (exemption,)
     else:
         reasons = _contract_reasons(contract, classification, declared, policy, contract_schema)

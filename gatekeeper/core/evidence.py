@@ -41,6 +41,8 @@ class CommitRecord:
     message: str
     author: Person
     committer: Person
+    # GitHub's signature verification (None: not known, as in a local run).
+    verified: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -104,14 +106,3 @@ class Evidence:
 
     def permission(self, repo: str, login: str) -> str | None:
         return self.permissions.get((repo.casefold(), login.casefold()))
-
-    def commit_people(self) -> frozenset[str] | None:
-        """Every GitHub login that authored or committed one of the commits."""
-        if self.commits is None:
-            return None
-        return frozenset(
-            person.login.casefold()
-            for commit in self.commits
-            for person in (commit.author, commit.committer)
-            if person.login
-        )

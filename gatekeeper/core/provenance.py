@@ -47,6 +47,10 @@ class ProvenanceRules:
     ai_tools: tuple[str, ...]
     agent_branch_prefixes: tuple[str, ...]
     agent_owner_must_approve: bool = False
+    automation_accounts: tuple[str, ...] = ()
+
+    def is_automation_account(self, login: str) -> bool:
+        return login.casefold() in {a.casefold() for a in self.automation_accounts}
 
     def is_agent_account(self, login: str | None) -> bool:
         if not login:
@@ -74,35 +78,51 @@ class Provenance:
         return top[0] if top else None
 
 
-_TRAILER = re.compile(r"^\s*co-authored-by\s*:\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]*)>)?\s*$",
-                      re.IGNORECASE | re.MULTILINE)
-_GENERATED = re.compile(
-    r"^\W*(?:generated|made|created|written|authored|coded)\s+(?:with|by|using|in)\s+(?P<rest>.+)$",
+# Trailers that credit a tool: Co-authored-by (Claude Code, Cursor, Copilot), and the
+# Assisted-by / Generated-by / Co-developed-by forms some projects ask for.
+_TRAILER = re.compile(
+    r"^\s*(?P<key>co-authored-by|assisted-by|generated-by|co-developed-by)\s*:\s*"
+    r"(?P<name>[^<\n]*?)\s*(?:<(?P<email>[^>\n]*)>)?\s*$",
     re.IGNORECASE | re.MULTILINE)
-# What may follow a tool's name in a trailer and still be the tool: "Claude Opus 4.5",
-# "Cursor Agent", "aider (model)". A human "Claude Dupont" is not the tool.
+_GENERATED = re.compile(
+    r"^\W*(?:generated|made|created|written|authored|coded)\s+(?:with|by|using|in)\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE | re.MULTILINE)
+# What may follow a tool's name and still be the tool: "Claude Opus 4.5", "Cursor Agent",
+# "codex-cli". A person called "Claude Dupont" is not the tool.
 _TOOL_SUFFIX_WORDS = frozenset({
     "code", "agent", "assistant", "ai", "bot", "cli", "opus", "sonnet", "haiku", "pro",
-    "flash", "ultra", "mini", "max", "swe", "coding",
+    "flash", "ultra", "mini", "max", "swe", "coding", "cascade", "chat", "app",
 })
 # GitHub's no-reply address: ID+login@users.noreply.github.com, or login@users.noreply...
 _NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+# git's identity for commits GitHub itself makes (web edits, merges, API commits).
+_GITHUB_COMMITTER_EMAIL = "noreply@github.com"
+GITHUB_WEB_COMMITTER = "web-flow"
+_MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 def login_of(person: Person) -> str | None:
     """The account a commit names: GitHub's link, or the one in its no-reply address."""
     if person.login:
         return person.login
-    match = _NOREPLY.match(person.email.strip())
+    email = person.email.strip()
+    if email.casefold() == _GITHUB_COMMITTER_EMAIL:
+        return GITHUB_WEB_COMMITTER
+    match = _NOREPLY.match(email)
     return match.group("login") if match else None
 
 
-def _is_tool_name(name: str, tool: str) -> bool:
-    name_words = re.sub(r"\(.*?\)", " ", name).casefold().split()
-    tool_words = tool.casefold().split()
-    if not tool_words or name_words[: len(tool_words)] != tool_words:
+def _words(text: str) -> list[str]:
+    """Words as a reader splits a name: ``Claude-Code (aider)`` is claude, code, aider."""
+    return re.findall(r"[^\W_]+(?:\.[^\W_]+)*", text.casefold())
+
+
+def _starts_with_tool(words: list[str], tool: str) -> bool:
+    tool_words = _words(tool)
+    if not tool_words or words[: len(tool_words)] != tool_words:
         return False
-    rest = name_words[len(tool_words):]
+    rest = words[len(tool_words):]
     return all(w in _TOOL_SUFFIX_WORDS or any(c.isdigit() for c in w) for w in rest)
 
 
@@ -115,23 +135,50 @@ def _tool_in_email(email: str, tool: str) -> bool:
     return False
 
 
-def _named_tool(text: str, rules: ProvenanceRules) -> str | None:
-    for tool in rules.ai_tools:
-        if " " not in tool and ("@" in tool or "." in tool):
-            continue
-        if re.search(rf"(?<![\w-]){re.escape(tool)}(?![\w-])", text, re.IGNORECASE):
-            return tool
-    return None
+def _names(rules: ProvenanceRules) -> list[str]:
+    return [t for t in rules.ai_tools if " " in t or not ("@" in t or "." in t)]
 
 
 def _trailer_tool(name: str, email: str, rules: ProvenanceRules) -> str | None:
     for tool in rules.ai_tools:
-        if _tool_in_email(email, tool) or _is_tool_name(name, tool):
+        if _tool_in_email(email, tool):
             return tool
-    login = _NOREPLY.match(email.strip())
-    if login and rules.is_agent_account(login.group("login")):
-        return login.group("login")
+    noreply = _NOREPLY.match(email.strip())
+    if noreply and rules.is_agent_account(noreply.group("login")):
+        return noreply.group("login")
+    words = _words(re.sub(r"\(([^)]*)\)", r" \1 ", name))
+    local = email.strip().casefold().partition("@")[0]
+    for tool in _names(rules):
+        if not _starts_with_tool(words, tool):
+            continue
+        # A one-word name ("Devin", "Claude") with a person's address is a colleague of
+        # that name; with the tool's own, no or a no-reply address, it is the tool.
+        if len(words) > 1 or not email or noreply or local == "".join(_words(tool)):
+            return tool
     return None
+
+
+def _named_tool(text: str, rules: ProvenanceRules) -> str | None:
+    """The tool a "Generated with ..." line names right after its verb, if any: its name
+    and suffixes, then the end of the line or a joining word ("... Claude Code for the
+    refactor"), never more of a name ("Authored by Devin Smith")."""
+    words = _words(_MARKDOWN_LINK_TARGET.sub("]", text))
+    if words[:1] == ["the"]:
+        words = words[1:]
+    for tool in _names(rules):
+        size = len(_words(tool))
+        end = size
+        while end < len(words) and (words[end] in _TOOL_SUFFIX_WORDS
+                                    or any(c.isdigit() for c in words[end])):
+            end += 1
+        if _starts_with_tool(words[:end], tool) and (
+                end == len(words) or words[end] in _CONNECTORS):
+            return tool
+    return None
+
+
+_CONNECTORS = frozenset({"and", "for", "to", "in", "on", "via", "from", "with", "using",
+                         "by", "at", "as", "under", "of"})
 
 
 def _commit_signals(commit: CommitRecord, rules: ProvenanceRules) -> list[Signal]:
@@ -139,17 +186,26 @@ def _commit_signals(commit: CommitRecord, rules: ProvenanceRules) -> list[Signal
     found: list[Signal] = []
     for role, person in (("author", commit.author), ("committer", commit.committer)):
         login = login_of(person)
-        if person.is_bot or rules.is_agent_account(login):
+        # Formatting and update bots (pre-commit-ci, github-actions) commit on people's
+        # branches; they are automation, not a coding agent.
+        automation = login is not None and rules.is_automation_account(login)
+        if not automation and (person.is_bot or rules.is_agent_account(login)):
             who = f"@{login}" if login else f"{person.name} <{person.email}>"
             found.append(Signal(Origin.AGENT, f"commit {short}'s {role} is {who}, an agent "
                                               "or bot account"))
+        elif re.search(r"\((?:[^)]*)\)", person.name):
+            inner = re.findall(r"\(([^)]*)\)", person.name)
+            if any(_named_tool(part, rules) for part in inner):
+                found.append(Signal(Origin.AI_ASSISTED, f"commit {short}'s {role} is "
+                                                        f"'{person.name}'"))
     for match in _TRAILER.finditer(commit.message):
         name, email = match.group("name") or "", match.group("email") or ""
         tool = _trailer_tool(name, email, rules)
         if tool is not None:
-            trailer = f"Co-authored-by: {name} <{email}>" if email else f"Co-authored-by: {name}"
+            shown = f"{match.group('key')}: {name} <{email}>" if email else (
+                f"{match.group('key')}: {name}")
             found.append(Signal(Origin.AI_ASSISTED,
-                                f"commit {short} has a '{trailer.strip()}' trailer"))
+                                f"commit {short} has a '{shown.strip()}' trailer"))
     for match in _GENERATED.finditer(commit.message):
         tool = _named_tool(match.group("rest"), rules)
         if tool is not None:

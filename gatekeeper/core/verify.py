@@ -59,8 +59,9 @@ def verify(contract: Contract, effective: RiskClass, policy: Policy,
                                                line=reviewer[1])
             findings.reasons += listed
             if policy.require_escalation_approval and not listed:
-                findings.extend(authority.escalation_approval(reviewer[0], evidence, rules,
-                                                              line=reviewer[1]))
+                findings.extend(authority.escalation_approval(
+                    reviewer[0], evidence, rules, line=reviewer[1],
+                    agent_owner=owner[0] if owner and origin is Origin.AGENT else None))
         reference = _filled(contract, "approval_reference")
         records = policy.approval_records
         if (records is not None and reference is not None

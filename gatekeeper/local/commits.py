@@ -13,9 +13,10 @@ from pathlib import Path
 from gatekeeper.core.evidence import CommitRecord, Evidence, Person
 from gatekeeper.errors import GatekeeperError
 
-# Fields and records are split by bytes that cannot occur in names, emails or messages.
-_FIELD, _RECORD = "\x1f", "\x1e"
-_FORMAT = _FIELD.join(("%H", "%an", "%ae", "%cn", "%ce", "%B")) + _RECORD
+# Six NUL-separated fields a commit, and -z ends each commit with a NUL too: git allows
+# no NUL in names, emails or messages, so no message can shift the fields.
+_FIELDS = ("%H", "%an", "%ae", "%cn", "%ce", "%B")
+_FORMAT = "%x00".join(_FIELDS)
 
 
 def _git(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess[bytes]:
@@ -29,20 +30,26 @@ def range_commits(revision_range: str, *, cwd: Path | None = None) -> tuple[Comm
     """The commits ``git log BASE..HEAD`` lists for a ``BASE...HEAD`` range (the commits
     of the head side since the merge base, as a pull request's commit list)."""
     base, dots, head = revision_range.partition("...")
-    log_range = f"{base}..{head or 'HEAD'}" if dots else revision_range
-    result = _git(["log", "--no-color", f"--format={_FORMAT}", log_range, "--"], cwd)
+    if not dots:
+        base, dots, head = revision_range.partition("..")
+    # A single revision is what `git diff REV` compares with: the commits since it.
+    log_range = f"{base}..{head or 'HEAD'}"
+    result = _git(["log", "-z", "--no-color", f"--format={_FORMAT}", log_range, "--"], cwd)
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GatekeeperError(
             f"git log {log_range} failed: {detail[0] if detail else result.returncode}")
+    fields = result.stdout.decode("utf-8", "replace").split("\0")
+    if fields and fields[-1] == "":
+        fields.pop()
+    if len(fields) % len(_FIELDS):
+        raise GatekeeperError(f"git log {log_range} printed commits Gatekeeper cannot read")
     commits = []
-    for record in result.stdout.decode("utf-8", "replace").split(_RECORD):
-        parts = record.strip("\n").split(_FIELD)
-        if len(parts) != 6:
-            continue
-        sha, author_name, author_email, committer_name, committer_email, message = parts
+    for start in range(0, len(fields), len(_FIELDS)):
+        sha, author_name, author_email, committer_name, committer_email, message = (
+            fields[start:start + len(_FIELDS)])
         commits.append(CommitRecord(
-            sha=sha, message=message,
+            sha=sha.strip(), message=message,
             author=Person(name=author_name, email=author_email),
             committer=Person(name=committer_name, email=committer_email),
         ))

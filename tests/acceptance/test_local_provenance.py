@@ -74,3 +74,28 @@ def test_an_agent_branch_and_an_agent_author_make_it_an_agents_change(
     assert agent.returncode == 0
     assert agent.stdout.startswith("PASS pending  ")
     assert "  pending: @bob's write permission on GitHub" in agent.stdout.splitlines()
+
+
+def test_a_single_revision_reads_the_commits_since_it(tmp_path: Path,
+                                                      gatekeeper_cli: Cli) -> None:
+    # `--diff main` compares with main as `git diff main` does: the branch's own commits.
+    repo = _repo(tmp_path, "Add app\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    (repo / "body.md").write_text(complete_body(), encoding="utf-8")
+    result = gatekeeper_cli("validate", "body.md", "--diff", "main", cwd=repo)
+    assert result.returncode == 1 and "GK204" in result.stdout
+
+
+def test_a_separator_in_a_message_hides_no_trailer(tmp_path: Path, gatekeeper_cli: Cli) -> None:
+    repo = _repo(tmp_path, "add \x1e\x1f x\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+    result = _validate(gatekeeper_cli, repo, complete_body())
+    assert result.returncode == 1 and "GK204" in result.stdout, result.stdout
+
+
+def test_githubs_own_committer_reads_as_githubs_locally_too() -> None:
+    from gatekeeper.core.evidence import Person
+    from gatekeeper.core.provenance import login_of
+
+    assert login_of(Person("GitHub", "noreply@github.com")) == "web-flow"
+    assert login_of(Person("x", "49699333+dependabot[bot]@users.noreply.github.com")) == (
+        "dependabot[bot]")
+    assert login_of(Person("Mallory", "mallory@example.com")) is None

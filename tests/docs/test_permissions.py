@@ -106,6 +106,7 @@ def test_every_call_the_action_makes_is_in_the_table(github_double: FakeGitHub,
     fake.set_file(REPO, ".github/gatekeeper.yml", BASE, AUTHORITY_POLICY)
     for login in ("bob", "carol"):  # the agent's owner and the reviewer can write
         fake.set_permission(REPO, login, "write")
+    fake.add_repo(RECORDS)  # the approvals repository, without the record yet
     # Blocked: the comment is written, the labels added, a failure status posted.
     assert _run_action(fake, tmp_path, "blocked") == 1
     # Fixed, and approved by a member of the reviewer team: the comment is edited, a
@@ -113,7 +114,6 @@ def test_every_call_the_action_makes_is_in_the_table(github_double: FakeGitHub,
     fake.update_pull(REPO, 7, body=red)
     fake.add_team_member("acme", "security", "carol")
     fake.add_review(REPO, 7, "carol", "APPROVED", HEAD)
-    fake.add_repo(RECORDS)
     fake.add_issue(RECORDS, 31, title="Security sign-off", body=f"Approves {REPO}#7.")
     fake.set_permission(RECORDS, "dana", "write")
     fake.label_issue(RECORDS, 31, "approved", "dana")

@@ -24,9 +24,11 @@ def person(login: str, *, bot: bool = False) -> Person:
 
 
 def commit(author: str = "alice", committer: str | None = None, message: str = "change",
-           sha: str = "c" * 40) -> CommitRecord:
+           sha: str = "c" * 40, *, verified: bool | None = True) -> CommitRecord:
+    """A commit as GitHub lists it: accounts linked, its signature verified (or not);
+    ``verified=None`` is a commit read locally, where nothing says."""
     return CommitRecord(sha=sha, message=message, author=person(author),
-                        committer=person(committer or author))
+                        committer=person(committer or author), verified=verified)
 
 
 def approved(login: str, commit_id: str = HEAD, *, bot: bool = False) -> ReviewRecord:

@@ -1683,7 +1683,7 @@ class FakeGitHub(AuthorityDouble):
 
     def _repo_of(self, params: Mapping[str, str]) -> _Repo:
         repo = self._repos.get(f"{params['owner']}/{params['repo']}".casefold())
-        if repo is None:
+        if repo is None or self._hidden(repo.full_name):
             raise _Fail(_github_error(404, "Not Found", docs=f"{_DOCS}/repos/repos"))
         return repo
 

@@ -18,6 +18,8 @@ from urllib.parse import quote
 _LEGACY = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read",
            "read": "read", "none": "none"}
 _DOCS = "https://docs.github.com/rest"
+# Custom repository roles seeded by tests: name -> the legacy permission GitHub reports.
+_CUSTOM: dict[str, str] = {}
 
 
 @dataclass
@@ -30,6 +32,7 @@ class CommitSpec:
     author_email: str
     committer_name: str
     committer_email: str
+    verified: bool = False
 
 
 @dataclass
@@ -89,13 +92,20 @@ class AuthorityDouble:
                     committer_name=item.get("committer_name", committer or "Someone"),
                     committer_email=item.get("committer_email",
                                              f"{committer or 'someone'}@example.com"),
+                    # GitHub signs what it commits itself (web edits, bots' API commits).
+                    verified=item.get("verified", committer == "web-flow"
+                                      or bool(committer and committer.endswith("[bot]"))),
                 ))
             self._authority_state()["commits"][(repo.casefold(), number)] = specs
 
-    def set_permission(self, repo: str, login: str, role: str) -> None:
-        """``login``'s role on ``repo``: admin, maintain, write, triage, read or none."""
+    def set_permission(self, repo: str, login: str, role: str, *, base: str | None = None,
+                       ) -> None:
+        """``login``'s role on ``repo``: admin, maintain, write, triage, read or none; or an
+        organisation's custom role by name, with the ``base`` role it builds on."""
+        if role not in _LEGACY and base not in _LEGACY:
+            raise ValueError(f"not a repository role: {role!r} (a custom one needs base=)")
         if role not in _LEGACY:
-            raise ValueError(f"not a repository role: {role!r}")
+            _CUSTOM[role] = _LEGACY[base or "none"]
         with self._lock:  # type: ignore[attr-defined]
             self._repo(repo)  # type: ignore[attr-defined]
             self._user(login)  # type: ignore[attr-defined]
@@ -138,6 +148,14 @@ class AuthorityDouble:
                                      conclusion=conclusion if status == "completed" else None,
                                      started_at=self._now()))  # type: ignore[attr-defined]
 
+    def hide_repository(self, repo: str) -> None:
+        """Answer every read of ``repo`` with 404, as GitHub answers a token that cannot see
+        a private repository (the workflow's GITHUB_TOKEN, for another repository)."""
+        self._authority_state().setdefault("hidden", set()).add(repo.casefold())
+
+    def _hidden(self, full_name: str) -> bool:
+        return full_name.casefold() in self._authority_state().get("hidden", set())
+
     def deny_team_reads(self, status: int = 403) -> None:
         """Answer team reads as GitHub answers a token that may not read the organization's
         teams (the workflow's GITHUB_TOKEN): 403 "Resource not accessible by integration"."""
@@ -163,7 +181,8 @@ class AuthorityDouble:
         login = pull.user.login
         return [CommitSpec(sha=pull.head_sha, message="change", author=login, committer=login,
                            author_name=login, author_email=f"{login}@example.com",
-                           committer_name=login, committer_email=f"{login}@example.com")]
+                           committer_name=login, committer_email=f"{login}@example.com",
+                           verified=login.endswith("[bot]"))]
 
     def _commit_json(self, repo: Any, spec: CommitSpec) -> dict[str, Any]:
         api = f"{self.base_url}/repos/{repo.full_name}"  # type: ignore[attr-defined]
@@ -184,6 +203,10 @@ class AuthorityDouble:
                               "date": when},
                 "message": spec.message, "comment_count": 0,
                 "tree": {"sha": "e" * 40, "url": f"{api}/git/trees/{'e' * 40}"},
+                "verification": {
+                    "verified": spec.verified,
+                    "reason": "valid" if spec.verified else "unsigned",
+                    "payload": None, "signature": None, "verified_at": None},
             },
             "author": account(spec.author), "committer": account(spec.committer),
             "parents": [],
@@ -221,7 +244,8 @@ class AuthorityDouble:
             role = "none" if repo.private else "read"
         user = dict(self._user_json(self._user(login)))  # type: ignore[attr-defined]
         user["role_name"] = role
-        return _Response(200, {"permission": _LEGACY[role], "role_name": role, "user": user})
+        legacy = _LEGACY.get(role) or _CUSTOM[role]
+        return _Response(200, {"permission": legacy, "role_name": role, "user": user})
 
     def _get_issue(self, me: Any, params: Any, query: Any, body: Any, **_: Any) -> Any:
         from tests.support.github_double import _Fail, _github_error, _Response

@@ -3,11 +3,9 @@ records and their label history, check runs."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from github.GitCommit import GitCommit
-
+from gatekeeper.core.authority import names_pull_request
 from gatekeeper.core.evidence import (
     ApprovalRecordFacts,
     CheckRunFacts,
@@ -20,6 +18,7 @@ from gatekeeper.forge.github.client import GitHubClientBase
 from gatekeeper.forge.github.paths import repo_path, segment
 
 _MAX_PAGES = 30
+_BASE_ROLES = frozenset({"admin", "maintain", "write", "triage", "read", "none"})
 
 
 def is_bot(user: Any) -> bool:
@@ -31,37 +30,31 @@ def is_bot(user: Any) -> bool:
 
 
 def _person(git_side: Any, account: Any) -> Person:
+    """git's name and email, and the account GitHub linked them to (JSON objects)."""
+    side = git_side if isinstance(git_side, dict) else {}
+    linked = account if isinstance(account, dict) else None
     return Person(
-        name=str(getattr(git_side, "name", "") or ""),
-        email=str(getattr(git_side, "email", "") or ""),
-        login=account.login if account is not None else None,
-        is_bot=is_bot(account),
+        name=str(side.get("name") or ""),
+        email=str(side.get("email") or ""),
+        login=str(linked["login"]) if linked and linked.get("login") else None,
+        is_bot=linked is not None and (linked.get("type") == "Bot"
+                                       or str(linked.get("login", "")).endswith("[bot]")),
     )
-
-
-def mentions(text: str, pull: PullRequestRef, *, same_repository: bool) -> bool:
-    """Whether ``text`` names the pull request: its URL, OWNER/REPO#N, or #N in its own
-    repository. The number must end there: #12 does not name #123."""
-    targets = [re.escape(f"{pull.repo}#{pull.number}")]
-    if pull.url:
-        targets.append(re.escape(pull.url.rstrip("/")))
-    if same_repository:
-        targets.append(rf"(?<![\w/])#{pull.number}")
-    pattern = rf"(?:{'|'.join(targets)})(?!\d)"
-    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 class AuthorityMixin(GitHubClientBase):
     def commits(self, info: PullRequestInfo) -> CommitList:
         found: list[CommitRecord] = []
-        with self._guard("listing the pull request's commits"):
-            for commit in self._pull(info.repo, info.number).get_commits():
-                git: GitCommit = commit.commit
-                found.append(CommitRecord(
-                    sha=commit.sha, message=git.message or "",
-                    author=_person(git.author, commit.author),
-                    committer=_person(git.committer, commit.committer),
-                ))
+        url = f"{repo_path(info.repo)}/pulls/{info.number:d}/commits"
+        for item in self._pages("listing the pull request's commits", url):
+            git: dict[str, Any] = item.get("commit") or {}
+            verification: dict[str, Any] = git.get("verification") or {}
+            found.append(CommitRecord(
+                sha=str(item.get("sha") or ""), message=str(git.get("message") or ""),
+                author=_person(git.get("author"), item.get("author")),
+                committer=_person(git.get("committer"), item.get("committer")),
+                verified=verification.get("verified") is True,
+            ))
         expected = info.commits or len(found)
         return CommitList(commits=tuple(found), complete=len(found) >= expected,
                           expected=expected)
@@ -72,12 +65,32 @@ class AuthorityMixin(GitHubClientBase):
                 f"reading @{login}'s permission on {repo}", "GET",
                 f"{repo_path(repo)}/collaborators/{segment(login)}/permission")
         except ForgeUnavailable as exc:
-            if exc.status == 404:  # not a collaborator, or no such account
-                return "none"
-            raise
+            if exc.status != 404:
+                raise
+            # No such account, or a repository this token cannot see: only the second is
+            # "could not read", and it must not read as "no access".
+            self._visible(repo)
+            return "none"
         if not isinstance(data, dict):
             raise ForgeUnavailable(f"reading @{login}'s permission", 200, "not an object")
-        return str(data.get("role_name") or data.get("permission") or "none")
+        role = str(data.get("role_name") or "")
+        # A custom role's name says nothing of its base; `permission` (admin, write, read,
+        # none) does. maintain and triage are named by role_name.
+        if role in _BASE_ROLES:
+            return role
+        return str(data.get("permission") or "none")
+
+    def _visible(self, repo: str) -> None:
+        """Raise ForgeUnavailable when the token cannot see ``repo`` at all."""
+        try:
+            self.request(f"reading repository {repo}", "GET", repo_path(repo))
+        except ForgeUnavailable as exc:
+            if exc.status in (403, 404):
+                raise ForgeUnavailable(
+                    f"reading repository {repo}", exc.status,
+                    "the token cannot see this repository; give the workflow a token with "
+                    "read access to it (a GitHub App token for another repository)") from None
+            raise
 
     def approval_record(self, repo: str, number: int, label: str,
                         pull: PullRequestRef) -> ApprovalRecordFacts:
@@ -86,9 +99,10 @@ class AuthorityMixin(GitHubClientBase):
         try:
             _, issue = self.request(what, "GET", url)
         except ForgeUnavailable as exc:
-            if exc.status in (404, 410):
-                return ApprovalRecordFacts(repository=repo, number=number, url="", exists=False)
-            raise
+            if exc.status not in (404, 410):
+                raise
+            self._visible(repo)
+            return ApprovalRecordFacts(repository=repo, number=number, url="", exists=False)
         if not isinstance(issue, dict):
             raise ForgeUnavailable(what, 200, "not an object")
         wanted = label.casefold()
@@ -103,7 +117,6 @@ class AuthorityMixin(GitHubClientBase):
                 applied_by = event.get("actor")
             elif event.get("event") == "unlabeled":
                 applied_by = None
-        text = f"{issue.get('title') or ''}\n{issue.get('body') or ''}"
         actor = applied_by if isinstance(applied_by, dict) else None
         return ApprovalRecordFacts(
             repository=repo, number=number, url=str(issue.get("html_url") or ""),
@@ -113,8 +126,9 @@ class AuthorityMixin(GitHubClientBase):
             labelled_by=str(actor["login"]) if actor and actor.get("login") else None,
             labelled_by_bot=actor is not None and (
                 actor.get("type") == "Bot" or str(actor.get("login", "")).endswith("[bot]")),
-            mentions_pull_request=mentions(text, pull,
-                                           same_repository=repo.casefold() == pull.repo.casefold()),
+            mentions_pull_request=names_pull_request(
+                str(issue.get("title") or ""), str(issue.get("body") or ""), pull,
+                same_repository=repo.casefold() == pull.repo.casefold()),
         )
 
     def check_runs(self, repo: str, sha: str, name: str) -> tuple[CheckRunFacts, ...]:

@@ -202,3 +202,55 @@ def test_a_failing_permission_read_blocks_with_gk904(github_double: FakeGitHub) 
     github_double.add_review(REPO, 7, "carol", "APPROVED", HEAD)
     github_double.fail("GET", r"/collaborators/carol/permission", status=502, times=10)
     assert _codes(github_double) == ["GK904"]
+
+
+# --- found in review ------------------------------------------------------------------------
+
+def test_a_custom_role_counts_by_the_base_permission_github_reports(
+    github_double: FakeGitHub,
+) -> None:
+    _seed(github_double)
+    github_double.set_permission(REPO, "carol", "security-reviewer", base="write")
+    github_double.add_review(REPO, 7, "carol", "APPROVED", HEAD)
+    assert _codes(github_double) == []
+    github_double.set_permission(REPO, "carol", "auditor", base="read")
+    assert _codes(github_double) == ["GK304"]
+
+
+def test_an_approvals_repository_the_token_cannot_see_blocks_as_unread(
+    github_double: FakeGitHub,
+) -> None:
+    # Not "no such record": GitHub did not answer, so the check could not be made.
+    _seed_record(github_double)
+    github_double.hide_repository(RECORDS)
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    [reason] = decision.reasons
+    assert reason.code == "GK904" and "cannot see this repository" in reason.message
+
+
+def test_a_record_naming_the_pr_only_in_a_hidden_comment_blocks(
+    github_double: FakeGitHub,
+) -> None:
+    _seed_record(github_double, body=f"Approves {REPO}#5.\n<!-- {REPO}#7 -->")
+    assert _codes(github_double) == ["GK310"]
+
+
+def test_an_exemption_with_a_commit_typed_in_the_bots_name_is_judged(
+    github_double: FakeGitHub,
+) -> None:
+    policy = ("version: 1\nexemptions:\n  - name: lockfiles\n    authors: ['dependabot[bot]']\n"
+              "    paths: [package-lock.json]\n")
+    github_double.add_repo(REPO)
+    github_double.add_pull(REPO, 7, title="Bump", body="Bumps lodash.", author="dependabot[bot]",
+                           author_type="Bot", head_sha=HEAD, base_sha=BASE,
+                           files=["package-lock.json"])
+    github_double.set_file(REPO, ".github/gatekeeper.yml", BASE, policy)
+    github_double.set_commits(REPO, 7, [
+        {"author": "dependabot[bot]", "committer": "web-flow"},
+        {"author": None, "committer": None, "author_name": "dependabot[bot]",
+         "author_email": "dependabot[bot]@users.noreply.github.com",
+         "committer_name": "GitHub", "committer_email": "noreply@github.com",
+         "message": "pin lodash to a fork"}])
+    assert "GK101" in _codes(github_double)

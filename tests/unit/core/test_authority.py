@@ -335,3 +335,131 @@ def test_pending_is_in_the_record_and_valid(evaluate_body: Evaluator,
     assert record["decision"] == "pending"
     assert {c["check"] for c in record["caveats"] if c["pending"]} == {
         "escalation_approval", "commits"}
+
+
+# --- found in review: ways around, and honest authors wrongly blocked -----------------------
+
+def test_a_record_names_the_pr_only_where_a_reader_sees_it() -> None:
+    from gatekeeper.core.authority import names_pull_request
+
+    def named(body: str, title: str = "Sign-off") -> bool:
+        return names_pull_request(title, body, PULL, same_repository=False)
+
+    assert named("Approves acme/app#7 after review.")
+    assert named("", title="Approval for acme/app#7")
+    assert named("See https://github.com/acme/app/pull/7 for the change.")
+    assert named("See https://github.com/acme/app/issues/7.")
+    assert not named("Approves acme/app#5.\n<!-- acme/app#7 -->")  # hidden in a comment
+    assert not named("Approves acme/app#5.\n\n> acme/app#7 was asked for too")  # a quote
+    assert not named("Approves `acme/app#7` as an example")  # code
+    assert not named("Approves ~~acme/app#7~~ acme/app#5")  # struck through
+    assert not named("Approves notacme/app#7 and acme/app#70")  # other references
+    assert names_pull_request("", "Approves #7", PULL, same_repository=True)
+    assert not names_pull_request("", "Approves #7", PULL, same_repository=False)
+    assert not names_pull_request("", "Approves #70 and &#7;", PULL, same_repository=True)
+
+
+def test_the_person_who_set_an_agent_going_cannot_approve_its_change(
+    evaluate_body: Evaluator,
+) -> None:
+    policy = load_policy_text(APPROVAL)
+    agent_commit = commit("copilot-swe-agent[bot]", message=(
+        "Fix refresh\n\nCo-authored-by: carol <4242+carol@users.noreply.github.com>"))
+    evidence = live(author="copilot-swe-agent[bot]", author_is_bot=True,
+                    commits=(agent_commit,))
+    body = _body(change_origin="agent", accountable_owner="@alice")
+    assert _codes(evaluate_body(body, RED, policy, evidence=evidence)) == ["GK307"]
+    # A person who co-authored their own commit with a colleague is not excluded that way.
+    human = live(commits=(commit("alice", message="x\n\nCo-authored-by: carol <c@x.io>"),))
+    assert evaluate_body(_body(), RED, policy, evidence=human).outcome == "pass"
+
+
+def test_the_owner_of_an_agents_change_cannot_also_authorise_it(
+    evaluate_body: Evaluator,
+) -> None:
+    evidence = live(author="copilot-swe-agent[bot]", author_is_bot=True)
+    body = _body(change_origin="agent", accountable_owner="@carol")
+    assert _codes(evaluate_body(body, RED, load_policy_text(APPROVAL),
+                                evidence=evidence)) == ["GK315"]
+
+
+def test_an_approver_who_pushed_under_a_no_reply_address_still_pushed(
+    evaluate_body: Evaluator,
+) -> None:
+    from gatekeeper.core.evidence import CommitRecord, Person
+
+    unlinked = Person("Carol", "4242+carol@users.noreply.github.com")  # GitHub linked none
+    pushed = CommitRecord("d" * 40, "fixup", unlinked, unlinked, verified=False)
+    evidence = live(commits=(commit(), pushed))
+    assert _codes(evaluate_body(_body(), RED, load_policy_text(APPROVAL),
+                                evidence=evidence)) == ["GK307"]
+
+
+def test_an_exemption_wants_githubs_link_and_signature_not_a_typed_address(
+    evaluate_body: Evaluator,
+) -> None:
+    from gatekeeper.core.evidence import CommitRecord, Person
+
+    policy = load_policy_text(EXEMPT)
+    spoofed = CommitRecord("e" * 40, "pin lodash to a fork",
+                           Person("dependabot[bot]", "dependabot[bot]@users.noreply.github.com"),
+                           Person("GitHub", "noreply@github.com"), verified=False)
+    own = commit("dependabot[bot]", committer="web-flow")
+    evidence = live(author="dependabot[bot]", author_is_bot=True, commits=(own, spoofed))
+    decision = evaluate_body("Bumps lodash.", ["package-lock.json"], policy, evidence=evidence)
+    assert decision.kind == "judged" and decision.blocked
+    unsigned = live(author="dependabot[bot]", author_is_bot=True,
+                    commits=(commit("dependabot[bot]", verified=False),))
+    refused = evaluate_body("Bumps lodash.", ["package-lock.json"], policy, evidence=unsigned)
+    caveat = refused.caveat("exemption_refused")
+    assert caveat is not None and "not signed" in caveat.detail
+
+
+def test_an_exemption_does_not_waive_required_checks(evaluate_body: Evaluator) -> None:
+    policy = load_policy_text(EXEMPT + "test_evidence:\n  require_checks: [tests]\n")
+    evidence = live(author="dependabot[bot]", author_is_bot=True,
+                    commits=(commit("dependabot[bot]", committer="web-flow"),),
+                    check_runs={"tests": (CheckRunFacts("tests", "completed", "failure"),)})
+    decision = evaluate_body("Bumps lodash.", ["package-lock.json"], policy, evidence=evidence)
+    assert decision.kind == "exempt" and _codes(decision) == ["GK108"]
+
+
+@pytest.mark.parametrize("message", [
+    "Co-authored-by: Claude-Code <x@y.z>",
+    "Generated with claude-code",
+    "Generated using ChatGPT-4o",
+    "Co-authored-by: Windsurf Cascade <w@y.z>",
+    "Assisted-by: Claude",
+    "Generated-by: Claude Code",
+    "Co-developed-by: Gemini 2.5 Pro <g@y.z>",
+    "Co-authored-by:Claude <noreply@anthropic.com>",
+])
+def test_more_ways_tools_sign_their_work(message: str, evaluate_body: Evaluator) -> None:
+    evidence = live(commits=(commit(message=f"Change\n\n{message}\n"),))
+    assert evaluate_body(complete_body(), ["src/app.py"],
+                         evidence=evidence).computed_origin == "ai-assisted"
+
+
+@pytest.mark.parametrize("message", [
+    "Co-authored-by: Devin <devin.jones@acme.example>",
+    "Co-authored-by: Claude <claude.martin@acme.example>",
+    "Authored by Devin Smith",
+])
+def test_colleagues_named_like_tools_are_people(message: str, evaluate_body: Evaluator) -> None:
+    evidence = live(commits=(commit(message=f"Change\n\n{message}\n"),))
+    assert evaluate_body(complete_body(), ["src/app.py"],
+                         evidence=evidence).computed_origin == "human"
+
+
+def test_an_aider_commit_is_ai_assisted_and_formatting_bots_are_not_agents(
+    evaluate_body: Evaluator,
+) -> None:
+    from gatekeeper.core.evidence import CommitRecord, Person
+
+    aider = Person("Bob Smith (aider)", "bob@example.com", "bob")
+    assisted = live(commits=(CommitRecord("a" * 40, "x", aider, aider, verified=False),))
+    assert evaluate_body(complete_body(), ["src/app.py"],
+                         evidence=assisted).computed_origin == "ai-assisted"
+    autofix = live(commits=(commit(), commit("pre-commit-ci[bot]", sha="b" * 40)))
+    decision = evaluate_body(complete_body(), ["src/app.py"], evidence=autofix)
+    assert decision.computed_origin == "human" and decision.outcome == "pass"

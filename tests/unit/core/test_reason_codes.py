@@ -231,6 +231,13 @@ CASES: dict[str, list[Case]] = {
              policy="version: 1\nprovenance:\n  agent_owner_must_approve: true\n",
              evidence=live(author="copilot-swe-agent[bot]", author_is_bot=True)),
     ],
+    "GK315": [
+        Case(contract(risk="RED", origin="- **Change origin:** agent",
+                      owner="- **Accountable owner:** @carol") + ESCALATION,
+             [("GK315", "escalation_reviewer", 8)], paths=["src/auth/login.py"],
+             policy=APPROVAL_POLICY,
+             evidence=live(author="copilot-swe-agent[bot]", author_is_bot=True)),
+    ],
     "GK108": [
         Case(contract(), [("GK108", "test_evidence", 5)],
              policy="version: 1\ntest_evidence:\n  require_checks: [tests]\n",
