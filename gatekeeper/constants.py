@@ -49,6 +49,9 @@ JOB_ID: Final = "gatekeeper"
 # How the check shows on a pull request; branch protection and rulesets name it by the
 # job alone ("gatekeeper").
 CHECK_DISPLAY_NAME: Final = f"{WORKFLOW_NAME} / {JOB_ID}"
+# The commit status the hardened set-up posts, naming the pull request's base branch, so a
+# status for a pull request into one branch never satisfies another branch's requirement.
+HARDENED_STATUS_CONTEXT_FORMAT: Final = "gatekeeper/contract ({branch})"
 # The events the workflow must listen to (SPEC section 5).
 PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
 REVIEW_TYPES: Final = ("submitted", "dismissed")

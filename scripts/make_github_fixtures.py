@@ -50,6 +50,7 @@ WEBHOOK_ACTIONS: dict[str, tuple[str, ...]] = {
     "pull_request": ("opened", "edited", "synchronize", "reopened", "ready_for_review"),
     "pull_request_review": ("submitted", "dismissed"),
     "merge_group": ("checks_requested",),
+    "workflow_run": ("completed",),
 }
 
 GRAPHQL_SOURCE_FILE = "schema.json"
@@ -74,6 +75,9 @@ OPENAPI_PATHS: tuple[str, ...] = (
     "/repos/{owner}/{repo}",
     "/rate_limit",
     "/repos/{owner}/{repo}/actions/workflows",
+    "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    "/repos/{owner}/{repo}/branches/{branch}",
+    "/repos/{owner}/{repo}/compare/{basehead}",
 )
 OPENAPI_TOP_LEVEL_KEPT = ("openapi", "info", "servers")
 
