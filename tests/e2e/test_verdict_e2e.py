@@ -23,6 +23,7 @@ from tests.e2e.test_action_e2e import (
     SHOW_OUTPUTS,
 )
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub
+from tests.support.merge_queue import queue
 
 CONTEXT = "gatekeeper/contract ({branch})"
 MAIN = "gatekeeper/contract (main)"
@@ -217,16 +218,8 @@ def test_a_two_pr_merge_group_whose_first_body_was_emptied_after_queueing(
     second_head, merge7, merge8 = "8" * 40, "1" * 40, "2" * 40
     _seed(fake, 7, GREEN, head_ref="seven")
     _seed(fake, 8, GREEN, head=second_head, head_ref="eight")
-    fake.add_commit(REPO, HEAD_SHA, message="docs", parents=[BASE_SHA])
-    fake.add_commit(REPO, second_head, message="more docs", parents=[BASE_SHA])
-    fake.add_commit(REPO, merge7, message="Merge pull request #7 from acme/seven",
-                    parents=[BASE_SHA, HEAD_SHA])
-    fake.add_commit(REPO, merge8, message="Merge pull request #8 from acme/eight",
-                    parents=[merge7, second_head])
-    payload = fake.webhook_payload("merge_group", "checks_requested", REPO, 8)
-    payload["merge_group"].update(head_sha=merge8, base_sha=BASE_SHA, base_ref="refs/heads/main",
-                                  head_ref=f"refs/heads/gh-readonly-queue/main/pr-8-{merge7}")
-    payload.pop("pull_request", None)
+    payload = queue(fake, REPO, BASE_SHA, [(7, HEAD_SHA, "seven"), (8, second_head, "eight")],
+                    [merge7, merge8])
     queued = _run(fake, act_cache, "merge_group", payload)
     assert queued.ok, queued.describe()
 

@@ -15,6 +15,7 @@ from gatekeeper.commands.action import ActionOptions, run
 from gatekeeper.errors import GatekeeperError
 from tests.support.bodies import complete_body
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+from tests.support.merge_queue import queue
 
 __all__ = ["github_double"]
 
@@ -250,16 +251,7 @@ def _group(fake: FakeGitHub) -> dict[str, Any]:
     """#7 (head HEAD) and #8 (head C8) queued in that order, merged with merge commits."""
     _pull(fake, 7, GREEN, head_ref="seven")
     _pull(fake, 8, GREEN, head=C8, head_ref="eight")
-    fake.add_commit(REPO, HEAD, message="docs", parents=[BASE])
-    fake.add_commit(REPO, C8, message="more docs", parents=[BASE])
-    fake.add_commit(REPO, M7, message="Merge pull request #7 from acme/seven\n\nt",
-                    parents=[BASE, HEAD])
-    fake.add_commit(REPO, M8, message="Merge pull request #8 from acme/eight\n\nt",
-                    parents=[M7, C8])
-    repository = fake.webhook_payload("pull_request", "opened", REPO, 7)["repository"]
-    return {"action": "checks_requested", "repository": repository, "merge_group": {
-        "head_sha": M8, "head_ref": f"refs/heads/gh-readonly-queue/main/pr-8-{M7}",
-        "base_sha": BASE, "base_ref": "refs/heads/main"}}
+    return queue(fake, REPO, BASE, [(7, HEAD, "seven"), (8, C8, "eight")], [M7, M8])
 
 
 def test_a_merge_group_whose_members_all_pass_passes(fake: FakeGitHub, tmp_path: Path) -> None:
