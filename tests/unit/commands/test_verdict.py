@@ -14,6 +14,7 @@ import pytest
 from gatekeeper.commands.action import ActionOptions, run
 from gatekeeper.errors import GatekeeperError
 from tests.support.bodies import complete_body
+from tests.support.fixtures import assert_valid_decision_record
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
 from tests.support.merge_queue import queue
 
@@ -55,6 +56,7 @@ def _act(fake: FakeGitHub, tmp_path: Path, event: str = "pull_request_target",
     out = io.StringIO()
     code = run(ActionOptions(environ, NOW), out)
     record = json.loads(next(tmp_path.glob("gatekeeper/decision-*.json")).read_text())
+    assert_valid_decision_record(record)
     return code, out.getvalue(), record
 
 
@@ -197,6 +199,18 @@ def test_other_pull_requests_that_cannot_be_listed_block_with_gk908(
     fake.fail("GET", r"/commits/c{40}/pulls", status=502)
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and _codes(record) == ["GK908"]
+
+
+def test_another_pull_request_on_the_commit_that_cannot_be_judged_blocks_with_gk908(
+    fake: FakeGitHub, tmp_path: Path,
+) -> None:
+    _pull(fake, 7, GREEN)
+    _pull(fake, 8, GREEN, base_ref="release", head_ref="other")
+    fake.fail("GET", r"/pulls/8/files", status=502)
+    code, _, record = _act(fake, tmp_path, number=7)
+    assert code == 1 and _codes(record) == ["GK908"]
+    assert "#8" in record["reasons"][0]["message"]
+    assert _states(fake, HEAD)[-1] == ("gatekeeper/contract (main)", "failure")
 
 
 # --- item 4: the policy in force is the base branch's tip now ------------------------------
@@ -356,3 +370,21 @@ def test_a_workflow_run_about_no_open_pull_request_fails_the_job(
     with pytest.raises(GatekeeperError, match="names no open pull request"):
         _act(fake, tmp_path, "workflow_run", payload)
     assert _states(fake, HEAD) == [] and _states(fake, MOVED) == []
+
+
+@pytest.mark.parametrize(("event", "payload", "message"), [
+    ("workflow_run", {"workflow_run": "x"}, "has no workflow_run"),
+    ("workflow_run", {"workflow_run": {"head_sha": "not a sha", "pull_requests": []}},
+     "names no pull request"),
+    ("merge_group", {"merge_group": {"head_sha": HEAD, "base_sha": "short",
+                                     "base_ref": "refs/heads/main",
+                                     "head_ref": f"refs/heads/gh-readonly-queue/main/pr-7-{BASE}"}},
+     "cannot tell the pull request"),
+])
+def test_payloads_that_name_nothing_usable_fail_before_any_evaluation(
+    fake: FakeGitHub, tmp_path: Path, event: str, payload: dict[str, Any], message: str,
+) -> None:
+    payload = {**payload, "repository": {"full_name": REPO}}
+    with pytest.raises(GatekeeperError, match=message):
+        _act(fake, tmp_path, event, payload)
+    assert fake.requests == []
