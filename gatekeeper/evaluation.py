@@ -19,12 +19,13 @@ from dataclasses import dataclass, replace
 
 from gatekeeper import __version__, resources
 from gatekeeper.constants import EMBEDDED_POLICY
-from gatekeeper.core.authority import AuthorityEvidence, latest_reviews, team_of
-from gatekeeper.core.decide import APPROVAL_CHECK, could_not_evaluate, evaluate
+from gatekeeper.core.decide import could_not_evaluate, evaluate, settle_pending
+from gatekeeper.core.evidence import Evidence
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, Reason
 from gatekeeper.core.policy import Policy, parse_policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.evidence_reads import UnreadableFact, read_needs
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
 from gatekeeper.local.policy_source import default_policy
 
@@ -172,17 +173,10 @@ def evaluate_pull(
                 policy.origin), policy=policy)
         changes = changes_or_none
 
-    decision = _evaluate(info, changes, policy, evaluated_at, None)
-    unverified = decision.caveat(APPROVAL_CHECK)
-    if unverified is not None and unverified.subject is not None:
-        try:
-            evidence = _authority(forge, info, unverified.subject)
-        except ForgeUnavailable as exc:
-            return replace(blocked(Code.GK904, f"could not read the reviews: {exc}",
-                                   "re-run the check; the token needs pull-requests: read "
-                                   "(and members: read for team reviewers)", policy.origin),
-                           policy=policy)
-        decision = _evaluate(info, changes, policy, evaluated_at, evidence)
+    try:
+        decision = judge_with_evidence(forge, info, changes, policy, evaluated_at)
+    except UnreadableFact as exc:
+        return replace(blocked(Code.GK904, str(exc), exc.fix, policy.origin), policy=policy)
     return LiveResult(decision, info, policy, sha=info.head_sha)
 
 
@@ -247,13 +241,37 @@ def _codes(decision: Decision) -> str:
     return ", ".join(dict.fromkeys(str(r.code) for r in decision.reasons))
 
 
+# Each round reads what the last one found missing; the rules need at most four
+# (commits and reviews, then team membership, then permissions, then none).
+_ROUNDS = 5
+
+
+def judge_with_evidence(forge: PullRequestReader, info: PullRequestInfo,
+                        changes: list[ChangedPath], policy: Policy, evaluated_at: str,
+                        body: str | None = None) -> Decision:
+    """Evaluate, read from the forge what the rules still need, and evaluate again, until
+    nothing more is needed. What is still unknown then blocks (GK915): no pending here."""
+    evidence = Evidence(head_sha=info.head_sha, pull_request=info.ref, author=info.author,
+                        author_is_bot=info.author_is_bot, head_ref=info.head_ref)
+    asked: set[object] = set()
+    decision = _evaluate(info, changes, policy, evaluated_at, evidence, body)
+    for _ in range(_ROUNDS):
+        needed = set(decision.needs) - asked
+        if not needed:
+            break
+        asked |= needed
+        evidence = read_needs(forge, info, evidence, needed)
+        decision = _evaluate(info, changes, policy, evaluated_at, evidence, body)
+    return settle_pending(decision)
+
+
 def _evaluate(info: PullRequestInfo, changes: list[ChangedPath], policy: Policy,
-              evaluated_at: str, evidence: AuthorityEvidence | None) -> Decision:
+              evaluated_at: str, evidence: Evidence, body: str | None) -> Decision:
     return evaluate(
-        info.body, changes, policy,
+        info.body if body is None else body, changes, policy,
         contract_schema=resources.schema("contract"),
         evaluated_at=evaluated_at, version=__version__, author=info.author,
-        authority=evidence,
+        evidence=evidence,
     )
 
 
@@ -265,13 +283,3 @@ def _fallback(policy: Policy, info: PullRequestInfo,
         return local_diff(info.base_sha, info.head_sha)
     except GatekeeperError:
         return None
-
-
-def _authority(forge: PullRequestReader, info: PullRequestInfo, reviewer: str) -> AuthorityEvidence:
-    reviews = forge.reviews(info)
-    team = team_of(reviewer)
-    members: dict[str, frozenset[str]] = {}
-    if team is not None:
-        approvers = [r.login for r in latest_reviews(reviews).values() if r.state == "APPROVED"]
-        members[team] = forge.team_members_among(team, approvers)
-    return AuthorityEvidence(head_sha=info.head_sha, reviews=reviews, team_members=members)

@@ -112,7 +112,10 @@ class Compared:
 
 
 def _side(decision: Decision) -> Side:
-    return Side(decision.outcome, decision.computed_class.value,
+    # Replay judges the contract and the paths; what only GitHub could have shown at the
+    # time (approvals, commit authors) is not replayed, so a pending decision counts as
+    # not blocked here.
+    return Side("block" if decision.blocked else "pass", decision.computed_class.value,
                 tuple(sorted({r.code for r in decision.reasons})))
 
 

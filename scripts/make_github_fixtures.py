@@ -50,7 +50,7 @@ WEBHOOK_ACTIONS: dict[str, tuple[str, ...]] = {
     "pull_request": ("opened", "edited", "synchronize", "reopened", "ready_for_review"),
     "pull_request_review": ("submitted", "dismissed"),
     "merge_group": ("checks_requested",),
-    "workflow_run": ("completed",),
+    "workflow_run": ("requested", "completed"),
 }
 
 GRAPHQL_SOURCE_FILE = "schema.json"
@@ -75,9 +75,26 @@ OPENAPI_PATHS: tuple[str, ...] = (
     "/repos/{owner}/{repo}",
     "/rate_limit",
     "/repos/{owner}/{repo}/actions/workflows",
+    # authority: permissions, commits, approval records, check runs, teams
+    "/repos/{owner}/{repo}/collaborators/{username}/permission",
+    "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
+    "/repos/{owner}/{repo}/issues/{issue_number}",
+    "/repos/{owner}/{repo}/issues/{issue_number}/events",
+    "/repos/{owner}/{repo}/issues/{issue_number}/timeline",
+    "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+    "/orgs/{org}/teams/{team_slug}",
+    "/users/{username}",
+    # the verdict's commit: pull requests on a commit, branch tips, merge groups
     "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
     "/repos/{owner}/{repo}/branches/{branch}",
     "/repos/{owner}/{repo}/compare/{basehead}",
+    "/repos/{owner}/{repo}/commits/{ref}",
+    "/repos/{owner}/{repo}/actions/runs/{run_id}",
+    # labels of the repository, and settings doctor reads
+    "/repos/{owner}/{repo}/labels",
+    "/repos/{owner}/{repo}/labels/{name}",
+    "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
+    "/user",
 )
 OPENAPI_TOP_LEVEL_KEPT = ("openapi", "info", "servers")
 

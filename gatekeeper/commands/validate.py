@@ -14,7 +14,7 @@ from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, POLICY_PATH
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import Caveat, ChangedPath, Decision
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.local import files, git
+from gatekeeper.local import commits, files, git
 from gatekeeper.local.policy_source import load_policy
 from gatekeeper.reporters import ReportContext, reporter_for
 
@@ -74,10 +74,14 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
         check="changed_paths",
         detail="no changed paths were given, so the class comes from the declared risk "
                "alone; pass paths, --changed-files or --diff"),)
+    # --diff reads the origin's evidence (commit authors, trailers, the branch) from git too.
+    evidence = (commits.local_evidence(options.diff_range, cwd=cwd)
+                if options.diff_range is not None else None)
     decision = evaluate(
         body_text, changes, policy,
         contract_schema=resources.schema("contract"),
         evaluated_at=now_utc(), version=__version__, author=options.author, caveats=caveats,
+        evidence=evidence,
     )
     return decision, body_name
 

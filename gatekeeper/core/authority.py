@@ -1,28 +1,76 @@
-"""Authority: a RED change's escalation reviewer must have approved the current head."""
+"""Authority: who may authorise a RED change, and whether GitHub shows that they did.
+
+An account may authorise (approve as escalation reviewer, or apply the approval label to
+an approval record) only if it is not a bot or agent account, is not the pull request's
+author, authored or committed none of its commits, and has write, maintain or admin
+permission on the repository. Each rule that fails has its own reason code.
+
+Every rule reads facts from ``Evidence``. A fact nobody has read yet is never guessed: the
+rule records a ``Need`` (what to read) and a pending ``Caveat`` (what a person is told).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-from gatekeeper.core.model import Reason
+from gatekeeper.core.evidence import WRITE_ROLES, Evidence, ReviewRecord
+from gatekeeper.core.model import Caveat, Reason
+from gatekeeper.core.provenance import ProvenanceRules, login_of
 from gatekeeper.core.reasons import Code
 
+# Pending checks, by kind (the ``check`` of their caveat).
+APPROVAL_CHECK = "escalation_approval"
+RECORD_CHECK = "approval_record"
+COMMITS_CHECK = "commits"
+PERMISSION_CHECK = "permission"
+OWNER_APPROVAL_CHECK = "owner_approval"
+CHECK_RUNS_CHECK = "required_check"
+# GitHub's own committer for commits made through its web interface and API.
+GITHUB_WEB_COMMITTER = "web-flow"
+
 
 @dataclass(frozen=True)
-class ReviewRecord:
-    login: str
-    state: str
-    commit_id: str | None
+class Need:
+    """A fact the live evaluation must read before the rules can judge."""
+
+    kind: str  # reviews, commits, permission, team, approval_record, check_runs
+    subject: str = ""  # a login, a team, a reference or a check name
+    scope: str = ""  # the repository, where it matters
+    logins: tuple[str, ...] = ()  # for a team: the approvers whose membership matters
+    number: int = 0  # for an approval record: its issue number
+    label: str = ""  # for an approval record: the approval label
 
 
-@dataclass(frozen=True)
-class AuthorityEvidence:
-    """What GitHub shows: the reviews, the head commit, and team membership of reviewers."""
+@dataclass
+class Findings:
+    reasons: list[Reason] = field(default_factory=list)
+    pending: list[Caveat] = field(default_factory=list)
+    needs: set[Need] = field(default_factory=set)
 
-    head_sha: str
-    reviews: tuple[ReviewRecord, ...]
-    # For an @org/team reviewer: the reviewers GitHub says are active members.
-    team_members: dict[str, frozenset[str]] = field(default_factory=dict)
+    def wait(self, check: str, detail: str, subject: str | None, *needs: Need) -> None:
+        if not any(c.check == check and c.subject == subject for c in self.pending):
+            self.pending.append(Caveat(check=check, detail=detail, subject=subject,
+                                       pending=True))
+        self.needs.update(needs)
+
+    def extend(self, other: Findings) -> None:
+        self.reasons += other.reasons
+        for caveat in other.pending:
+            if caveat not in self.pending:
+                self.pending.append(caveat)
+        self.needs |= other.needs
+
+
+def handle(text: str) -> str:
+    return text.strip().removeprefix("@")
+
+
+def team_of(reviewer: str) -> str | None:
+    """``@org/team`` names a team; ``@user`` does not."""
+    name = handle(reviewer)
+    return name.casefold() if "/" in name else None
 
 
 def latest_reviews(reviews: tuple[ReviewRecord, ...]) -> dict[str, ReviewRecord]:
@@ -34,40 +82,262 @@ def latest_reviews(reviews: tuple[ReviewRecord, ...]) -> dict[str, ReviewRecord]
     return latest
 
 
-def team_of(reviewer: str) -> str | None:
-    """``@org/team`` names a team; ``@user`` does not."""
-    handle = reviewer.removeprefix("@")
-    return handle.casefold() if "/" in handle else None
+@dataclass(frozen=True)
+class Refusal:
+    code: Code
+    why: str
 
 
-def authority_reasons(
-    reviewer: str, evidence: AuthorityEvidence, *, line: int | None,
-) -> list[Reason]:
-    handle = reviewer.removeprefix("@")
-    team = team_of(reviewer)
-    if team is not None:
-        members = evidence.team_members.get(team, frozenset())
-        eligible = {login.casefold() for login in members}
-    else:
-        eligible = {handle.casefold()}
+def eligibility(login: str, *, is_bot: bool, repo: str, evidence: Evidence,
+                rules: ProvenanceRules, findings: Findings, wait_detail: str
+                ) -> Refusal | Literal["eligible", "unread"]:
+    """Why ``login`` may not authorise, or ``eligible``; ``unread`` while facts are still
+    unread (the needs and the pending caveat are then in ``findings``)."""
+    folded = login.casefold()
+    if is_bot or rules.is_agent_account(login):
+        return Refusal(Code.GK305, f"@{login} is a bot or agent account")
+    if evidence.author and folded == evidence.author.casefold():
+        return Refusal(Code.GK306, f"@{login} opened this pull request and cannot authorise it")
+    people = evidence.commit_people()
+    if people is None:
+        findings.wait(COMMITS_CHECK, "the pull request's commit authors and committers on "
+                      "GitHub", None, Need("commits"))
+        return "unread"
+    if folded in people:
+        return Refusal(Code.GK307, f"@{login} authored or committed commits of this pull "
+                                   "request")
+    role = evidence.permission(repo, login) if repo else None
+    if role is None:
+        findings.wait(PERMISSION_CHECK, wait_detail, login,
+                      *((Need("permission", login, repo),) if repo else ()))
+        return "unread"
+    if role not in WRITE_ROLES:
+        return Refusal(Code.GK304, f"@{login} has {role} access to {repo}, not write, "
+                                   "maintain or admin")
+    return "eligible"
 
-    latest = latest_reviews(evidence.reviews)
-    approvals = [r for login, r in latest.items() if login in eligible and r.state == "APPROVED"]
-    if any(r.commit_id == evidence.head_sha for r in approvals):
+
+def listed_reviewer(reviewer: str, allowed: tuple[str, ...], *, line: int | None) -> list[Reason]:
+    """A named reviewer outside ``authority.escalation_reviewers`` blocks."""
+    if not allowed or handle(reviewer).casefold() in {handle(a).casefold() for a in allowed}:
         return []
-    who = f"a member of @{handle}" if team else f"@{handle}"
-    fix = (f"ask {who} to review and approve the current head commit "
-           f"{evidence.head_sha[:12]} on GitHub")
-    if approvals:
-        return [Reason(
-            code=Code.GK302,
-            message=f"the escalation approval by {who} is for an older commit, "
-                    f"not the current head {evidence.head_sha[:12]}",
-            field="escalation_reviewer", line=line, fix=fix,
-        )]
-    return [Reason(
-        code=Code.GK301,
-        message=f"no approving review from {who} on the current head "
-                f"{evidence.head_sha[:12]}; GitHub shows none",
-        field="escalation_reviewer", line=line, fix=fix,
-    )]
+    listed = ", ".join(f"@{handle(a)}" for a in allowed)
+    return [Reason(code=Code.GK303,
+                   message=f"escalation reviewer @{handle(reviewer)} is not one the policy "
+                           f"allows ({listed})",
+                   field="escalation_reviewer", line=line,
+                   fix=f"name one of {listed} as Escalation reviewer")]
+
+
+def escalation_approval(reviewer: str, evidence: Evidence, rules: ProvenanceRules, *,
+                        line: int | None) -> Findings:
+    """The named reviewer (or a member of the named team) approved the head, eligibly."""
+    findings = Findings()
+    name, team = handle(reviewer), team_of(reviewer)
+    who = f"a member of @{name}" if team else f"@{name}"
+    waiting = f"{who}'s approval on GitHub"
+    if evidence.reviews is None:
+        findings.wait(APPROVAL_CHECK, waiting, reviewer, Need("reviews"))
+        return findings
+    approvals = [r for r in latest_reviews(evidence.reviews).values() if r.state == "APPROVED"]
+    if team is not None:
+        if team in evidence.team_unreadable:
+            findings.reasons.append(Reason(
+                code=Code.GK916,
+                message=f"cannot read the members of @{name}: {evidence.team_unreadable[team]}",
+                field="escalation_reviewer", line=line,
+                fix="give the workflow a GitHub App token with organization members: read "
+                    "(the workflow's GITHUB_TOKEN cannot read teams), or list the reviewers "
+                    "as users in authority.escalation_reviewers and name one of them"))
+            return findings
+        members = evidence.team_members.get(team)
+        if members is None:
+            if not approvals:
+                members = frozenset()
+            else:
+                logins = tuple(sorted(r.login for r in approvals))
+                findings.wait(APPROVAL_CHECK, waiting, reviewer, Need("team", team,
+                                                                      logins=logins))
+                return findings
+        eligible = {m.casefold() for m in members}
+    else:
+        eligible = {name.casefold()}
+    repo = evidence.pull_request.repo if evidence.pull_request else ""
+    candidates = [r for r in approvals if r.login.casefold() in eligible]
+    refusals: list[Refusal] = []
+    unread = False
+    for review in candidates:
+        verdict = eligibility(review.login, is_bot=review.is_bot, repo=repo, evidence=evidence,
+                              rules=rules, findings=findings,
+                              wait_detail=f"@{review.login}'s write permission on GitHub")
+        if verdict == "unread":
+            unread = True
+        elif isinstance(verdict, Refusal):
+            refusals.append(verdict)
+        elif review.commit_id != evidence.head_sha:
+            refusals.append(Refusal(Code.GK302, f"the approval by @{review.login} is for an "
+                                                f"older commit, not the current head "
+                                                f"{evidence.head_sha[:12]}"))
+        else:
+            return Findings()  # one eligible approval of the head is enough
+    if unread:
+        return findings
+    fix = (f"ask {who} (write access, not an author or committer of this pull request) to "
+           f"approve the current head commit {evidence.head_sha[:12]} on GitHub")
+    if not refusals:
+        findings.reasons.append(Reason(
+            code=Code.GK301, message=f"no approving review from {who} on the current head "
+                                     f"{evidence.head_sha[:12]}; GitHub shows none",
+            field="escalation_reviewer", line=line, fix=fix))
+    for refusal in refusals:
+        message = refusal.why if refusal.code is Code.GK302 else (
+            f"the approval does not count: {refusal.why}")
+        findings.reasons.append(Reason(code=refusal.code, message=message,
+                                       field="escalation_reviewer", line=line, fix=fix))
+    return findings
+
+
+_RECORD_NUMBER = re.compile(r"(\d+)$", re.ASCII)
+
+
+def approval_record(reference: str, repository: str, label: str, evidence: Evidence,
+                    rules: ProvenanceRules, *, line: int | None) -> Findings:
+    """The reference resolves to an issue in the approvals repository that carries the
+    label, applied by an eligible account, and names this pull request."""
+    findings = Findings()
+    fix = (f"open an issue in {repository} that names this pull request, and have someone "
+           f"with write access there (not an author of this pull request) apply the "
+           f"'{label}' label; give that issue's number as the reference")
+    number = _RECORD_NUMBER.search(reference)
+    if number is None:
+        findings.reasons.append(Reason(
+            code=Code.GK308, message=f"approval reference {reference!r} names no issue number "
+                                     f"in {repository}",
+            field="approval_reference", line=line, fix=fix))
+        return findings
+    record = evidence.approval_records.get(reference)
+    if record is None:
+        findings.wait(RECORD_CHECK, f"approval record {reference} in {repository} on GitHub",
+                      reference, Need("approval_record", reference, repository,
+                                      number=int(number.group(1)), label=label))
+        return findings
+    where = f"{repository}#{record.number}"
+
+    def refuse(code: Code, message: str) -> Findings:
+        findings.reasons.append(Reason(code=code, message=message, field="approval_reference",
+                                       line=line, fix=fix))
+        return findings
+
+    if not record.exists:
+        return refuse(Code.GK308, f"approval reference {reference} resolves to nothing: "
+                                  f"{where} does not exist")
+    if record.is_pull_request:
+        return refuse(Code.GK308, f"approval reference {reference} resolves to {where}, a pull "
+                                  "request, not an approval record")
+    if not record.labelled:
+        return refuse(Code.GK309, f"approval record {where} does not carry the '{label}' label")
+    if not record.mentions_pull_request:
+        pr = evidence.pull_request.short if evidence.pull_request else "this pull request"
+        return refuse(Code.GK310, f"approval record {where} is for another change: it does "
+                                  f"not name {pr}")
+    if record.labelled_by is None:
+        return refuse(Code.GK311, f"GitHub does not show who applied '{label}' to {where}")
+    verdict = eligibility(record.labelled_by, is_bot=record.labelled_by_bot, repo=repository,
+                          evidence=evidence, rules=rules, findings=findings,
+                          wait_detail=f"@{record.labelled_by}'s write permission on "
+                                      f"{repository} on GitHub")
+    if isinstance(verdict, Refusal):
+        return refuse(Code.GK311, f"the '{label}' label on {where} does not count: "
+                                  f"{verdict.why}")
+    return findings
+
+
+def owner_is_answerable(owner: str, evidence: Evidence, rules: ProvenanceRules, *,
+                        must_approve: bool, line: int | None) -> Findings:
+    """An agent's change names a human with write access as accountable owner."""
+    findings = Findings()
+    name = handle(owner)
+    fix = "name as Accountable owner a person with write access who answers for this change"
+
+    def refuse(code: Code, message: str) -> Findings:
+        findings.reasons.append(Reason(code=code, message=message, field="accountable_owner",
+                                       line=line, fix=fix))
+        return findings
+
+    if team_of(owner) is not None:
+        return refuse(Code.GK312, f"an agent's change needs a person as accountable owner, "
+                                  f"not the team @{name}")
+    author = evidence.author or ""
+    if rules.is_agent_account(name) or (
+            name.casefold() == author.casefold() and evidence.author_is_bot):
+        return refuse(Code.GK312, f"an agent's change needs a human accountable owner; @{name} "
+                                  "is a bot or agent account")
+    repo = evidence.pull_request.repo if evidence.pull_request else ""
+    role = evidence.permission(repo, name) if repo else None
+    if role is None:
+        findings.wait(PERMISSION_CHECK, f"@{name}'s write permission on GitHub", name,
+                      *((Need("permission", name, repo),) if repo else ()))
+    elif role not in WRITE_ROLES:
+        return refuse(Code.GK313, f"accountable owner @{name} of an agent's change has {role} "
+                                  f"access to {repo}, not write, maintain or admin")
+    if must_approve:
+        if evidence.reviews is None:
+            findings.wait(OWNER_APPROVAL_CHECK, f"@{name}'s approval on GitHub", name,
+                          Need("reviews"))
+            return findings
+        review = latest_reviews(evidence.reviews).get(name.casefold())
+        if review is None or review.state != "APPROVED" or review.commit_id != evidence.head_sha:
+            findings.reasons.append(Reason(
+                code=Code.GK314,
+                message=f"the policy requires the accountable owner @{name} to approve an "
+                        f"agent's change; GitHub shows no approval by @{name} of the head "
+                        f"{evidence.head_sha[:12]}",
+                field="accountable_owner", line=line,
+                fix=f"ask @{name} to review and approve the current head commit"))
+    return findings
+
+
+def required_checks(names: tuple[str, ...], evidence: Evidence) -> Findings:
+    """Test evidence GitHub confirms: each named check concluded ``success`` on the head."""
+    findings = Findings()
+    for name in names:
+        runs = evidence.check_runs.get(name)
+        if runs is None:
+            findings.wait(CHECK_RUNS_CHECK, f"check '{name}' on GitHub", name,
+                          Need("check_runs", name))
+            continue
+        latest = runs[0] if runs else None
+        if latest is None:
+            state = "has not run on the head commit"
+        elif latest.status != "completed":
+            state = f"is {latest.status.replace('_', ' ')} on the head commit"
+        elif latest.conclusion != "success":
+            state = f"concluded {latest.conclusion or 'without a conclusion'} on the head commit"
+        else:
+            continue
+        findings.reasons.append(Reason(
+            code=Code.GK108, message=f"required check '{name}' {state}",
+            field="test_evidence",
+            fix=f"make '{name}' pass on the head commit, then re-run Gatekeeper"))
+    return findings
+
+
+def exemption_commits(account: str, evidence: Evidence, findings: Findings) -> str | None:
+    """Why an exemption for ``account`` does not hold (``None``: every commit is its own).
+
+    While commits are unread the exemption stands provisionally, as a pending check."""
+    if evidence.commits is None:
+        findings.wait(COMMITS_CHECK, f"that every commit is @{account}'s, on GitHub", None,
+                      Need("commits"))
+        return None
+    for commit in evidence.commits:
+        author, committer = login_of(commit.author), login_of(commit.committer)
+        if (author or "").casefold() != account.casefold():
+            return (f"commit {commit.sha[:12]} was authored by "
+                    f"{'@' + author if author else commit.author.email or commit.author.name}, "
+                    f"not @{account}")
+        if (committer or "").casefold() not in (account.casefold(), GITHUB_WEB_COMMITTER):
+            return (f"commit {commit.sha[:12]} was committed by "
+                    f"{'@' + committer if committer else commit.committer.email or 'someone'}, "
+                    f"not @{account}")
+    return None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from gatekeeper.core.authority import AuthorityEvidence, authority_reasons
+from gatekeeper.core.authority import Findings, exemption_commits
 from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.evidence import Evidence
 from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, label_for
 from gatekeeper.core.model import (
     BodyProblem,
@@ -27,10 +29,9 @@ from gatekeeper.core.policy import Policy
 from gatekeeper.core.reading import ReadProblem
 from gatekeeper.core.reasons import Code, Family
 from gatekeeper.core.schemas import validation_errors
+from gatekeeper.core.verify import verify
 
 _LISTED_PATHS = 5
-# The caveat a decision carries when the escalation approval is left for GitHub to show.
-APPROVAL_CHECK = "escalation_approval"
 
 
 def evaluate(
@@ -42,15 +43,20 @@ def evaluate(
     evaluated_at: str,
     version: str,
     author: str | None = None,
-    authority: AuthorityEvidence | None = None,
+    evidence: Evidence | None = None,
     caveats: Sequence[Caveat] = (),
 ) -> Decision:
     """The decision for one pull request. Pure: everything it needs is passed in.
 
-    ``authority`` carries what GitHub shows about reviews; without it, a policy that
-    requires escalation approval cannot be checked, and the decision says so in a caveat.
+    ``evidence`` carries what GitHub shows (reviews, commits, permissions, records, check
+    runs). What a rule needs and the evidence lacks is a pending caveat, and the decision's
+    ``needs`` say what to read; a local run, which reads nothing, is then ``pending``.
     ``caveats`` are what the caller already knows it could not check.
     """
+    evidence = evidence or Evidence()
+    if author and evidence.author is None:
+        evidence = replace(evidence, author=author)
+    author = evidence.author
     contract = parse_contract(
         body, aliases=policy.field_aliases, placeholders=policy.placeholders
     )
@@ -60,25 +66,25 @@ def evaluate(
     decision_id = _decision_id(body, changes, policy.origin, author, version)
 
     found: list[Caveat] = list(caveats)
+    checked = Findings()
     exemption = _exemption(changes, classification, policy, author)
+    if exemption is not None:
+        refused = exemption_commits(exemption.author, evidence, checked)
+        if refused is not None:
+            found.append(Caveat(check="exemption_refused", subject=exemption.name,
+                                detail=f"exemption {exemption.name!r} does not apply: "
+                                       f"{refused}"))
+            exemption = None
+    verified = verify(contract, effective, policy, evidence)
     if exemption is not None:
         reasons: list[Reason] = []
         exemptions: tuple[Exemption, ...] = (exemption,)
     else:
         reasons = _contract_reasons(contract, classification, declared, policy, contract_schema)
         exemptions = ()
-        reviewer = contract.fields.get("escalation_reviewer")
-        if (policy.require_escalation_approval and effective is RiskClass.RED
-                and reviewer is not None and reviewer.status == "filled"):
-            if authority is None:
-                found.append(Caveat(
-                    check=APPROVAL_CHECK,
-                    detail=f"the policy requires {reviewer.value}'s approving review, which "
-                           "only GitHub can show; use --pr OWNER/REPO#N to check it",
-                    subject=reviewer.value,
-                ))
-            else:
-                reasons += authority_reasons(reviewer.value, authority, line=reviewer.line)
+        checked = verified.findings
+        reasons += checked.reasons
+    found += checked.pending
 
     reasons.sort(key=lambda r: (r.line is None, r.line or 0, r.code, r.field or ""))
     return Decision(
@@ -96,7 +102,25 @@ def evaluate(
         gatekeeper_version=version,
         evaluated_at=evaluated_at,
         caveats=tuple(found),
+        computed_origin=verified.provenance.origin.value,
+        origin_evidence=tuple(s.what for s in verified.provenance.signals),
+        needs=frozenset(checked.needs),
     )
+
+
+def settle_pending(decision: Decision) -> Decision:
+    """A decision from the forge has no pending: what it could not verify blocks (GK915)."""
+    waiting = decision.pending_checks()
+    if not waiting:
+        return decision
+    extra = tuple(
+        Reason(code=Code.GK915,
+               message=f"could not verify {caveat.detail.removesuffix(' on GitHub')} on GitHub",
+               fix="re-run the check; if it fails again, report it with the decision record")
+        for caveat in waiting
+    )
+    kept = tuple(c for c in decision.caveats if not c.pending)
+    return replace(decision, blocked=True, reasons=decision.reasons + extra, caveats=kept)
 
 
 def could_not_evaluate(

@@ -121,7 +121,7 @@ class PolicyOrigin:
 
 DecisionKind = Literal["judged", "exempt", "could_not_evaluate"]
 # The record's format version (schemas/decision.schema.json); bump on any change to it.
-RECORD_SCHEMA_VERSION = 2
+RECORD_SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ class Caveat:
     check: str
     detail: str
     subject: str | None = None
+    # A check only GitHub can make, not made yet: a local decision is then ``pending``.
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,20 @@ class Decision:
     gatekeeper_version: str
     evaluated_at: str
     caveats: tuple[Caveat, ...] = field(default=())
+    # The origin the evidence shows, and what showed it.
+    computed_origin: str | None = None
+    origin_evidence: tuple[str, ...] = ()
+    # What the rules still need read from the forge (authority.Need); not in the record.
+    needs: frozenset[Any] = field(default=frozenset(), compare=False)
 
     @property
-    def outcome(self) -> Literal["pass", "block"]:
-        return "block" if self.blocked else "pass"
+    def outcome(self) -> Literal["pass", "block", "pending"]:
+        if self.blocked:
+            return "block"
+        return "pending" if self.pending_checks() else "pass"
+
+    def pending_checks(self) -> tuple[Caveat, ...]:
+        return tuple(c for c in self.caveats if c.pending)
 
     def caveat(self, check: str) -> Caveat | None:
         return next((c for c in self.caveats if c.check == check), None)
@@ -192,9 +204,12 @@ class Decision:
             "effective_class": self.effective_class.value,
             "contract": dict(self.contract),
             "caveats": [
-                {"check": c.check, "detail": c.detail, "subject": c.subject}
+                {"check": c.check, "detail": c.detail, "subject": c.subject,
+                 "pending": c.pending}
                 for c in self.caveats
             ],
+            "computed_origin": self.computed_origin,
+            "origin_evidence": list(self.origin_evidence),
             "red_paths": matches(RiskClass.RED),
             "amber_paths": matches(RiskClass.AMBER),
             "reasons": [

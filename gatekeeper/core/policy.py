@@ -12,6 +12,7 @@ import yaml
 from gatekeeper.core import yamltext
 from gatekeeper.core.model import PolicyOrigin, RiskClass
 from gatekeeper.core.patterns import PatternSet, compile_pattern_set
+from gatekeeper.core.provenance import ProvenanceRules
 from gatekeeper.core.schemas import validation_errors
 from gatekeeper.errors import GatekeeperError
 
@@ -35,6 +36,12 @@ class ExemptionRule:
 
 
 @dataclass(frozen=True)
+class ApprovalRecords:
+    repository: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Policy:
     classes: dict[RiskClass, ClassRule]
     approval_reference_pattern: re.Pattern[str]
@@ -46,6 +53,10 @@ class Policy:
     exemptions: tuple[ExemptionRule, ...]
     allow_local_diff: bool
     origin: PolicyOrigin
+    provenance: ProvenanceRules
+    escalation_reviewers: tuple[str, ...] = ()
+    approval_records: ApprovalRecords | None = None
+    required_checks: tuple[str, ...] = ()
 
     def required_fields(self, risk_class: RiskClass) -> tuple[str, ...]:
         rule = self.classes.get(risk_class)
@@ -141,6 +152,8 @@ def parse_policy(
         )
         for index, item in enumerate(data.get("exemptions") or [])
     )
+    authority = data.get("authority") or {}
+    records = authority.get("approval_records")
     return Policy(
         classes=classes,
         approval_reference_pattern=approval_pattern,
@@ -148,12 +161,36 @@ def parse_policy(
         field_aliases={k: tuple(v.get("aliases", [])) for k, v in fields.items()},
         field_descriptions={k: v["description"] for k, v in fields.items() if "description" in v},
         placeholders=tuple(data.get("placeholders") or ()),
-        require_escalation_approval=bool(
-            (data.get("authority") or {}).get("require_escalation_approval", False)
-        ),
+        require_escalation_approval=bool(authority.get(
+            "require_escalation_approval",
+            _default(schema, "authority", "require_escalation_approval"))),
         exemptions=exemptions,
         allow_local_diff=bool((data.get("changed_files") or {}).get("allow_local_diff", False)),
         origin=origin,
+        provenance=_provenance(data.get("provenance") or {}, schema),
+        escalation_reviewers=tuple(authority.get("escalation_reviewers") or ()),
+        approval_records=(ApprovalRecords(records["repository"], records["label"])
+                          if records else None),
+        required_checks=tuple((data.get("test_evidence") or {}).get("require_checks") or ()),
+    )
+
+
+def _default(schema: dict[str, Any], section: str, key: str) -> Any:
+    """A key's default, from the schema: the one place defaults are written down."""
+    return schema["properties"][section]["properties"][key]["default"]
+
+
+def _provenance(section: dict[str, Any], schema: dict[str, Any]) -> ProvenanceRules:
+    def listed(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in section.get(key, _default(schema, "provenance", key)))
+
+    return ProvenanceRules(
+        agent_accounts=listed("agent_accounts"),
+        ai_tools=listed("ai_tools"),
+        agent_branch_prefixes=listed("agent_branch_prefixes"),
+        agent_owner_must_approve=bool(section.get(
+            "agent_owner_must_approve",
+            _default(schema, "provenance", "agent_owner_must_approve"))),
     )
 
 

@@ -32,15 +32,29 @@ class Code(StrEnum):
     GK105 = "GK105"
     GK106 = "GK106"
     GK107 = "GK107"
+    GK108 = "GK108"
     # GK2xx: risk
     GK201 = "GK201"
     GK202 = "GK202"
     GK203 = "GK203"
+    GK204 = "GK204"
     GK220 = "GK220"
     GK221 = "GK221"
     # GK3xx: authority
     GK301 = "GK301"
     GK302 = "GK302"
+    GK303 = "GK303"
+    GK304 = "GK304"
+    GK305 = "GK305"
+    GK306 = "GK306"
+    GK307 = "GK307"
+    GK308 = "GK308"
+    GK309 = "GK309"
+    GK310 = "GK310"
+    GK311 = "GK311"
+    GK312 = "GK312"
+    GK313 = "GK313"
+    GK314 = "GK314"
     # GK9xx: could not evaluate
     GK901 = "GK901"
     GK902 = "GK902"
@@ -50,6 +64,8 @@ class Code(StrEnum):
     GK906 = "GK906"
     GK907 = "GK907"
     GK908 = "GK908"
+    GK915 = "GK915"
+    GK916 = "GK916"
     GK999 = "GK999"
 
     @property
@@ -80,13 +96,27 @@ _TITLES: dict[Code, str] = {
     Code.GK105: "approval reference does not match the policy",
     Code.GK106: "gatekeeper block conflicts with the prose",
     Code.GK107: "unknown label close to a field name",
+    Code.GK108: "required check has not passed on the head commit",
     Code.GK201: "risk level under-declared",
     Code.GK202: "RED escalation incomplete",
     Code.GK203: "field required by the policy for this class is missing",
+    Code.GK204: "change origin under-declared",
     Code.GK220: "another open pull request on the same commit blocks",
     Code.GK221: "a pull request in the merge group blocks",
     Code.GK301: "escalation approval not found",
     Code.GK302: "escalation approval is for an older commit",
+    Code.GK303: "escalation reviewer not allowed by the policy",
+    Code.GK304: "approver has no write access",
+    Code.GK305: "approver is a bot or agent account",
+    Code.GK306: "approver is the pull request's author",
+    Code.GK307: "approver authored or committed the pull request's commits",
+    Code.GK308: "approval reference resolves to no record",
+    Code.GK309: "approval record does not carry the approval label",
+    Code.GK310: "approval record is for another pull request",
+    Code.GK311: "approval label applied by an account that may not authorise",
+    Code.GK312: "an agent's change has no human accountable owner",
+    Code.GK313: "accountable owner of an agent's change has no write access",
+    Code.GK314: "accountable owner has not approved the agent's change",
     Code.GK901: "policy unreadable or invalid",
     Code.GK902: "changed files unavailable",
     Code.GK903: "changed file list incomplete",
@@ -95,6 +125,8 @@ _TITLES: dict[Code, str] = {
     Code.GK906: "commit status could not be posted",
     Code.GK907: "merge group pull requests could not be determined",
     Code.GK908: "other pull requests on the commit could not be judged",
+    Code.GK915: "a required fact could not be read from GitHub",
+    Code.GK916: "team membership unreadable with this token",
     Code.GK999: "internal error",
 }
 

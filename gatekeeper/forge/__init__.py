@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from gatekeeper.core.authority import ReviewRecord
+from gatekeeper.core.evidence import (
+    ApprovalRecordFacts,
+    CheckRunFacts,
+    CommitRecord,
+    PullRequestRef,
+    ReviewRecord,
+)
 from gatekeeper.core.model import ChangedPath
 
 
@@ -43,6 +49,12 @@ class PullRequestInfo:
     changed_files: int
     draft: bool
     html_url: str
+    author_is_bot: bool = False
+    commits: int = 0
+
+    @property
+    def ref(self) -> PullRequestRef:
+        return PullRequestRef(repo=self.repo, number=self.number, url=self.html_url)
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,13 @@ class FileList:
     expected: int
 
 
+@dataclass(frozen=True)
+class CommitList:
+    commits: tuple[CommitRecord, ...]
+    complete: bool  # False when GitHub listed fewer than the pull request's count
+    expected: int
+
+
 class PullRequestReader(Protocol):
     """Reading a pull request, its files, the policy at a ref, reviews and team members."""
 
@@ -98,7 +117,24 @@ class PullRequestReader(Protocol):
 
     def reviews(self, info: PullRequestInfo) -> tuple[ReviewRecord, ...]: ...
 
-    def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]: ...
+    def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]:
+        """Which of ``logins`` are active members. Raises ForgeUnavailable with the HTTP
+        status when the token cannot see the team itself (404 or 403)."""
+        ...
+
+    def commits(self, info: PullRequestInfo) -> CommitList: ...
+
+    def permission(self, repo: str, login: str) -> str:
+        """GitHub's role name for ``login`` on ``repo``: admin, maintain, write, triage,
+        read, none, or a custom role."""
+        ...
+
+    def approval_record(self, repo: str, number: int, label: str,
+                        pull: PullRequestRef) -> ApprovalRecordFacts: ...
+
+    def check_runs(self, repo: str, sha: str, name: str) -> tuple[CheckRunFacts, ...]:
+        """The runs of check ``name`` on commit ``sha``, newest first."""
+        ...
 
     def branch_head(self, repo: str, branch: str) -> str:
         """The commit a branch points at now."""

@@ -18,8 +18,13 @@ def _paint(text: str, code: str, color: bool) -> str:
 def report_text(decision: Decision, context: ReportContext) -> None:
     color, write = context.color, context.out.write
     declared = decision.declared_class.value if decision.declared_class else "none"
+    pending = decision.pending_checks()
     if decision.blocked:
         headline = _paint("BLOCKED", _BOLD + _RED, color)
+    elif pending:
+        # Not a pass: CI will judge what only GitHub can show.
+        waiting = "; ".join(c.detail for c in pending)
+        headline = _paint("PASS pending:", _BOLD + _YELLOW, color) + f" {waiting}\n"
     else:
         headline = _paint("PASS", _BOLD + _GREEN, color)
     write(f"{headline}  class {decision.computed_class} (declared {declared}), "
@@ -45,4 +50,5 @@ def report_text(decision: Decision, context: ReportContext) -> None:
         write(f"    {_paint('fix:', _DIM, color)} {reason.fix}\n")
 
     for caveat in decision.caveats:
-        write(f"note: {caveat.detail}\n")
+        if not caveat.pending:
+            write(f"note: {caveat.detail}\n")

@@ -174,6 +174,7 @@ def test_a_withdrawn_approval_through_the_workflow_run_path(
                   "authority:\n  require_escalation_approval: true\n")
     body = (CONTRACT + ESCALATION).replace("@acme/security", "@carol")
     _seed(fake, 7, body, files=("src/auth/login.py",))
+    fake.set_permission(REPO, "carol", "write")  # an eligible approver, as GitHub says
     review = fake.add_review(REPO, 7, "carol", "APPROVED", HEAD_SHA)
 
     def workflow_run() -> dict[str, Any]:

@@ -91,6 +91,7 @@ import jsonschema
 import pytest
 
 from tests.support import github_contract
+from tests.support.github_double_authority import AUTHORITY_ROUTES, AuthorityDouble
 
 __all__ = [
     "BOT_ID",
@@ -456,6 +457,7 @@ _ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("GET", "/repos/{owner}/{repo}/rules/branches/{branch}", "_branch_rules"),
     ("GET", "/repos/{owner}/{repo}/rulesets", "_list_rulesets"),
     ("GET", "/repos/{owner}/{repo}/actions/workflows", "_list_workflows"),
+    *AUTHORITY_ROUTES,
     ("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "_commit_pulls"),
     ("GET", "/repos/{owner}/{repo}/compare/{basehead}", "_compare"),
     # after .../branches/{branch}/protection: {branch} may hold slashes
@@ -559,7 +561,7 @@ def _declared(method: str, template: str, status: int) -> tuple[bool, bool]:
 # --- the double -------------------------------------------------------------------------
 
 
-class FakeGitHub:
+class FakeGitHub(AuthorityDouble):
     """A fake GitHub (REST + GraphQL) for tests; see the module docstring.
 
     ``api_prefix`` poses as GitHub Enterprise Server: ``"/api/v3"`` serves REST under
@@ -1341,7 +1343,8 @@ class FakeGitHub:
                 "rebaseable": None, "mergeable_state": "unknown",
                 "merged_by": self._user_json(repo.owner) if pull.merged_at else None,
                 "comments": len(pull.comments), "review_comments": 0,
-                "maintainer_can_modify": False, "commits": 1,
+                "maintainer_can_modify": False,
+                "commits": len(self._pull_commit_specs(pull)),
                 "additions": sum(f.additions for f in pull.files),
                 "deletions": sum(f.deletions for f in pull.files),
                 "changed_files": pull.true_changed_files,
@@ -2082,7 +2085,7 @@ class FakeGitHub:
         chunk, headers = self._page(items, query, rel)
         return _Response(200, list(chunk), headers)
 
-    def _commit_json(self, repo: _Repo, sha: str) -> dict[str, Any]:
+    def _graph_commit_json(self, repo: _Repo, sha: str) -> dict[str, Any]:
         api = f"{self.base_url}/repos/{repo.full_name}"
         html = f"{self.root_url}/{repo.full_name}"
         c = repo.history.get(sha) or _Commit(sha, "commit", (), repo.created_at)
@@ -2159,10 +2162,10 @@ class FakeGitHub:
         return _Response(200, {
             "url": f"{self.base_url}/repos/{repo.full_name}/compare/{base}...{head}",
             "html_url": html, "permalink_url": html, "diff_url": f"{html}.diff",
-            "patch_url": f"{html}.patch", "base_commit": self._commit_json(repo, base),
-            "merge_base_commit": self._commit_json(repo, common[-1]), "status": status,
+            "patch_url": f"{html}.patch", "base_commit": self._graph_commit_json(repo, base),
+            "merge_base_commit": self._graph_commit_json(repo, common[-1]), "status": status,
             "ahead_by": len(ahead), "behind_by": len(behind), "total_commits": len(ahead),
-            "commits": [self._commit_json(repo, sha) for sha in chunk],
+            "commits": [self._graph_commit_json(repo, sha) for sha in chunk],
         }, headers)
 
     def _get_branch(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
@@ -2176,7 +2179,7 @@ class FakeGitHub:
         api = f"{self.base_url}/repos/{repo.full_name}/branches/{quote(name, safe='')}"
         protected = name in repo.protection
         return _Response(200, {
-            "name": name, "commit": self._commit_json(repo, sha),
+            "name": name, "commit": self._graph_commit_json(repo, sha),
             "_links": {"self": api,
                        "html": f"{self.root_url}/{repo.full_name}/tree/{quote(name)}"},
             "protected": protected,

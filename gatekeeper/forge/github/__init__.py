@@ -3,6 +3,7 @@ reads the Actions runner's context."""
 
 from __future__ import annotations
 
+from gatekeeper.forge.github.authority import AuthorityMixin
 from gatekeeper.forge.github.client import DEFAULT_API_URL
 from gatekeeper.forge.github.graphql import GraphQLMixin
 from gatekeeper.forge.github.publish import PublishMixin
@@ -10,7 +11,7 @@ from gatekeeper.forge.github.pulls import FILES_CAP, PullsMixin
 from gatekeeper.forge.github.settings import SettingsMixin
 
 
-class GitHubForge(PullsMixin, PublishMixin, SettingsMixin, GraphQLMixin):
+class GitHubForge(PullsMixin, AuthorityMixin, PublishMixin, SettingsMixin, GraphQLMixin):
     """One GitHub API host and token: pull requests, publishing, settings and GraphQL."""
 
 

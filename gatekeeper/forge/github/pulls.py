@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from gatekeeper.core.authority import ReviewRecord
+from gatekeeper.core.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import (
     CommitSummary,
@@ -15,6 +15,7 @@ from gatekeeper.forge import (
     PullRequestInfo,
     PullSummary,
 )
+from gatekeeper.forge.github.authority import is_bot
 from gatekeeper.forge.github.client import GitHubClientBase
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
@@ -37,6 +38,11 @@ def _path(value: str) -> str:
     return quote(value, safe="")
 
 
+def _repo(repo: str) -> str:
+    owner, _, name = repo.partition("/")
+    return f"/repos/{_path(owner)}/{_path(name)}"
+
+
 class PullsMixin(GitHubClientBase):
     def pull_request(self, repo: str, number: int) -> PullRequestInfo:
         """The pull request as GitHub shows it now: every call reads it afresh."""
@@ -56,6 +62,8 @@ class PullsMixin(GitHubClientBase):
                 changed_files=pr.changed_files or 0,
                 draft=bool(pr.draft),
                 html_url=pr.html_url or "",
+                author_is_bot=is_bot(pr.user),
+                commits=pr.commits or 0,
             )
 
     def changed_files(self, info: PullRequestInfo) -> FileList:
@@ -72,13 +80,17 @@ class PullsMixin(GitHubClientBase):
         with self._guard("listing reviews"):
             return tuple(
                 ReviewRecord(login=review.user.login if review.user else "",
-                             state=review.state or "", commit_id=review.commit_id)
+                             state=review.state or "", commit_id=review.commit_id,
+                             is_bot=is_bot(review.user))
                 for review in self._pull(info.repo, info.number).get_reviews()
             )
 
     def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]:
-        """Which of ``logins`` are active members of ``org/team``."""
+        """Which of ``logins`` are active members of ``org/team``. The team is read first, so
+        a team the token cannot see is an error (its HTTP status), not "no members"."""
         org, _, slug = team.partition("/")
+        self.request(f"reading team @{team}", "GET",
+                     f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}")
         members = set()
         for login in logins:
             try:
@@ -94,7 +106,7 @@ class PullsMixin(GitHubClientBase):
         return frozenset(members)
 
 
-    def _pages(self, what: str, url: str, key: str | None = None,
+    def _paged(self, what: str, url: str, key: str | None = None,
                limit: int = COMPARE_CAP) -> Iterator[Any]:
         """Items of a paginated list (``key``: the list inside an object answer)."""
         page, seen = 1, 0
@@ -114,20 +126,20 @@ class PullsMixin(GitHubClientBase):
 
     def branch_head(self, repo: str, branch: str) -> str:
         what = f"reading the tip of branch {branch}"
-        _, data = self.request(what, "GET", f"/repos/{repo}/branches/{_path(branch)}")
+        _, data = self.request(what, "GET", f"{_repo(repo)}/branches/{_path(branch)}")
         sha = (data.get("commit") or {}).get("sha") if isinstance(data, dict) else None
         if not isinstance(sha, str) or not sha:
             raise ForgeUnavailable(what, 200, "no commit SHA")
         return sha
 
     def pulls_for_commit(self, repo: str, sha: str) -> tuple[PullSummary, ...]:
-        return tuple(_summary(item) for item in self._pages(
+        return tuple(_summary(item) for item in self._paged(
             f"listing the pull requests of commit {sha[:12]}",
-            f"/repos/{repo}/commits/{_path(sha)}/pulls"))
+            f"{_repo(repo)}/commits/{_path(sha)}/pulls"))
 
     def pulls_for_branch(self, repo: str, owner: str, branch: str) -> tuple[PullSummary, ...]:
         what = f"listing the pull requests of branch {branch}"
-        _, data = self.request(what, "GET", f"/repos/{repo}/pulls",
+        _, data = self.request(what, "GET", f"{_repo(repo)}/pulls",
                                parameters={"state": "open", "head": f"{owner}:{branch}",
                                            "per_page": 100})
         if not isinstance(data, list):
@@ -136,8 +148,8 @@ class PullsMixin(GitHubClientBase):
 
     def compare(self, repo: str, base: str, head: str) -> tuple[CommitSummary, ...]:
         commits = []
-        for item in self._pages(f"comparing {base[:12]}...{head[:12]}",
-                                f"/repos/{repo}/compare/{_path(base)}...{_path(head)}",
+        for item in self._paged(f"comparing {base[:12]}...{head[:12]}",
+                                f"{_repo(repo)}/compare/{_path(base)}...{_path(head)}",
                                 key="commits"):
             sha = item.get("sha") if isinstance(item, dict) else None
             if not isinstance(sha, str):

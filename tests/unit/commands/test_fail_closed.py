@@ -14,11 +14,19 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.commands.action import judge
-from gatekeeper.core.authority import ReviewRecord
+from gatekeeper.core.evidence import (
+    ApprovalRecordFacts,
+    CheckRunFacts,
+    CommitRecord,
+    Person,
+    PullRequestRef,
+    ReviewRecord,
+)
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.core.reasons import Code
 from gatekeeper.evaluation import evaluate_live
 from gatekeeper.forge import (
+    CommitList,
     CommitSummary,
     FileList,
     ForgeUnavailable,
@@ -75,6 +83,24 @@ class FakeForge:
 
     def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]:
         return frozenset()
+
+    def commits(self, info: PullRequestInfo) -> CommitList:
+        self._check("commits")
+        bob = Person("Bob", "bob@example.com", "bob")
+        return CommitList((CommitRecord(HEAD, "change", bob, bob),), complete=True, expected=1)
+
+    def permission(self, repo: str, login: str) -> str:
+        self._check("permission")
+        return "write"
+
+    def approval_record(self, repo: str, number: int, label: str,
+                        pull: PullRequestRef) -> ApprovalRecordFacts:
+        self._check("approval_record")
+        return ApprovalRecordFacts(repo, number, "", exists=False)
+
+    def check_runs(self, repo: str, sha: str, name: str) -> tuple[CheckRunFacts, ...]:
+        self._check("check_runs")
+        return ()
 
     def branch_head(self, repo: str, branch: str) -> str:
         self._check("branch_head")

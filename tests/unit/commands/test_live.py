@@ -30,6 +30,9 @@ def _seed(fake: FakeGitHub, body: str = RED_BODY, files: tuple[str, ...] = ("src
                   files=list(files))
     if policy is not None:
         fake.set_file(REPO, ".github/gatekeeper.yml", BASE, policy)
+    # The owner of this agent's change and the reviewers can write; GitHub is asked.
+    for login in ("bob", "carol", "mallory"):
+        fake.set_permission(REPO, login, "write")
 
 
 def _decide(fake: FakeGitHub) -> list[str]:
@@ -69,13 +72,27 @@ def test_changes_requested_after_approval_withdraws_it(github_double: FakeGitHub
     assert _decide(github_double) == ["GK301"]
 
 
-def test_an_unreadable_team_blocks_with_gk904(github_double: FakeGitHub) -> None:
+def test_a_failing_membership_read_blocks_with_gk904(github_double: FakeGitHub) -> None:
     _seed(github_double)
+    github_double.add_team_member("acme", "security", "carol")
     github_double.add_review(REPO, 7, "carol", "APPROVED", HEAD)
-    github_double.fail("GET", r"/teams/security/memberships/", status=403, body={
-        "message": "Resource not accessible by integration",
-        "documentation_url": "https://docs.github.com/rest"})
+    github_double.fail("GET", r"/teams/security/memberships/", status=502)
     assert _decide(github_double) == ["GK904"]
+
+
+def test_a_team_the_token_cannot_read_says_so_and_how_to_fix_it(
+    github_double: FakeGitHub,
+) -> None:
+    _seed(github_double)
+    github_double.add_team_member("acme", "security", "carol")
+    github_double.add_review(REPO, 7, "carol", "APPROVED", HEAD)
+    github_double.deny_team_reads(403)  # what the workflow's GITHUB_TOKEN gets
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    [reason] = decision.reasons
+    assert reason.code == "GK916" and "HTTP 403" in reason.message
+    assert "GitHub App token" in reason.fix and "escalation_reviewers" in reason.fix
 
 
 def test_exemption_applies_to_a_bot_and_is_reported(github_double: FakeGitHub) -> None:
@@ -99,7 +116,8 @@ def test_invalid_base_policy_blocks_with_gk901(github_double: FakeGitHub) -> Non
 
 def test_missing_base_policy_uses_the_embedded_default(github_double: FakeGitHub) -> None:
     _seed(github_double, policy=None, body=RED_BODY.replace("SEC-12", "TBD"))
-    assert _decide(github_double) == ["GK202"]
+    # The embedded default requires the escalation approval too (authority on by default).
+    assert sorted(_decide(github_double)) == ["GK202", "GK301"]
 
 
 def test_enterprise_server_api_base(github_double_ghes: FakeGitHub) -> None:

@@ -335,6 +335,7 @@ def test_a_withdrawn_approval_turns_the_status_to_failure_through_workflow_run(
 ) -> None:
     _pull(fake, 7, RED, files=("src/auth/login.py",))
     fake.set_file(REPO, POLICY, BASE, AUTHORITY)
+    fake.set_permission(REPO, "carol", "write")  # an eligible approver, as GitHub says
     review = fake.add_review(REPO, 7, "carol", "APPROVED", HEAD)
     numbers = [7] if found_by == "payload" else []
     head_sha = HEAD if found_by != "head branch" else "0" * 40

@@ -47,7 +47,10 @@ def test_default_policy_is_valid_and_complete() -> None:
     assert set(policy.classes) == {RiskClass.RED, RiskClass.AMBER}
     assert policy.approval_reference_raw == DEFAULT_APPROVAL_PATTERN
     assert policy.exemptions == ()
-    assert policy.require_escalation_approval is False
+    # Authority is on by default: a RED change needs an eligible approval on GitHub.
+    assert policy.require_escalation_approval is True
+    assert policy.escalation_reviewers == () and policy.approval_records is None
+    assert "copilot/" in policy.provenance.agent_branch_prefixes
     assert policy.origin.source == "embedded-default"
     digest = hashlib.sha256(resources.text("default_policy.yml").encode()).hexdigest()
     assert policy.origin.sha == digest
@@ -218,7 +221,7 @@ def test_field_aliases_take_effect(evaluate_body: Evaluator) -> None:
                    "  accountable_owner:\n    aliases: [DRI]\n")
     body = ("- **Danger:** GREEN\n- **DRI:** @alice\n- **Change origin:** human\n"
             "- **Test evidence:** pytest ok\n")
-    assert evaluate_body(body, [], policy).outcome == "pass"
+    assert evaluate_body(body, [], policy).outcome != "block"
     default = evaluate_body(body, [], parse("version: 1\n"))
     assert {(r.code, r.field) for r in default.reasons} == {
         ("GK101", "risk_level"), ("GK101", "accountable_owner")}
@@ -226,7 +229,7 @@ def test_field_aliases_take_effect(evaluate_body: Evaluator) -> None:
 
 def test_extra_placeholders_take_effect(evaluate_body: Evaluator) -> None:
     body = COMPLETE_GREEN.replace("@alice", "@nobody")
-    assert evaluate_body(body, [], parse("version: 1\n")).outcome == "pass"
+    assert evaluate_body(body, [], parse("version: 1\n")).outcome != "block"
     policy = parse("version: 1\nplaceholders: ['@NOBODY', 'ask me']\n")
     decision = evaluate_body(body, [], policy)
     assert [(r.code, r.field, r.line) for r in decision.reasons] == [
@@ -242,7 +245,7 @@ def test_class_require_takes_effect_for_that_class_and_above(evaluate_body: Eval
         "fields:\n  ticket:\n    aliases: [jira]\n    description: the JIRA key\n"
     )
     green = evaluate_body(COMPLETE_GREEN, ["src/app.py"], policy)
-    assert green.outcome == "pass"
+    assert green.outcome != "block"
     amber_body = COMPLETE_GREEN.replace("GREEN", "AMBER")
     amber = evaluate_body(amber_body, ["deps/a.txt"], policy)
     assert [(r.code, r.field, r.line) for r in amber.reasons] == [
@@ -251,7 +254,7 @@ def test_class_require_takes_effect_for_that_class_and_above(evaluate_body: Eval
     assert "AMBER" in ticket.message
     assert "the JIRA key" in ticket.fix
     filled = amber_body + "- **Rollback plan:** revert it\n- **Jira:** OPS-12\n"
-    assert evaluate_body(filled, ["deps/a.txt"], policy).outcome == "pass"
+    assert evaluate_body(filled, ["deps/a.txt"], policy).outcome != "block"
     # AMBER's requirements hold for RED too, beside RED's own escalation fields.
     red_body = COMPLETE_GREEN.replace("GREEN", "RED") + (
         "- **Escalation reviewer:** @sec\n- **Approval reference:** APR-1\n"
@@ -278,7 +281,7 @@ def test_exemption_by_author_and_paths_is_reported(evaluate_body: Evaluator,
                                                    valid_record: Callable[..., None]) -> None:
     policy = parse(EXEMPT_POLICY)
     decision = evaluate_body("", ["poetry.lock", "docs/a.md"], policy, author="dependabot[bot]")
-    assert decision.outcome == "pass"
+    assert decision.outcome != "block"
     assert decision.computed_class is RiskClass.AMBER
     record = decision.to_record()
     valid_record(record)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from gatekeeper.core.authority import AuthorityEvidence, ReviewRecord
 from gatekeeper.core.decide import could_not_evaluate
+from gatekeeper.core.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.reasons import Code, Family
+from tests.support.evidence import approved, commit, live
 from tests.support.fixtures import EVALUATED_AT, REPO_ROOT, load_policy_text
 
 DOC = REPO_ROOT / "docs" / "reason-codes.md"
@@ -88,17 +89,20 @@ ESCALATION = ("\n## Escalation\n"                              # lines 6, 7
               "- **Approval reference:** APR-1234\n"           # 9
               "- **Rollback plan:** revert the pull request\n")  # 10
 
-HEAD = "f" * 40
-
-
 @dataclass
 class Case:
     body: str
     expected: list[tuple[str, str | None, int | None]]
     paths: list[str] = field(default_factory=lambda: ["src/app.py"])
     policy: str | None = None
-    authority: AuthorityEvidence | None = None
+    evidence: Evidence | None = None
 
+
+APPROVAL_POLICY = ("version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
+                   "authority:\n  require_escalation_approval: true\n")
+RECORDS_POLICY = ("version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
+                  "authority:\n  require_escalation_approval: false\n"
+                  "  approval_records: {repository: acme/approvals, label: approved}\n")
 
 CASES: dict[str, list[Case]] = {
     "GK101": [
@@ -169,14 +173,69 @@ CASES: dict[str, list[Case]] = {
              paths=["src/auth/login.py"],
              policy="version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
                     "authority:\n  require_escalation_approval: true\n",
-             authority=AuthorityEvidence(HEAD, (ReviewRecord("mallory", "APPROVED", HEAD),))),
+             evidence=live(reviews=(approved("mallory"),))),
     ],
     "GK302": [
         Case(contract(risk="RED") + ESCALATION, [("GK302", "escalation_reviewer", 8)],
              paths=["src/auth/login.py"],
              policy="version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
                     "authority:\n  require_escalation_approval: true\n",
-             authority=AuthorityEvidence(HEAD, (ReviewRecord("carol", "APPROVED", "0" * 40),))),
+             evidence=live(reviews=(approved("carol", "0" * 40),))),
+    ],
+    **{code: [Case(contract(risk="RED") + ESCALATION, [(code, "escalation_reviewer", 8)],
+                   paths=["src/auth/login.py"], policy=APPROVAL_POLICY, evidence=evidence)]
+       for code, evidence in {
+           "GK304": live(permissions={("acme/app", "carol"): "read"}),
+           "GK305": live(reviews=(approved("carol", bot=True),)),
+           "GK306": live(author="carol"),
+           "GK307": live(commits=(commit(), commit("alice", committer="carol"))),
+       }.items()},
+    "GK303": [
+        Case(contract(risk="RED") + ESCALATION, [("GK303", "escalation_reviewer", 8)],
+             paths=["src/auth/login.py"],
+             policy="version: 1\nclasses:\n  RED:\n    paths: [auth/]\n"
+                    "authority:\n  escalation_reviewers: ['@acme/security']\n"),
+    ],
+    **{code: [Case(contract(risk="RED") + ESCALATION, [(code, "approval_reference", 9)],
+                   paths=["src/auth/login.py"], policy=RECORDS_POLICY,
+                   evidence=live(approval_records={"APR-1234": record}))]
+       for code, record in {
+           "GK308": ApprovalRecordFacts("acme/approvals", 1234, "", exists=False),
+           "GK309": ApprovalRecordFacts("acme/approvals", 1234, "u", exists=True,
+                                        labelled=False, labelled_by="bob",
+                                        mentions_pull_request=True),
+           "GK310": ApprovalRecordFacts("acme/approvals", 1234, "u", exists=True,
+                                        labelled=True, labelled_by="bob",
+                                        mentions_pull_request=False),
+           "GK311": ApprovalRecordFacts("acme/approvals", 1234, "u", exists=True,
+                                        labelled=True, labelled_by="alice",
+                                        mentions_pull_request=True),
+       }.items()},
+    "GK204": [
+        Case(contract(), [("GK204", "change_origin", 4)],
+             evidence=live(commits=(commit(message="fix\n\nCo-authored-by: Claude "
+                                                   "<noreply@anthropic.com>"),))),
+    ],
+    "GK312": [
+        Case(contract(origin="- **Change origin:** agent", owner="- **Accountable owner:** "
+                      "@Copilot"), [("GK312", "accountable_owner", 3)],
+             evidence=live()),
+    ],
+    "GK313": [
+        Case(contract(origin="- **Change origin:** agent", owner="- **Accountable owner:** "
+                      "@dave"), [("GK313", "accountable_owner", 3)],
+             evidence=live(permissions={("acme/app", "dave"): "triage"})),
+    ],
+    "GK314": [
+        Case(contract(origin="- **Change origin:** agent"), [("GK314", "accountable_owner", 3)],
+             policy="version: 1\nprovenance:\n  agent_owner_must_approve: true\n",
+             evidence=live(author="copilot-swe-agent[bot]", author_is_bot=True)),
+    ],
+    "GK108": [
+        Case(contract(), [("GK108", "test_evidence", 5)],
+             policy="version: 1\ntest_evidence:\n  require_checks: [tests]\n",
+             evidence=live(check_runs={"tests": (CheckRunFacts("tests", "completed",
+                                                               "failure"),)})),
     ],
 }
 
@@ -189,6 +248,8 @@ GK9_MESSAGES = {
     "GK906": "could not post the commit status: HTTP 403",
     "GK907": "commit 0123456789ab of the merge group belongs to no open pull request",
     "GK908": "could not list the other pull requests on 0123456789ab: HTTP 502",
+    "GK915": "could not verify @carol's write permission on GitHub",
+    "GK916": "cannot read the members of @acme/security: GitHub answered HTTP 404",
     "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",
 }
 
@@ -217,7 +278,7 @@ def test_code_fires_with_field_and_line(code: str, case: Case, evaluate_body: Ev
                                         valid_record: Callable[..., None]) -> None:
     policy = load_policy_text(case.policy) if case.policy else None
     decision = evaluate_body(case.body, [ChangedPath(p) for p in case.paths], policy,
-                             authority=case.authority)
+                             evidence=case.evidence)
     assert [(r.code, r.field, r.line) for r in decision.reasons] == case.expected
     assert decision.outcome == "block"
     assert all(r.code == code for r in decision.reasons)

