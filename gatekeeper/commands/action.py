@@ -95,7 +95,10 @@ def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
     plan = publish_plan(decision)
     branch = pull.base_ref if pull is not None and not target.is_merge_group else target.base_ref
     status.post(result.sha, branch, plan.status_state, plan.status_description)
-    if pull is not None and not target.is_merge_group:
+    # A run that judged nothing current (the head moved) leaves the comment and labels to
+    # the run for the new head, which may already have written them.
+    stale = any(r.code is Code.GK905 for r in decision.reasons)
+    if pull is not None and not target.is_merge_group and not stale:
         _update_pull_request(forge, context, pull, decision, plan, out)
     return EXIT_BLOCKED if decision.blocked or not status.ok else EXIT_PASS
 

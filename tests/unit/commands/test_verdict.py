@@ -100,12 +100,14 @@ def test_a_force_push_between_event_and_read_blocks_on_the_event_commit_only(
     _pull(fake)
     payload = fake.webhook_payload("pull_request", "synchronize", REPO, 7)  # names HEAD
     fake.update_pull(REPO, 7, head_sha=MOVED)  # force-pushed before the run reads it
-    code, text, record = _act(fake, tmp_path, payload=payload)
+    code, text, record = _act(fake, tmp_path, payload=payload, GATEKEEPER_COMMENT="true",
+                              GATEKEEPER_LABELS="true")
     assert code == 1 and _codes(record) == ["GK905"]
     assert "GK905" in text and "is not judged" in record["reasons"][0]["message"]
     assert _states(fake, HEAD) == [("gatekeeper/contract (main)", "failure")]
     assert _states(fake, MOVED) == []  # the new head's own run decides it
     assert fake.count("GET", r"/pulls/7/files") == 0  # nothing was judged
+    assert fake.comments(REPO, 7) == [] and fake.labels(REPO, 7) == []  # left to the new run
 
 
 def test_the_head_moving_during_the_run_blocks_instead_of_passing(
