@@ -26,6 +26,7 @@ from gatekeeper.core.model import (
     RiskClass,
 )
 from gatekeeper.core.policy import Policy
+from gatekeeper.core.provenance import normalize_origin
 from gatekeeper.core.reading import ReadProblem
 from gatekeeper.core.reasons import Code, Family
 from gatekeeper.core.schemas import validation_errors
@@ -210,8 +211,7 @@ def normalized_contract(contract: Contract, effective: RiskClass, *,
     if "risk_level" in instance:
         instance["risk_level"] = instance["risk_level"].strip().upper()
     if "change_origin" in instance:
-        origin = instance["change_origin"].strip().casefold()
-        instance["change_origin"] = "-".join(origin.replace("_", " ").replace("-", " ").split())
+        instance["change_origin"] = normalize_origin(instance["change_origin"])
     if with_class:
         instance["risk_class"] = effective.value
     return instance

@@ -27,11 +27,15 @@ class Origin(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Origin | None:
-        folded = "-".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
         try:
-            return cls(folded)
+            return cls(normalize_origin(text))
         except ValueError:
             return None
+
+
+def normalize_origin(text: str) -> str:
+    """How a declared origin is read: ``AI assisted``, ``ai_assisted`` -> ``ai-assisted``."""
+    return "-".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
 
 
 _RANK = {Origin.HUMAN: 0, Origin.AI_ASSISTED: 1, Origin.AGENT: 2}

@@ -74,7 +74,7 @@ def test_the_fast_exit_keeps_exit_code_and_output(tmp_path: Path, example: str,
                 str(EXAMPLES / f"{example}.files"), "--format", "json", cwd=tmp_path)
     assert done.returncode == code, done.stderr
     record = json.loads(done.stdout)  # complete: nothing lost at exit
-    assert record["decision"] == ("pass" if code == 0 else "block")
+    assert record["decision"] == ("pending" if code == 0 else "block")
 
 
 def test_the_fast_exit_keeps_usage_errors(tmp_path: Path) -> None:

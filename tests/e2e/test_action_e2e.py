@@ -79,6 +79,11 @@ def _seed(fake: FakeGitHub, body: str, files: list[str] | None = None, *,
           title: str = "Rate-limit login", head_ref: str = "feature") -> None:
     fake.add_pull(REPO, 7, title=title, body=body, author="bob", head_sha=HEAD_SHA,
                   base_sha=BASE_SHA, head_ref=head_ref, files=files or RED_FILES)
+    # An eligible member of the escalation team (write access, no commits) approved the
+    # head: the embedded default policy requires it for RED.
+    fake.add_team_member("acme", "security", "carol")
+    fake.set_permission(REPO, "carol", "write")
+    fake.add_review(REPO, 7, "carol", "APPROVED", HEAD_SHA)
 
 
 def _run(fake: FakeGitHub, act_cache: Path, event: str, action: str, *,
