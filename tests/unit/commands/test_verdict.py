@@ -391,3 +391,46 @@ def test_payloads_that_name_nothing_usable_fail_before_any_evaluation(
     with pytest.raises(GatekeeperError, match=message):
         _act(fake, tmp_path, event, payload)
     assert fake.requests == []
+
+
+@pytest.mark.parametrize("broken", ["compare", "member read", "member base", "member files"])
+def test_a_merge_group_that_cannot_be_fully_judged_blocks_with_gk907(
+    fake: FakeGitHub, tmp_path: Path, broken: str,
+) -> None:
+    payload = _group(fake)
+    if broken == "compare":
+        fake.fail("GET", r"/compare/", status=503)
+    elif broken == "member read":
+        fake.fail("GET", r"/pulls/7$", status=502)
+    elif broken == "member base":
+        fake.update_pull(REPO, 7, base_ref="release")
+    else:
+        fake.fail("GET", r"/pulls/7/files", status=502)
+    code, _, record = _act(fake, tmp_path, "merge_group", payload, number=8)
+    assert code == 1 and _codes(record) == ["GK907"]
+    assert _states(fake, M8)[-1] == ("gatekeeper/contract (main)", "failure")
+
+
+def test_a_pull_request_unreadable_at_the_last_read_blocks(
+    fake: FakeGitHub, tmp_path: Path,
+) -> None:
+    _pull(fake)
+    fake.tamper("GET", r"/pulls/7/files",
+                lambda body: (fake.fail("GET", r"/pulls/7$", status=502), body)[1], times=1)
+    code, _, record = _act(fake, tmp_path)
+    assert code == 1 and _codes(record) == ["GK904"]
+    assert "again before posting" in record["reasons"][0]["message"]
+    assert [s for _, s in _states(fake, HEAD)] == ["pending", "failure"]
+
+
+def test_a_workflow_run_whose_pull_requests_cannot_be_looked_up_fails(
+    fake: FakeGitHub, tmp_path: Path,
+) -> None:
+    _pull(fake)
+    fake.fail("GET", r"/commits/c{40}/pulls", status=502)
+    out = io.StringIO()
+    environ = _environ(fake, tmp_path, "workflow_run", _run_payload(fake, []),
+                       GATEKEEPER_STATUS_CONTEXT=CONTEXT)
+    assert run(ActionOptions(environ, NOW), out) == 1
+    assert "::error title=GK904::could not find the pull request" in out.getvalue()
+    assert _states(fake, HEAD) == []
