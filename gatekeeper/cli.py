@@ -29,7 +29,6 @@ from gatekeeper.errors import GatekeeperError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_PULL = re.compile(r"^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#([0-9]+)$")
 
 
 class RepositoryType(click.ParamType):  # type: ignore[type-arg]
@@ -45,25 +44,7 @@ class RepositoryType(click.ParamType):  # type: ignore[type-arg]
         return text
 
 
-class PullRequestType(click.ParamType):  # type: ignore[type-arg]
-    """``OWNER/REPO#N``."""
-
-    name = "OWNER/REPO#N"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-                ) -> Any:
-        from gatekeeper.commands.validate import PullRef
-
-        if isinstance(value, PullRef):
-            return value
-        match = _PULL.match(str(value).strip())
-        if match is None:
-            self.fail(f"takes OWNER/REPO#NUMBER, not {value!r}", param, ctx)
-        return PullRef(match.group(1), int(match.group(2)))
-
-
 REPOSITORY = RepositoryType()
-PULL_REQUEST = PullRequestType()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,20 +70,26 @@ def _exit(code: int) -> NoReturn:
 @click.option("--diff", "diff_range", metavar="BASE...HEAD",
               help="Take the changed paths from git diff over this range.")
 @click.option("--policy", metavar="FILE",
-              help="Policy file. Default: .github/gatekeeper.yml at the git top level, "
-                   "else the embedded default.")
+              help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
+                   "level, else the embedded default.")
 @click.option("--format", "output_format", type=click.Choice(reporters.names()),
               default="text", show_default=True)
 @click.option("--author", metavar="LOGIN", help="Pull request author, for exemptions.")
 @click.option("--decision-file", metavar="FILE", help="Also write the decision record here.")
-@click.option("--pr", "pull_request", type=PULL_REQUEST,
+@click.option("--pr", "pull_request", is_flag=False, flag_value="", metavar="[PR]",
               help="Judge a live pull request as GitHub shows it (body, files, reviews, the "
-                   "base branch's policy). Token from GITHUB_TOKEN or `gh auth token`. "
-                   "Posts nothing.")
+                   "base branch's policy): a URL, OWNER/REPO#N, #N or N (repository from "
+                   "the origin remote), or no value for the current branch's. With BODY, "
+                   "that body is judged in place of the pull request's. Token from "
+                   "GITHUB_TOKEN, GH_TOKEN or `gh auth token`. Posts nothing.")
 def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None,
              diff_range: str | None, policy: str | None, output_format: str,
-             author: str | None, decision_file: str | None, pull_request: Any) -> None:
-    """Decide pass or block for a pull request body and its changed paths."""
+             author: str | None, decision_file: str | None, pull_request: str | None) -> None:
+    """Decide pass or block for a pull request body and its changed paths.
+
+    Changed paths come from PATHS, --changed-files, --diff, or standard input when none of
+    these is given and it is not a terminal.
+    """
     from gatekeeper.commands import validate as command
 
     _exit(command.run(command.ValidateOptions(
@@ -168,6 +155,37 @@ def doctor(repo: str, branch: str | None, status_contexts: tuple[str, ...],
     ), sys.stdout))
 
 
+@cli.group()
+def policy() -> None:
+    """Work with the policy file (.github/gatekeeper.yml)."""
+
+
+@policy.command("check")
+@click.argument("files", nargs=-1, metavar="[FILE]...")
+def policy_check(files: tuple[str, ...]) -> None:
+    """Report every problem of the policy at once, each with its line.
+
+    Default: .github/gatekeeper.yml (or .yaml) at the git top level. Exit 0 valid (or no
+    policy file: the embedded default applies), 2 any problem.
+    """
+    from gatekeeper.commands import policy as command
+
+    _exit(command.run(command.PolicyCheckOptions(files=files, cwd=Path.cwd()), sys.stdout))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--policy", metavar="FILE",
+              help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
+                   "level, else the embedded default.")
+def explain(paths: tuple[str, ...], policy: str | None) -> None:
+    """Print each path's class and the pattern and policy line that decided it."""
+    from gatekeeper.commands import explain as command
+
+    _exit(command.run(command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd()),
+                      sys.stdout))
+
+
 def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed([
         click.option("--since", type=_DATE, metavar="DATE",
@@ -177,9 +195,9 @@ def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--base", "bases", multiple=True, metavar="BRANCH",
                      help="Base branch of the pull requests counted (repeatable). "
                           "Default: the repository's default branch."),
-        click.option("--cache", "cache", default=".gatekeeper/cache.sqlite",
-                     show_default=True, metavar="FILE",
-                     help="SQLite cache; a rerun asks GitHub only for what changed."),
+        click.option("--cache", "cache", metavar="FILE",
+                     help="SQLite cache; a rerun asks GitHub only for what changed. "
+                          "Default: in the user cache folder, never in the clone."),
         click.option("--page-size", type=click.IntRange(10, 100), default=100,
                      show_default=True, help="Pull requests per GraphQL request."),
         click.option("--retry-backoff", type=float, default=1.0, hidden=True),
@@ -189,13 +207,14 @@ def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _access(cache: str, page_size: int, retry_backoff: float) -> Any:
-    from gatekeeper.commands.history_access import GitHubAccess
-    from gatekeeper.forge.github.auth import api_url, find_token, graphql_url
+def _access(cache: str | None, page_size: int, retry_backoff: float) -> Any:
+    from gatekeeper.commands.history_access import GitHubAccess, default_cache_path
+    from gatekeeper.forge.github.auth import api_url, graphql_url, require_token
     from gatekeeper.history.fetch import RetrySettings
 
-    return GitHubAccess(token=find_token(), api_url=api_url(), graphql_url=graphql_url(),
-                        cache_path=Path(cache), page_size=page_size,
+    return GitHubAccess(token=require_token(), api_url=api_url(), graphql_url=graphql_url(),
+                        cache_path=Path(cache) if cache else default_cache_path(),
+                        page_size=page_size,
                         retry=RetrySettings(backoff=retry_backoff))
 
 
@@ -210,9 +229,12 @@ def _access(cache: str, page_size: int, retry_backoff: float) -> Any:
 @click.option("--rollout", type=_DATE, metavar="DATE",
               help="When Gatekeeper was rolled out; earlier pull requests without its "
                    "labels are replayed. Default: the first Gatekeeper label event.")
+@click.option("--include-replayed", is_flag=True,
+              help="Count replayed decisions in the headline rate too.")
 def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tuple[str, ...],
-            cache: str, page_size: int, retry_backoff: float, output: str | None,
-            output_format: str, policy: str | None, rollout: datetime | None) -> None:
+            cache: str | None, page_size: int, retry_backoff: float, output: str | None,
+            output_format: str, policy: str | None, rollout: datetime | None,
+            include_replayed: bool) -> None:
     """Weekly block rates and RED review times, from the action's labels (docs/metrics.md).
 
     Token from GITHUB_TOKEN (or GH_TOKEN, `gh auth token`); API base from GITHUB_API_URL
@@ -226,6 +248,7 @@ def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tu
         until=until.date() if until else None, bases=bases, output_format=output_format,
         output=Path(output) if output else None, policy_file=policy,
         rollout=rollout.replace(tzinfo=UTC) if rollout else None,
+        include_replayed=include_replayed,
     )
     _exit(command.run(options, sys.stdout, access=_access(cache, page_size, retry_backoff),
                       stderr=sys.stderr))
@@ -238,12 +261,13 @@ def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tu
               help="Saved pull requests: N.md bodies with N.files changed-path lists.")
 @click.option("--repo", type=REPOSITORY, help="A repository's pull request history.")
 @_history_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True,
+              help="markdown: a comment for the pull request that changes the policy.")
 @click.option("--changed-only", is_flag=True, help="List only pull requests that change.")
 def replay(baseline_policy: str, candidate_policy: str, from_dir: str | None,
            repo: str | None, since: datetime | None, until: datetime | None,
-           bases: tuple[str, ...], cache: str, page_size: int, retry_backoff: float,
+           bases: tuple[str, ...], cache: str | None, page_size: int, retry_backoff: float,
            output: str | None, output_format: str, changed_only: bool) -> None:
     """Decide past pull requests under two policies, side by side.
 

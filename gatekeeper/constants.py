@@ -38,6 +38,8 @@ DOCS_URL: Final = f"https://github.com/{GATEKEEPER_REPOSITORY}/blob/{RELEASE_TAG
 
 # --- files in an adopter's repository -------------------------------------------------------
 POLICY_PATH: Final = ".github/gatekeeper.yml"
+# Where the policy is looked for, in this order; both present is an error, never a choice.
+POLICY_PATHS: Final = (POLICY_PATH, ".github/gatekeeper.yaml")
 TEMPLATE_PATH: Final = ".github/pull_request_template.md"
 WORKFLOW_PATH: Final = ".github/workflows/gatekeeper.yml"
 # The policy's name in a decision when no policy file exists.
@@ -49,9 +51,14 @@ JOB_ID: Final = "gatekeeper"
 # How the check shows on a pull request; branch protection and rulesets name it by the
 # job alone ("gatekeeper").
 CHECK_DISPLAY_NAME: Final = f"{WORKFLOW_NAME} / {JOB_ID}"
-# The commit status the hardened set-up posts, naming the pull request's base branch, so a
-# status for a pull request into one branch never satisfies another branch's requirement.
+# The commit status the hardened set-up posts (pull_request_target), naming the base
+# branch, so a success for a pull request into another branch does not count here.
 HARDENED_STATUS_CONTEXT_FORMAT: Final = "gatekeeper/contract ({branch})"
+# The GitHub Actions app on github.com: a required check pinned to it is satisfied by a
+# check run from a workflow only, not by a status anyone else posts under the same name.
+GITHUB_ACTIONS_APP_ID: Final = 15368
+# Where GitHub looks for CODEOWNERS, in its order: the first one found is used.
+CODEOWNERS_PATHS: Final = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 # The events the workflow must listen to (SPEC section 5).
 PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
 REVIEW_TYPES: Final = ("submitted", "dismissed")

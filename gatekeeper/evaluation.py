@@ -27,7 +27,7 @@ from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.evidence_reads import UnreadableFact, read_needs
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
-from gatekeeper.local.policy_source import default_policy
+from gatekeeper.local.policy_source import candidate_paths, default_policy, the_one_policy
 
 LocalDiff = Callable[[str, str], list[ChangedPath]]
 # Called once the head to judge is known and matches the event (the action posts
@@ -185,12 +185,16 @@ def policy_in_force(forge: PullRequestReader, info: PullRequestInfo, path: str,
     """The policy at ``origin.sha`` (the base branch's tip, or a merge group's base): a
     pull request never supplies its own. No file there: the embedded default, and the
     record says so (source embedded-default, with the ref and commit looked at)."""
-    assert origin.sha is not None
-    text = forge.file_at(info.repo, path, origin.sha)
-    if text is None:
+    sha = origin.sha
+    assert sha is not None
+    found = {p: forge.file_at(info.repo, p, sha) for p in candidate_paths(path)}
+    chosen = the_one_policy(found, where=f"{info.repo}@{sha[:12]}")
+    if chosen is None:
         return replace(default_policy(), origin=replace(origin, source=EMBEDDED_POLICY))
-    return parse_policy(text, file=f"{info.repo}:{path}@{origin.sha[:12]}",
-                        schema=resources.schema("policy"), origin=origin)
+    path, text = chosen
+    return parse_policy(text, file=f"{info.repo}:{path}@{sha[:12]}",
+                        schema=resources.schema("policy"),
+                        origin=replace(origin, source=f"{info.repo}:{path}"))
 
 
 def _with_other_pulls(forge: PullRequestReader, result: LiveResult, *, policy_path: str,
@@ -248,27 +252,27 @@ _ROUNDS = 5
 
 def judge_with_evidence(forge: PullRequestReader, info: PullRequestInfo,
                         changes: list[ChangedPath], policy: Policy, evaluated_at: str,
-                        body: str | None = None) -> Decision:
+                        ) -> Decision:
     """Evaluate, read from the forge what the rules still need, and evaluate again, until
     nothing more is needed. What is still unknown then blocks (GK915): no pending here."""
     evidence = Evidence(head_sha=info.head_sha, pull_request=info.ref, author=info.author,
                         author_is_bot=info.author_is_bot, head_ref=info.head_ref)
     asked: set[object] = set()
-    decision = _evaluate(info, changes, policy, evaluated_at, evidence, body)
+    decision = _evaluate(info, changes, policy, evaluated_at, evidence)
     for _ in range(_ROUNDS):
         needed = set(decision.needs) - asked
         if not needed:
             break
         asked |= needed
         evidence = read_needs(forge, info, evidence, needed)
-        decision = _evaluate(info, changes, policy, evaluated_at, evidence, body)
+        decision = _evaluate(info, changes, policy, evaluated_at, evidence)
     return settle_pending(decision)
 
 
 def _evaluate(info: PullRequestInfo, changes: list[ChangedPath], policy: Policy,
-              evaluated_at: str, evidence: Evidence, body: str | None) -> Decision:
+              evaluated_at: str, evidence: Evidence) -> Decision:
     return evaluate(
-        info.body if body is None else body, changes, policy,
+        info.body, changes, policy,
         contract_schema=resources.schema("contract"),
         evaluated_at=evaluated_at, version=__version__, author=info.author,
         evidence=evidence,

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gatekeeper import __version__, resources
-from gatekeeper.core.decide import evaluate
+from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.decide import evaluate, normalized_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy import Policy
+from gatekeeper.core.reasons import reason_words
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import PullRecord
 from gatekeeper.local.files import parse_changed_lines, read_body, read_text
@@ -55,12 +57,24 @@ def decide(body: str, changes: Sequence[ChangedPath], policy: Policy,
 
 def outcome_of(decision: Decision, *, note: str | None = None) -> ReplayOutcome:
     codes = tuple(sorted({r.code for r in decision.reasons}))
+    computed = decision.to_record().get("computed_origin")
     return ReplayOutcome(
         red=decision.computed_class is RiskClass.RED,
         blocked=any(reason.code.incomplete_contract for reason in decision.reasons),
         codes=codes,
         note=note,
+        origin=decision.contract.get("change_origin"),
+        computed_origin=computed if isinstance(computed, str) else None,
     )
+
+
+def declared_origin(body: str, policy: Policy) -> str | None:
+    """The change origin the body's contract declares, normalized as the decision record
+    has it (``human``, ``ai-assisted``, ``agent``), or None."""
+    contract = parse_contract(body, aliases=policy.field_aliases,
+                              placeholders=policy.placeholders)
+    return normalized_contract(contract, RiskClass.GREEN, with_class=False).get(
+        "change_origin")
 
 
 def replay_record(record: PullRecord, policy: Policy) -> ReplayOutcome:
@@ -247,9 +261,9 @@ def to_text(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
         if r.change != "same":
             detail = [f"now {r.change}"]
             if r.codes_added:
-                detail.append("adds " + ", ".join(r.codes_added))
+                detail.append("adds " + ", ".join(map(reason_words, r.codes_added)))
             if r.codes_removed:
-                detail.append("drops " + ", ".join(r.codes_removed))
+                detail.append("drops " + ", ".join(map(reason_words, r.codes_removed)))
             lines.append(f"    {'; '.join(detail)}")
         if r.item.note:
             lines.append(f"    note: {r.item.note}")

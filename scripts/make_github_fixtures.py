@@ -70,6 +70,8 @@ OPENAPI_PATHS: tuple[str, ...] = (
     "/repos/{owner}/{repo}/commits/{ref}/status",
     "/orgs/{org}/teams/{team_slug}/memberships/{username}",
     "/repos/{owner}/{repo}/branches/{branch}/protection",
+    "/repos/{owner}/{repo}/git/ref/{ref}",
+    "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
     "/repos/{owner}/{repo}/rules/branches/{branch}",
     "/repos/{owner}/{repo}/rulesets",
     "/repos/{owner}/{repo}",

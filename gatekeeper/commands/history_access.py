@@ -25,7 +25,17 @@ from gatekeeper.local.policy_source import default_policy, load_policy
 from gatekeeper.metrics import compute
 from gatekeeper.writes import write_text_atomically
 
-DEFAULT_CACHE = ".gatekeeper/cache.sqlite"
+CACHE_FILE = "history.sqlite"
+
+
+def default_cache_path() -> Path:
+    """The cache in the user cache folder (``$XDG_CACHE_HOME/gatekeeper`` or
+    ``~/.cache/gatekeeper`` on Linux, ``~/Library/Caches/gatekeeper`` on macOS,
+    ``%LOCALAPPDATA%\\gatekeeper\\Cache`` on Windows): never inside a clone, where it
+    could be committed. One file serves every repository (each keyed by host and name)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("gatekeeper", appauthor=False)) / CACHE_FILE
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
@@ -62,7 +72,7 @@ class GitHubAccess:
     token: str | None
     api_url: str | None
     graphql_url: str | None
-    cache_path: Path = Path(DEFAULT_CACHE)
+    cache_path: Path = field(default_factory=default_cache_path)
     page_size: int = 100
     retry: RetrySettings = field(default_factory=RetrySettings)
 

@@ -25,6 +25,7 @@ class MetricsOptions:
     output: Path | None
     policy_file: str | None = None
     rollout: datetime | None = None
+    include_replayed: bool = False
 
 
 def _replays(session: Session, records: Sequence[PullRecord], policy: Policy, digest: str,
@@ -48,7 +49,8 @@ def _replays(session: Session, records: Sequence[PullRecord], policy: Policy, di
         if cached is not None:
             outcomes[record.id] = compute.ReplayOutcome(
                 red=cached["red"], blocked=cached["blocked"], codes=tuple(cached["codes"]),
-                note=cached["note"])
+                note=cached["note"], origin=cached.get("origin"),
+                computed_origin=cached.get("computed_origin"))
             continue
         fresh.append(record)
     for record in session.history.complete_files(fresh):
@@ -56,8 +58,28 @@ def _replays(session: Session, records: Sequence[PullRecord], policy: Policy, di
         outcomes[record.id] = outcome
         session.cache.put_extras(key, kind, [(record.id, record.updated_at, {
             "red": outcome.red, "blocked": outcome.blocked, "codes": list(outcome.codes),
-            "note": outcome.note})])
+            "note": outcome.note, "origin": outcome.origin,
+            "computed_origin": outcome.computed_origin})])
     return outcomes
+
+
+def _origins(session: Session, records: Sequence[PullRecord], policy: Policy, digest: str
+             ) -> dict[str, str | None]:
+    """The change origin each body declares, cached while the pull request is unchanged."""
+    key = session.history.key
+    kind = f"origin:{digest}:{__version__}"
+    found: dict[str, str | None] = {}
+    fresh = []
+    for record in records:
+        cached = session.cache.extra(key, record.id, kind, record.updated_at)
+        if cached is not None:
+            found[record.id] = cached.get("origin")
+            continue
+        found[record.id] = replay.declared_origin(record.body, policy)
+        fresh.append((record.id, record.updated_at, {"origin": found[record.id]}))
+    if fresh:
+        session.cache.put_extras(key, kind, fresh)
+    return found
 
 
 def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
@@ -74,8 +96,11 @@ def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
             found = outcomes.get(record.id)
             return found if found is not None else replay.replay_record(record, policy)
 
+        origins = _origins(session, records, policy, digest)
         metrics = compute.compute(records, since=options.since, until=options.until,
-                                  replay=replayed, rollout=rollout)
+                                  replay=replayed, rollout=rollout,
+                                  origin=lambda record: origins.get(record.id),
+                                  include_replayed=options.include_replayed)
         saved = compute.saved_pulls(metrics)
         by_number = {r.number: r for r in records}
         for record in session.history.complete_files([by_number[f.number] for f in saved]):

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from gatekeeper import replay
+from gatekeeper import replay, replay_markdown
 from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import parse_time
@@ -63,7 +63,12 @@ def run(options: ReplayOptions, stdout: TextIO, *, access: GitHubAccess | None,
         results = replay.compare(items, baseline, candidate)
     finally:
         progress.done()
-    text = replay.render(results, options.output_format, baseline=baseline,
-                         candidate=candidate, source=source, changed_only=options.changed_only)
+    if options.output_format == "markdown":
+        text = replay_markdown.render(results, baseline=baseline, candidate=candidate,
+                                      source=source, changed_only=options.changed_only)
+    else:
+        text = replay.render(results, options.output_format, baseline=baseline,
+                             candidate=candidate, source=source,
+                             changed_only=options.changed_only)
     emit(text, options.output, stdout)
     return replay.exit_code(results)

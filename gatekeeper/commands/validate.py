@@ -1,9 +1,10 @@
 """`gatekeeper validate`: the decision CI would give, for a body and its changed paths, or
-for a live pull request (`--pr`)."""
+for a live pull request (`--pr`), optionally with a local body in place of its own."""
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -18,14 +19,7 @@ from gatekeeper.local import commits, files, git
 from gatekeeper.local.policy_source import load_policy
 from gatekeeper.reporters import ReportContext, reporter_for
 
-
-@dataclass(frozen=True)
-class PullRef:
-    repo: str
-    number: int
-
-    def __str__(self) -> str:
-        return f"{self.repo}#{self.number}"
+NO_PATHS = "changed_paths"
 
 
 @dataclass(frozen=True)
@@ -38,13 +32,14 @@ class ValidateOptions:
     output_format: str = "text"
     author: str | None = None
     decision_file: str | None = None
-    pull_request: PullRef | None = None
+    # None: not asked; "" : the current branch's pull request; else a reference (--pr).
+    pull_request: str | None = None
 
 
 def run(options: ValidateOptions, out: TextIO) -> int:
     reporter = reporter_for(options.output_format)  # an unknown format fails before work
     if options.pull_request is not None:
-        decision, name = _live(options), str(options.pull_request)
+        decision, name = _live(options)
     else:
         decision, name = _local(options)
     if options.decision_file:
@@ -57,6 +52,33 @@ def run(options: ValidateOptions, out: TextIO) -> int:
     return EXIT_BLOCKED if decision.blocked else EXIT_PASS
 
 
+def _stdin_is_piped() -> bool:
+    stdin = sys.stdin
+    return stdin is not None and not stdin.closed and not stdin.isatty()
+
+
+def _changes(options: ValidateOptions, cwd: Path) -> tuple[list[ChangedPath], tuple[Caveat, ...]]:
+    """The changed paths from every source given; standard input when none is given and
+    it is not a terminal (``git diff --name-only main...HEAD | gatekeeper validate PR.md``)."""
+    changes = [ChangedPath(path=p) for p in options.paths]
+    if options.changed_files is not None:
+        changes += files.read_changed_files(options.changed_files)
+    if options.diff_range is not None:
+        changes += git.changed_paths(options.diff_range, cwd=cwd)
+    given = bool(options.paths) or options.changed_files is not None \
+        or options.diff_range is not None
+    from_stdin = not given and options.body != "-" and _stdin_is_piped()
+    if from_stdin:
+        changes += files.read_changed_files("-")
+    if changes:
+        return changes, ()
+    source = "standard input held no paths" if from_stdin else "no changed paths were given"
+    return changes, (Caveat(
+        check=NO_PATHS,
+        detail=f"{source}, so the class comes from the declared risk alone; pass paths, "
+               "--changed-files, --diff or pipe them in"),)
+
+
 def _local(options: ValidateOptions) -> tuple[Decision, str]:
     if options.body is None:
         raise GatekeeperError("give the pull request body as a file, or - for standard input")
@@ -65,15 +87,7 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
     cwd = Path.cwd()
     policy = load_policy(options.policy, cwd=cwd)
     body_name, body_text = files.read_body(options.body)
-    changes = [ChangedPath(path=p) for p in options.paths]
-    if options.changed_files is not None:
-        changes += files.read_changed_files(options.changed_files)
-    if options.diff_range is not None:
-        changes += git.changed_paths(options.diff_range, cwd=cwd)
-    caveats = () if changes else (Caveat(
-        check="changed_paths",
-        detail="no changed paths were given, so the class comes from the declared risk "
-               "alone; pass paths, --changed-files or --diff"),)
+    changes, caveats = _changes(options, cwd)
     # --diff reads the origin's evidence (commit authors, trailers, the branch) from git too.
     evidence = (commits.local_evidence(options.diff_range, cwd=cwd)
                 if options.diff_range is not None else None)
@@ -86,20 +100,24 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
     return decision, body_name
 
 
-def _live(options: ValidateOptions) -> Decision:
-    if (options.body is not None or options.paths or options.changed_files
-            or options.diff_range or options.policy or options.author):
-        raise GatekeeperError("--pr takes everything from GitHub; give no body, paths, "
-                              "--changed-files, --diff, --policy or --author with it")
+def _live(options: ValidateOptions) -> tuple[Decision, str]:
+    """The pull request as GitHub shows it; with BODY, that body judged in place of its own
+    against the pull request's files, reviews and base-branch policy."""
+    if (options.paths or options.changed_files or options.diff_range or options.policy
+            or options.author):
+        raise GatekeeperError("--pr takes the files, reviews and policy from GitHub; give no "
+                              "paths, --changed-files, --diff, --policy or --author with it")
     assert options.pull_request is not None
+    from gatekeeper.commands.live_target import connect
+
+    local_body = files.read_body(options.body) if options.body is not None else None
+    forge, target = connect(options.pull_request, cwd=Path.cwd(),
+                            body=local_body[1] if local_body else None)
     from gatekeeper.evaluation import evaluate_live
-    from gatekeeper.forge.github import GitHubForge
-    from gatekeeper.forge.github.auth import api_url, find_token
 
-    forge = GitHubForge(find_token(), api_url())
-    result = evaluate_live(forge, options.pull_request.repo, options.pull_request.number,
-                           policy_path=POLICY_PATH, evaluated_at=now_utc())
-    return result.decision
+    result = evaluate_live(forge, target.repo, target.number, policy_path=POLICY_PATH,
+                           evaluated_at=now_utc())
+    return result.decision, local_body[0] if local_body else str(target)
 
 
-__all__ = ["PullRef", "ValidateOptions", "run"]
+__all__ = ["ValidateOptions", "run"]

@@ -38,4 +38,5 @@ def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
     return Classification(
         computed_class=highest([m.risk_class for m in matches]),
         matches=tuple(matches),
+        paths_judged=len(seen),
     )

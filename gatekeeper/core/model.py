@@ -91,6 +91,8 @@ class PathMatch:
 class Classification:
     computed_class: RiskClass
     matches: tuple[PathMatch, ...]
+    # How many distinct paths were judged (a rename's two paths count twice).
+    paths_judged: int = 0
 
     def paths_in(self, risk_class: RiskClass) -> list[PathMatch]:
         return [m for m in self.matches if m.risk_class is risk_class]

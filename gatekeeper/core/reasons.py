@@ -137,3 +137,12 @@ def parse_code(text: str) -> Code | None:
         return Code(text)
     except ValueError:
         return None
+
+
+def reason_words(code: str) -> str:
+    """A reason code with its summary in words, ``GK202 (RED escalation incomplete)``; an
+    unknown code as it is."""
+    try:
+        return f"{code} ({Code(code).summary})"
+    except ValueError:
+        return code

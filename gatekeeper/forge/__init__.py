@@ -27,12 +27,15 @@ from gatekeeper.core.model import ChangedPath
 class ForgeUnavailable(Exception):
     """The forge did not give an answer Gatekeeper can judge on."""
 
-    def __init__(self, what: str, status: int | None, detail: str = ""):
+    def __init__(self, what: str, status: int | None, detail: str = "", *, hint: str = ""):
         self.what = what
         self.status = status
         self.detail = detail
+        # What to change when asking again cannot help (a refusal, an unreachable host).
+        self.hint = hint
         shown = f"HTTP {status}" if status else "no response"
-        super().__init__(f"{what}: {shown}{f' ({detail})' if detail else ''}")
+        super().__init__(f"{what}: {shown}{f' ({detail})' if detail else ''}"
+                         f"{f': {hint}' if hint else ''}")
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,14 @@ class GraphQL(Protocol):
 
 
 @dataclass(frozen=True)
+class RequiredCheck:
+    """A required check or status, and the app that must report it (None: any source)."""
+
+    context: str
+    app_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ProtectionFacts:
     """Classic branch protection: its settings, or why there are none."""
 
@@ -189,6 +200,11 @@ class ProtectionFacts:
     required_contexts: tuple[str, ...] = ()
     requires_pull_request: bool = False
     approving_reviews: int | None = None
+    checks: tuple[RequiredCheck, ...] = ()
+    enforce_admins: bool = False
+    code_owner_reviews: bool = False
+    # Who may merge without a pull request: "user alice", "team acme/ops", "app renovate".
+    pull_request_bypass: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,12 +215,25 @@ class RuleFacts:
     ruleset: str  # who owns it, for messages: "ruleset 42 of repository acme/app"
     required_contexts: tuple[str, ...] = ()
     workflow_paths: tuple[str, ...] = ()
+    checks: tuple[RequiredCheck, ...] = ()
+    ruleset_id: int | None = None
+    code_owner_review: bool = False
+
+
+@dataclass(frozen=True)
+class BypassFacts:
+    """Who may bypass one ruleset: each actor in words, or None when the token may not see
+    the list (GitHub shows it to those who may edit the ruleset)."""
+
+    ruleset: str
+    actors: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
 class RulesFacts:
     rules: tuple[RuleFacts, ...] = ()
     error: str = ""  # why the rules could not be read, when they could not
+    bypass: tuple[BypassFacts, ...] = ()
 
     def of_kind(self, kind: str) -> list[RuleFacts]:
         return [rule for rule in self.rules if rule.kind == kind]
@@ -230,6 +259,8 @@ class EnforcementFacts:
 
 class RepositorySettings(Protocol):
     def default_branch(self, repo: str) -> str: ...
+
+    def branch_exists(self, repo: str, branch: str) -> bool: ...
 
     def protection_facts(self, repo: str, branch: str) -> ProtectionFacts: ...
 

@@ -82,6 +82,13 @@ class Walk:
     total: int | None
 
 
+def connects(old: SyncState | None, walk: Walk) -> bool:
+    """Whether ``walk`` went down to the old watermark, so that its pages and the pull
+    requests cached before form one unbroken stretch of history."""
+    return (old is not None and old.watermark is not None and walk.stop_at is not None
+            and walk.stop_at <= old.watermark)
+
+
 class Cache:
     def __init__(self, path: Path):
         self.path = path
@@ -175,9 +182,16 @@ class Cache:
             if walk.complete_after:
                 db.execute("DELETE FROM pulls WHERE repo=? AND base=? AND walk<>?",
                            (repo, base, walk.walk))
+            complete, floor = walk.complete_after, walk.floor_after
+            if connects(old, walk):
+                # The walk reached down to what the cache held: what was complete (or
+                # reached back to its floor) still is, with everything newer added.
+                assert old is not None
+                complete = complete or old.complete
+                floor = None if complete else min(filter(None, [old.floor, floor]),
+                                                  default=None)
             db.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?, ?, ?, ?)",
-                       (repo, base, watermark, walk.floor_after, int(walk.complete_after),
-                        advanced.total))
+                       (repo, base, watermark, floor, int(complete), advanced.total))
             db.execute("DELETE FROM walks WHERE repo=? AND base=?", (repo, base))
         return advanced
 

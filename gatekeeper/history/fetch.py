@@ -128,6 +128,8 @@ class History:
                 **kwargs,
             )
         except ForgeUnavailable as exc:
+            if exc.hint:  # a refusal or an unreachable host: running again cannot help
+                raise FetchFailed(str(exc), status=exc.status, detail=exc.detail) from None
             raise FetchFailed(f"GitHub did not answer: {exc}. What was fetched is kept in "
                               f"the cache; run again to resume", status=exc.status,
                               detail=exc.detail) from None

@@ -1,4 +1,9 @@
-"""The local git repository: where its top level is, and what a range changed."""
+"""The local git repository: its top level, what a range changed, where its remote points.
+
+Every git command here runs at the top level with the options that make its output the
+same whatever the user's configuration says: ``--no-relative`` (``diff.relative``),
+``--no-ext-diff`` (``diff.external``), ``--no-color`` and ``-M`` (``diff.renames``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,11 @@ from pathlib import Path
 
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.errors import GatekeeperError
+
+# The options that make `git diff` list every changed path of the whole repository, with
+# renames, however diff.relative, diff.renames, diff.external or color.* are configured.
+DIFF_OPTIONS = ("--no-relative", "--no-ext-diff", "--no-color", "--no-textconv",
+                "--name-status", "-M", "-z")
 
 
 def top_level(start: Path) -> Path | None:
@@ -17,23 +27,35 @@ def top_level(start: Path) -> Path | None:
     return None
 
 
-def changed_paths(revision_range: str, *, cwd: Path | None = None) -> list[ChangedPath]:
-    """``git diff --name-status -M`` over ``BASE...HEAD``, renames with both paths."""
-    if not revision_range or revision_range.startswith("-"):
-        raise GatekeeperError(f"--diff takes a range such as main...HEAD, not {revision_range!r}")
+def run_git(args: list[str], *, cwd: Path | None, what: str) -> str:
+    """Run ``git -C <cwd> ARGS``; its standard output, or a GatekeeperError naming ``what``."""
+    command = ["git", *(["-C", str(cwd)] if cwd is not None else []), *args]
     try:
-        result = subprocess.run(
-            ["git", "diff", "--name-status", "-M", "-z", revision_range, "--"],
-            cwd=cwd, capture_output=True, check=False,
-        )
+        result = subprocess.run(command, capture_output=True, check=False)
     except FileNotFoundError:
-        raise GatekeeperError("--diff needs git, and git is not installed") from None
+        raise GatekeeperError(f"{what} needs git, and git is not installed") from None
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GatekeeperError(
-            f"git diff {revision_range} failed: {detail[0] if detail else result.returncode}"
-        )
-    fields = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+        raise GatekeeperError(f"{what} failed: {detail[0] if detail else result.returncode}")
+    return result.stdout.decode("utf-8", "surrogateescape")
+
+
+def git_top_level(cwd: Path | None) -> Path:
+    """The work tree's top level as git itself reports it."""
+    shown = run_git(["rev-parse", "--show-toplevel"], cwd=cwd,
+                    what="finding the git top level (git rev-parse --show-toplevel)")
+    return Path(shown.strip())
+
+
+def changed_paths(revision_range: str, *, cwd: Path | None = None) -> list[ChangedPath]:
+    """``git diff --name-status -M`` over ``BASE...HEAD`` for the whole repository, renames
+    with both paths, whatever the git configuration and the folder it is run from."""
+    if not revision_range or revision_range.startswith("-"):
+        raise GatekeeperError(f"--diff takes a range such as main...HEAD, not {revision_range!r}")
+    root = git_top_level(cwd)
+    output = run_git(["diff", *DIFF_OPTIONS, revision_range, "--"], cwd=root,
+                     what=f"git diff {revision_range}")
+    fields = output.split("\0")
     changes: list[ChangedPath] = []
     position = 0
     while position < len(fields) and fields[position]:

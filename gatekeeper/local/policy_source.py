@@ -1,28 +1,70 @@
-"""Find and load the policy: --policy FILE, .github/gatekeeper.yml, or the embedded default."""
+"""Find and load the policy: --policy FILE, .github/gatekeeper.yml (or .yaml), or the
+embedded default."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from gatekeeper import resources
-from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH
+from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH, POLICY_PATHS
 from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.files import read_text
 from gatekeeper.local.git import top_level
 
 MAX_POLICY_BYTES = 1024 * 1024
 
 
-def load_policy(explicit: str | None, *, cwd: Path) -> Policy:
+@dataclass(frozen=True)
+class PolicyText:
+    """A policy's text and the name errors and decisions give it."""
+
+    name: str
+    text: str
+
+    @property
+    def embedded(self) -> bool:
+        return self.name == EMBEDDED_POLICY
+
+
+def candidate_paths(path: str) -> tuple[str, ...]:
+    """The paths a policy is looked for at: the default path and its ``.yaml`` twin, or a
+    path the user chose, alone."""
+    return POLICY_PATHS if path == POLICY_PATH else (path,)
+
+
+def the_one_policy(found: Mapping[str, str | None], *, where: str) -> tuple[str, str] | None:
+    """(path, text) of the one policy file found among the candidates, None when there is
+    none; both ``.yml`` and ``.yaml`` present is an error that names both."""
+    present = [(path, text) for path, text in found.items() if text is not None]
+    if len(present) > 1:
+        names = " and ".join(path for path, _ in present)
+        raise GatekeeperError(f"{where} has both {names}; keep one policy file and delete "
+                              "the other")
+    return present[0] if present else None
+
+
+def policy_text(explicit: str | None, *, cwd: Path) -> PolicyText:
+    """The policy's text: ``--policy FILE``, the file at the git top level, or the
+    embedded default."""
     if explicit is not None:
-        name, text = read_text(explicit, what="policy", max_bytes=MAX_POLICY_BYTES)
-        return parse_policy(text, file=name, schema=resources.schema("policy"))
+        return PolicyText(*read_text(explicit, what="policy", max_bytes=MAX_POLICY_BYTES))
     root = top_level(cwd) or cwd
-    candidate = root / POLICY_PATH
-    if candidate.is_file():
-        name, text = read_text(str(candidate), what="policy", max_bytes=MAX_POLICY_BYTES)
-        return parse_policy(text, file=name, schema=resources.schema("policy"))
-    return default_policy()
+    found = {path: str(root / path) if (root / path).is_file() else None
+             for path in POLICY_PATHS}
+    chosen = the_one_policy(found, where=str(root))
+    if chosen is None:
+        return PolicyText(EMBEDDED_POLICY, resources.text("default_policy.yml"))
+    return PolicyText(*read_text(chosen[1], what="policy", max_bytes=MAX_POLICY_BYTES))
+
+
+def load_policy(explicit: str | None, *, cwd: Path) -> Policy:
+    found = policy_text(explicit, cwd=cwd)
+    if found.embedded:
+        return default_policy()
+    return parse_policy(found.text, file=found.name, schema=resources.schema("policy"))
 
 
 def default_policy() -> Policy:

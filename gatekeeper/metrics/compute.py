@@ -29,9 +29,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from gatekeeper.history.records import DECISIVE_REVIEW_STATES, PullRecord, parse_time
+
+if TYPE_CHECKING:
+    from gatekeeper.metrics import breakdown
 
 Source = Literal["history", "replay"]
 RedStatus = Literal["reviewed", "pending", "closed_unreviewed"]
@@ -45,9 +48,16 @@ class ReplayOutcome:
     blocked: bool  # blocked with at least one GK1xx-GK3xx reason
     codes: tuple[str, ...]
     note: str | None = None
+    origin: str | None = None  # the change origin the contract declares
+    computed_origin: str | None = None  # the decision record's, when it carries one
 
 
 Replay = Callable[[PullRecord], ReplayOutcome]
+# The change origin a pull request's contract declares (history-sourced pull requests).
+Origin = Callable[[PullRecord], str | None]
+
+ORIGINS: tuple[str, ...] = ("human", "ai-assisted", "agent")
+UNDECLARED = "undeclared"
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,8 @@ class PullFacts:
     unblocked_at: datetime | None
     saved: bool  # RED, blocked, then fixed before it merged (history only)
     replay_codes: tuple[str, ...] = ()
+    origin: str | None = None
+    computed_origin: str | None = None
 
     @property
     def review_seconds(self) -> int | None:
@@ -94,6 +106,7 @@ class WeekRow:
     red_pending_review: int
     red_closed_unreviewed: int
     median_red_review_time_hours: Decimal | None
+    p90_red_review_time_hours: Decimal | None
     replayed: int
     bot_prs: int
 
@@ -102,7 +115,7 @@ WEEK_FIELDS: tuple[str, ...] = (
     "week", "week_start", "prs_total", "prs_blocked_incomplete_contract",
     "incomplete_contract_block_rate", "red_escalation_count", "red_reviewed",
     "red_pending_review", "red_closed_unreviewed", "median_red_review_time_hours",
-    "replayed", "bot_prs",
+    "p90_red_review_time_hours", "replayed", "bot_prs",
 )
 
 
@@ -191,8 +204,8 @@ def first_human_review(record: PullRecord, after: datetime
     return candidates[0] if candidates else None
 
 
-def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay
-               ) -> PullFacts | None:
+def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay,
+               origin: Origin | None = None) -> PullFacts | None:
     """What one pull request contributes, or None when it is (still) a draft."""
     ready = ready_time(record)
     if ready is None:
@@ -203,6 +216,8 @@ def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay
     blocked_at = unblocked_at = None
     saved = False
     codes: tuple[str, ...] = ()
+    declared: str | None = None
+    computed_origin: str | None = None
     if history:
         source: Source = "history"
         red_on, blocked_on = label_intervals(record, "red"), label_intervals(record, "blocked")
@@ -214,10 +229,12 @@ def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay
             ends = [end for _, end in blocked_on if end is not None and end <= merged]
             unblocked_at = max(ends, default=None)
             saved = unblocked_at is not None
+        declared = origin(record) if origin is not None else None
     else:
         source = "replay"
         outcome = replay(record)
         red, blocked, codes = outcome.red, outcome.blocked, outcome.codes
+        declared, computed_origin = outcome.origin, outcome.computed_origin
         trigger = ready if red else None
 
     review = first_human_review(record, trigger) if trigger is not None else None
@@ -233,6 +250,8 @@ def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay
         review_at=review[0] if review else None, reviewer=review[1] if review else None,
         review_state=review[2] if review else None, red_status=status,
         blocked_at=blocked_at, unblocked_at=unblocked_at, saved=saved, replay_codes=codes,
+        origin=declared if declared in ORIGINS else None,
+        computed_origin=computed_origin if computed_origin in ORIGINS else None,
     )
 
 
@@ -254,6 +273,16 @@ def median_hours(seconds: Sequence[int]) -> Decimal | None:
     return half_up(Decimal(twice) / Decimal(7200), "0.01")
 
 
+def p90_hours(seconds: Sequence[int]) -> Decimal | None:
+    """The 90th percentile in hours, nearest rank (the smallest value with at least 90 %
+    of the values at or below it: exact, one of the values), two decimals half up."""
+    if not seconds:
+        return None
+    ordered = sorted(seconds)
+    rank = -(-9 * len(ordered) // 10)  # ceil(0.9 n), in integers
+    return half_up(Decimal(ordered[rank - 1]) / Decimal(3600), "0.01")
+
+
 def block_rate(blocked: int, total: int) -> Decimal | None:
     return half_up(Decimal(blocked) / Decimal(total), "0.0001") if total else None
 
@@ -271,6 +300,7 @@ def aggregate(week: str, start: date | None, facts: Sequence[PullFacts]) -> Week
         red_pending_review=sum(f.red_status == "pending" for f in red),
         red_closed_unreviewed=sum(f.red_status == "closed_unreviewed" for f in red),
         median_red_review_time_hours=median_hours(times),
+        p90_red_review_time_hours=p90_hours(times),
         replayed=sum(f.source == "replay" for f in facts),
         bot_prs=sum(f.author_is_bot for f in facts),
     )
@@ -305,6 +335,8 @@ class Metrics:
     rollout: datetime | None
     since: date | None
     until: date | None
+    headline: breakdown.Headline
+    splits: dict[str, tuple[WeekRow, ...]]  # by change origin: breakdown.SPLITS
 
 
 def compute(
@@ -314,9 +346,13 @@ def compute(
     until: date | None,
     replay: Replay,
     rollout: datetime | None = None,
+    origin: Origin | None = None,
+    include_replayed: bool = False,
 ) -> Metrics:
     """The metrics for the pull requests created in the whole ISO weeks from ``since``
     to ``until``. ``rollout`` None: the first Gatekeeper label event in ``records``."""
+    from gatekeeper.metrics import breakdown
+
     pulls = list(records)
     start, end = window_bounds(since, until)
     chosen = rollout if rollout is not None else rollout_time(pulls)
@@ -326,7 +362,7 @@ def compute(
         created = parse_time(record.created_at)
         if (start is not None and created < start) or (end is not None and created >= end):
             continue
-        fact = pull_facts(record, rollout=chosen, replay=replay)
+        fact = pull_facts(record, rollout=chosen, replay=replay, origin=origin)
         if fact is None:
             drafts += 1
         else:
@@ -338,6 +374,9 @@ def compute(
         drafts_excluded=drafts, rollout=chosen,
         since=week_monday(since) if since else None,
         until=week_monday(until) + timedelta(days=6) if until else None,
+        headline=breakdown.headline(facts, weeks, include_replayed=include_replayed),
+        splits={name: breakdown.split(facts, group)
+                for name, group in breakdown.SPLITS.items()},
     )
 
 

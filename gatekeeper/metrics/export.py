@@ -12,7 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from gatekeeper.core.reasons import reason_words
 from gatekeeper.history.records import format_time
+from gatekeeper.metrics.breakdown import WeekRate
 from gatekeeper.metrics.compute import WEEK_FIELDS, Metrics, WeekRow, half_up
 from gatekeeper.metrics.savelog import SaveEntry
 from gatekeeper.reporters.markdown import code, escape
@@ -68,6 +70,9 @@ def to_json(report: Report) -> dict[str, Any]:
         "drafts_excluded": m.drafts_excluded,
         "weeks": [row_json(row) for row in m.weeks],
         "totals": row_json(m.totals),
+        "headline": headline_json(m),
+        "by_origin": {name: [{"origin": row.week, "totals": {**row_json(row), "week": "total"}}
+                             for row in rows] for name, rows in m.splits.items()},
         "save_log": [
             {
                 "number": e.number, "url": e.url, "title": e.title,
@@ -76,12 +81,37 @@ def to_json(report: Report) -> dict[str, Any]:
                 "blocked_at": format_time(e.blocked_at), "fixed_at": format_time(e.fixed_at),
                 "trigger": e.trigger,
                 "block_reasons": list(e.block_reasons) if e.block_reasons is not None else None,
+                "block_reason_summaries": [reason_words(c) for c in e.block_reasons]
+                if e.block_reasons is not None else None,
                 "escalation_reviewer": e.escalation_reviewer,
                 "reviewer": e.reviewer, "review_state": e.review_state,
                 "outcome": e.outcome,
             }
             for e in report.save_log
         ],
+    }
+
+
+def _rate(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def headline_json(m: Metrics) -> dict[str, Any]:
+    h = m.headline
+
+    def week(found: WeekRate | None) -> dict[str, Any] | None:
+        return None if found is None else {
+            "week": found.week, "prs": found.total,
+            "prs_blocked_incomplete_contract": found.blocked,
+            "incomplete_contract_block_rate": _rate(found.rate)}
+
+    change = h.change_points
+    return {
+        "incomplete_contract_block_rate": _rate(h.period.rate), "prs": h.period.total,
+        "prs_blocked_incomplete_contract": h.period.blocked,
+        "includes_replayed": h.includes_replayed, "replayed_left_out": h.replayed_left_out,
+        "last_week": week(h.last_week), "previous_week": week(h.previous_week),
+        "week_over_week_points": float(change) if change is not None else None,
     }
 
 
@@ -128,25 +158,69 @@ def _hours(value: Decimal | None) -> str:
 
 
 TABLE_HEADER = ("| Week | PRs | Blocked (incomplete contract) | Block rate | RED | "
-                "Median RED review (h) | RED pending review | RED closed unreviewed | "
-                "Replayed | Bot PRs |")
+                "Median RED review (h) | p90 RED review (h) | RED pending review | "
+                "RED closed unreviewed | Replayed | Bot PRs |")
+REPLAYED_MARK = "†"
 
 
 def table_row(row: WeekRow, *, label: str | None = None) -> str:
+    name = label or row.week
+    if row.replayed:
+        name += f" {REPLAYED_MARK}"
     cells = [
-        label or row.week, str(row.prs_total), str(row.prs_blocked_incomplete_contract),
+        name, str(row.prs_total), str(row.prs_blocked_incomplete_contract),
         percent(row), str(row.red_escalation_count),
-        _hours(row.median_red_review_time_hours), str(row.red_pending_review),
-        str(row.red_closed_unreviewed), str(row.replayed), str(row.bot_prs),
+        _hours(row.median_red_review_time_hours), _hours(row.p90_red_review_time_hours),
+        str(row.red_pending_review), str(row.red_closed_unreviewed), str(row.replayed),
+        str(row.bot_prs),
     ]
     return "| " + " | ".join(cells) + " |"
 
 
 def table(weeks: Sequence[WeekRow], totals: WeekRow) -> list[str]:
-    lines = [TABLE_HEADER, "|" + " --- |" * 10]
+    lines = [TABLE_HEADER, "|" + " --- |" * 11]
     lines += [table_row(row) for row in weeks]
     lines.append(table_row(totals, label="**Total**"))
+    if totals.replayed:
+        lines += ["", f"{REPLAYED_MARK} includes replayed decisions: pull requests from "
+                      "before the rollout, decided again from their current body and files "
+                      "(a lower bound of what was blocked)."]
     return lines
+
+
+def origin_table(name: str, rows: Sequence[WeekRow]) -> list[str]:
+    lines = [f"### By change origin ({name})", "",
+             "| Origin | PRs | Blocked (incomplete contract) | Block rate | RED | "
+             "Median RED review (h) | p90 RED review (h) | Replayed |",
+             "|" + " --- |" * 8]
+    for row in rows:
+        lines.append(f"| {row.week} | {row.prs_total} | {row.prs_blocked_incomplete_contract}"
+                     f" | {percent(row)} | {row.red_escalation_count} | "
+                     f"{_hours(row.median_red_review_time_hours)} | "
+                     f"{_hours(row.p90_red_review_time_hours)} | {row.replayed} |")
+    return lines
+
+
+def _percent_of(rate: WeekRate) -> str:
+    return "-" if rate.percent is None else f"{rate.percent} %"
+
+
+def headline_lines(m: Metrics) -> list[str]:
+    h = m.headline
+    shown = _percent_of(h.period)
+    source = ("every decision, replayed ones included" if h.includes_replayed else
+              "decisions the action made" + (f"; {h.replayed_left_out} replayed left out, "
+                                             "`--include-replayed` counts them"
+                                             if h.replayed_left_out else ""))
+    line = (f"**Incomplete-contract block rate: {shown}** ({h.period.blocked} of "
+            f"{h.period.total} pull requests; {source})")
+    if h.last_week is not None:
+        line += f" · last week {h.last_week.week}: {_percent_of(h.last_week)}"
+        change = h.change_points
+        if change is not None and h.previous_week is not None:
+            line += (f", {'+' if change > 0 else ''}{change} points on "
+                     f"{h.previous_week.week}")
+    return [line]
 
 
 def chart(weeks: Sequence[WeekRow]) -> list[str]:
@@ -181,7 +255,7 @@ def save_log_lines(entries: Sequence[SaveEntry]) -> list[str]:
         elif not e.block_reasons:
             reasons = "not reproducible from the body (fixed by review or files)"
         else:
-            reasons = ", ".join(e.block_reasons)
+            reasons = ", ".join(reason_words(c) for c in e.block_reasons)  # our own words
         link = f"[#{e.number}]({e.url})" if e.url else f"#{e.number}"
         reviewer = code(e.escalation_reviewer) if e.escalation_reviewer else "-"
         lines.append(f"| {e.merged_at:%Y-%m-%d} | {link} {escape(e.title)} | "
@@ -209,17 +283,20 @@ def render_markdown(report: Report) -> str:
         + (f" at {code(report.policy_sha[:12])}" if report.policy_sha else "")
         + f"; {rollout}.",
         "",
-        f"**Incomplete-contract block rate: {percent(t)}** "
-        f"({t.prs_blocked_incomplete_contract} of {t.prs_total} pull requests) · "
+        *headline_lines(m),
+        "",
         f"RED escalations: {t.red_escalation_count}, median review "
         f"{_hours(t.median_red_review_time_hours)}"
-        f"{' h' if t.median_red_review_time_hours is not None else ''}, "
+        f"{' h' if t.median_red_review_time_hours is not None else ''}, 90th percentile "
+        f"{_hours(t.p90_red_review_time_hours)}"
+        f"{' h' if t.p90_red_review_time_hours is not None else ''}, "
         f"{t.red_pending_review} pending "
         f"review, {t.red_closed_unreviewed} closed unreviewed · "
         f"{t.replayed} replayed · {m.drafts_excluded} drafts left out",
         "",
         *table(m.weeks, t),
         "",
+        *[line for name, rows in m.splits.items() for line in [*origin_table(name, rows), ""]],
         *chart(m.weeks),
         "",
         "## Save log",

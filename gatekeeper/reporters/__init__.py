@@ -35,6 +35,12 @@ _REGISTRY: dict[str, str] = {
 }
 
 
+def paths_judged(decision: Decision) -> str:
+    """How many paths the decision judged, as every result line says it."""
+    count = decision.classification.paths_judged
+    return f"{count} path{'' if count == 1 else 's'} judged"
+
+
 def names() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 

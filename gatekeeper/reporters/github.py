@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from gatekeeper.core.model import Decision
-from gatekeeper.reporters import ReportContext, runner_files
+from gatekeeper.reporters import ReportContext, paths_judged, runner_files
 from gatekeeper.reporters.markdown import summary
 
 
@@ -35,11 +35,12 @@ def report_github(decision: Decision, context: ReportContext) -> None:
             level, reason.code, f"{reason.message}{where}. Fix: {reason.fix}",
             file=context.body_name, line=reason.line,
         ))
-    if not decision.reasons:
-        context.out.write(annotation(
-            "notice", "Gatekeeper",
-            f"{decision.outcome}: class {decision.computed_class}",
-        ))
+    for caveat in decision.caveats:
+        context.out.write(annotation("warning", "Gatekeeper did not check", caveat.detail))
+    context.out.write(annotation(
+        "notice", "Gatekeeper",
+        f"{decision.outcome}: class {decision.computed_class}, {paths_judged(decision)}",
+    ))
     for exemption in decision.exemptions:
         context.out.write(annotation(
             "notice", "Gatekeeper exemption",
@@ -53,4 +54,6 @@ def report_github(decision: Decision, context: ReportContext) -> None:
             {"code": r.code, "message": r.message, "field": r.field, "line": r.line}
             for r in decision.reasons
         ]),
+        "caveats": json.dumps(decision.to_record()["caveats"]),
+        "paths-judged": str(decision.classification.paths_judged),
     })

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.core.model import Decision, RiskClass
-from gatekeeper.reporters import ReportContext
+from gatekeeper.reporters import ReportContext, paths_judged
 
 _RED, _GREEN, _YELLOW, _BOLD, _DIM, _RESET = (
     "\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[2m", "\033[0m",
@@ -23,12 +23,14 @@ def report_text(decision: Decision, context: ReportContext) -> None:
         headline = _paint("BLOCKED", _BOLD + _RED, color)
     elif pending:
         # Not a pass: CI will judge what only GitHub can show.
-        waiting = "; ".join(c.detail for c in pending)
-        headline = _paint("PASS pending:", _BOLD + _YELLOW, color) + f" {waiting}\n"
+        headline = _paint("PASS pending", _BOLD + _YELLOW, color)
     else:
         headline = _paint("PASS", _BOLD + _GREEN, color)
     write(f"{headline}  class {decision.computed_class} (declared {declared}), "
-          f"policy {decision.policy.source}\n")
+          f"policy {decision.policy.source}, {paths_judged(decision)}\n")
+    # What is left for GitHub matters only when nothing else blocks.
+    for caveat in pending if not decision.blocked else ():
+        write(f"  {_paint('pending:', _YELLOW, color)} {caveat.detail}\n")
 
     for risk_class in (RiskClass.RED, RiskClass.AMBER):
         matches = decision.classification.paths_in(risk_class)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.core.model import ChangedPath
 from tests.support.fixtures import REPO_ROOT
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
@@ -33,8 +34,11 @@ def test_exit_0_on_pass(gatekeeper_cli: Cli) -> None:
                             EXAMPLES / "green-complete.files")
     assert result.returncode == 0, result.stderr
     # Nothing is wrong, but the commit authors are for GitHub (or --diff) to show.
-    assert result.stdout.startswith("PASS pending: commit authors and trailers on GitHub")
-    assert "  class GREEN (declared GREEN), policy embedded-default" in result.stdout
+    assert result.stdout.startswith("PASS pending  ")
+    assert "  pending: commit authors and trailers on GitHub (or pass --diff to read them " \
+        "from git)" in result.stdout.splitlines()
+    headline = result.stdout.splitlines()[0]
+    assert "  class GREEN (declared GREEN), policy embedded-default" in headline
     assert result.stderr == ""
 
 
@@ -42,7 +46,7 @@ def test_exit_1_on_block_with_file_line_code_and_fix(gatekeeper_cli: Cli) -> Non
     result = gatekeeper_cli("validate", RED_MISSING, "src/auth/login.py")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "BLOCKED  class RED (declared RED), policy embedded-default"
+    assert lines[0] == "BLOCKED  class RED (declared RED), policy embedded-default, 1 path judged"
     assert "  RED   src/auth/login.py  (pattern auth/)" in lines
     reasons = [line for line in lines if re.match(r"\S+:\d+: GK\d{3} ", line)]
     assert [line.split(" ", 2)[:2] for line in reasons] == [
@@ -185,9 +189,52 @@ def test_positional_paths(gatekeeper_cli: Cli) -> None:
 
 
 def test_no_paths_gives_a_note(gatekeeper_cli: Cli) -> None:
-    result = gatekeeper_cli("validate", GREEN)
+    result = gatekeeper_cli("validate", GREEN)  # standard input: an empty pipe
     assert result.returncode == 0
-    assert "note: no changed paths were given" in result.stdout
+    assert result.stdout.splitlines()[0].endswith(", 0 paths judged")
+    assert "note: standard input held no paths, so the class comes from the declared risk " \
+        "alone" in result.stdout
+
+
+def test_no_paths_is_in_the_json_and_github_records(gatekeeper_cli: Cli, tmp_path: Path,
+                                                    valid_record: RecordCheck) -> None:
+    record = json.loads(gatekeeper_cli("validate", GREEN, "--format", "json").stdout)
+    valid_record(record)
+    assert record["decision"] == "pending"  # the commit authors are GitHub's to show
+    assert [c["check"] for c in record["caveats"]] == ["changed_paths", "commits"]
+    output = tmp_path / "output.txt"
+    result = gatekeeper_cli("validate", GREEN, "--format", "github",
+                            env={"GITHUB_OUTPUT": str(output),
+                                 "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")})
+    assert result.returncode == 0
+    assert "::warning title=Gatekeeper did not check::standard input held no paths" in (
+        result.stdout)
+    assert "::notice title=Gatekeeper::pending: class GREEN, 0 paths judged" in result.stdout
+    outputs = _github_outputs(output.read_text(encoding="utf-8"))
+    assert [c["check"] for c in json.loads(outputs["caveats"])] == ["changed_paths", "commits"]
+    assert outputs["paths-judged"] == "0"
+    judged = gatekeeper_cli("validate", GREEN, "src/ui/a.py", "--format", "github",
+                            env={"GITHUB_OUTPUT": str(output)})
+    assert "::warning title=Gatekeeper did not check::standard input" not in judged.stdout
+    assert "::notice title=Gatekeeper::pending: class GREEN, 1 path judged" in judged.stdout
+
+
+def test_piped_paths_are_read_when_no_other_source_is_given(gatekeeper_cli: Cli) -> None:
+    # `git diff --name-only main...HEAD | gatekeeper validate body.md`: a RED change that
+    # declares GREEN must block, not pass on the declared risk alone.
+    piped = "README.md\nsrc/auth/login.py\n"
+    result = gatekeeper_cli("validate", GREEN, "--format", "json", stdin=piped)
+    assert result.returncode == 1, result.stdout
+    record = json.loads(result.stdout)
+    assert record["red_paths"] == [{"path": "src/auth/login.py", "pattern": "auth/"}]
+    assert [c["check"] for c in record["caveats"]] == ["commits"]  # no "no paths" note
+    text = gatekeeper_cli("validate", GREEN, stdin=piped)
+    assert text.stdout.splitlines()[0] == (
+        "BLOCKED  class RED (declared GREEN), policy embedded-default, 2 paths judged")
+    # Another source given: standard input is left alone.
+    other = gatekeeper_cli("validate", GREEN, "README.md", "--format", "json", stdin=piped)
+    assert other.returncode == 0
+    assert json.loads(other.stdout)["red_paths"] == []
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -234,6 +281,65 @@ def test_diff_range_with_a_rename(gatekeeper_cli: Cli, repo: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("gatekeeper: error: git diff main...nope failed")
     assert bad.stderr.count("\n") == 1
+
+
+def test_diff_is_the_whole_repository_whatever_the_git_configuration(
+    gatekeeper_cli: Cli, repo: Path, tmp_path: Path,
+) -> None:
+    # A user's git configuration must not change which paths are judged: diff.relative in a
+    # sub-folder would hide src/auth/, diff.renames=false would drop the rename, an external
+    # diff or forced colour would garble the listing.
+    marker = tmp_path / "external-diff-ran"
+    external = tmp_path / "external-diff.sh"
+    external.write_text(f"#!/bin/sh\ntouch {marker}\necho garbage\n", encoding="utf-8")
+    external.chmod(0o755)
+    for key, value in (("diff.relative", "true"), ("diff.renames", "false"),
+                       ("diff.external", str(external)), ("color.ui", "always"),
+                       ("color.diff", "always")):
+        _git(repo, "config", key, value)
+    (repo / "docs").mkdir()
+    (repo / "docs" / "guide.md").write_text("guide\n", encoding="utf-8")
+    _git(repo, "add", "docs")
+    _git(repo, "commit", "-q", "-m", "docs")
+    assert _git(repo / "docs", "diff", "--name-only", "main...feature") == "guide.md\n"
+    result = gatekeeper_cli("validate", GREEN, "--diff", "main...feature", "--format", "json",
+                            cwd=repo / "docs")
+    assert result.returncode == 1, result.stderr
+    record = json.loads(result.stdout)
+    assert record["red_paths"] == [{"path": "src/auth/tokens.py", "pattern": "auth/"}]
+    assert not marker.exists()
+    from gatekeeper.local.git import changed_paths
+
+    changes = changed_paths("main...feature", cwd=repo / "docs")
+    assert ChangedPath("src/auth/tokens.py", old_path="src/util/tokens.py") in changes
+    assert {c.path for c in changes} == {"src/auth/tokens.py", "README.md", "docs/guide.md"}
+    text = gatekeeper_cli("validate", GREEN, "--diff", "main...feature", cwd=repo / "docs")
+    assert text.stdout.splitlines()[0].endswith(", 4 paths judged")
+
+
+def test_diff_outside_a_repository_is_one_line(gatekeeper_cli: Cli, tmp_path: Path) -> None:
+    result = gatekeeper_cli("validate", GREEN, "--diff", "main...HEAD", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("gatekeeper: error: finding the git top level")
+    assert result.stderr.count("\n") == 1
+
+
+def test_policy_saved_as_yaml_is_read(gatekeeper_cli: Cli, repo: Path) -> None:
+    (repo / ".github").mkdir()
+    (repo / ".github" / "gatekeeper.yaml").write_text(
+        "version: 1\nclasses:\n  RED:\n    paths: [docs/]\n", encoding="utf-8")
+    result = gatekeeper_cli("validate", GREEN, "docs/guide.md", "--format", "json",
+                            cwd=repo / "src")
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert record["policy"]["source"] == str(repo / ".github" / "gatekeeper.yaml")
+    assert record["red_paths"] == [{"path": "docs/guide.md", "pattern": "docs/"}]
+    (repo / ".github" / "gatekeeper.yml").write_text("version: 1\n", encoding="utf-8")
+    both = gatekeeper_cli("validate", GREEN, "docs/guide.md", cwd=repo)
+    assert both.returncode == 2
+    assert both.stderr == (f"gatekeeper: error: {repo} has both .github/gatekeeper.yml and "
+                           ".github/gatekeeper.yaml; keep one policy file and delete the "
+                           "other\n")
 
 
 def test_decision_file(gatekeeper_cli: Cli, tmp_path: Path, valid_record: RecordCheck) -> None:

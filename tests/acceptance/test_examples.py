@@ -64,7 +64,7 @@ def test_example_decision(name: str, gatekeeper_cli: Cli,
     text = gatekeeper_cli("validate", body, "--changed-files", files, cwd=REPO_ROOT)
     assert text.returncode == exit_code
     assert text.stdout.startswith(
-        {"pass": "PASS  ", "pending": "PASS pending: ", "block": "BLOCKED"}[outcome])
+        {"pass": "PASS  ", "pending": "PASS pending  ", "block": "BLOCKED"}[outcome])
     for code, _field, line in reasons:
         assert f"{body}:{line}: {code} " in text.stdout
 

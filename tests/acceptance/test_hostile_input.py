@@ -186,7 +186,8 @@ def test_hostile_values_cannot_inject_workflow_commands(gatekeeper_cli: Cli,
                             env={"GITHUB_OUTPUT": str(output)})
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines and all(line.startswith(("::error ", "::notice ")) for line in lines), lines
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice "))
+                         for line in lines), lines
     assert "GK000" not in "".join(line.split("::", 2)[1] for line in lines)
     assert not any("::set-output" in line.split("::", 2)[1] for line in lines)
     written = output.read_text(encoding="utf-8")

@@ -180,8 +180,9 @@ def test_filled_in_template_passes_and_unfilled_template_blocks(
     passed = gatekeeper_cli("validate", "filled.md", "src/auth/login.py", cwd=repo)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     # The written policy requires the escalation approval, which only GitHub shows.
-    assert passed.stdout.startswith("PASS pending: ")
-    assert "approval on GitHub" in passed.stdout.splitlines()[0]
+    assert passed.stdout.startswith("PASS pending  ")
+    assert "  pending: a member of @acme/security's approval on GitHub" in (
+        passed.stdout.splitlines())
     assert "  class RED (declared RED)" in passed.stdout
     assert str(repo / POLICY_PATH) in passed.stdout
 

@@ -72,4 +72,5 @@ def test_an_agent_branch_and_an_agent_author_make_it_an_agents_change(
     # As an agent's change it needs a human owner with write access: GitHub's to show.
     agent = _validate(gatekeeper_cli, repo, complete_body(change_origin="agent"))
     assert agent.returncode == 0
-    assert agent.stdout.startswith("PASS pending: @bob's write permission on GitHub")
+    assert agent.stdout.startswith("PASS pending  ")
+    assert "  pending: @bob's write permission on GitHub" in agent.stdout.splitlines()

@@ -95,3 +95,51 @@ def test_validate_never_imports_the_metrics_package() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_cache_lives_in_the_user_cache_folder_not_in_the_clone(
+        tmp_path: Path, gatekeeper_cli: Cli) -> None:
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    subprocess.run(["git", "init", "-q", str(clone)], check=True)
+    xdg = tmp_path / "xdg-cache"
+    dataset = generate(seed=2, weeks=2, per_week=20, rollout_week=1)
+    with FakeGitHub() as fake:
+        fake.graphql_data = SynthGitHub(dataset).provider
+        env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.base_url,
+               "XDG_CACHE_HOME": str(xdg)}
+        first = gatekeeper_cli("metrics", "--repo", REPO, "--format", "csv", cwd=clone,
+                               env=env)
+        before = fake.count("POST", "^/graphql$")
+        second = gatekeeper_cli("metrics", "--repo", REPO, "--format", "csv", cwd=clone,
+                                env=env)
+        rerun = fake.count("POST", "^/graphql$") - before
+        explicit = tmp_path / "elsewhere.sqlite"
+        third = gatekeeper_cli("metrics", "--repo", REPO, "--format", "csv", "--cache",
+                               explicit, cwd=clone, env=env)
+    assert first.returncode == second.returncode == third.returncode == 0, first.stderr
+    assert (xdg / "gatekeeper" / "history.sqlite").is_file()
+    assert f"cache {xdg / 'gatekeeper' / 'history.sqlite'}" in first.stderr
+    assert sorted(p.name for p in clone.iterdir()) == [".git"]  # nothing in the clone
+    assert rerun <= 3 and second.stdout == first.stdout  # the second run used that cache
+    assert explicit.is_file() and third.stdout == first.stdout
+
+
+def test_include_replayed_puts_replayed_decisions_in_the_headline(
+        tmp_path: Path, gatekeeper_cli: Cli) -> None:
+    dataset = generate(seed=2, weeks=3, per_week=20, rollout_week=2)
+    replayed = sum(p.replayed for p in dataset.pulls if p.counted)
+    counted = sum(p.counted for p in dataset.pulls)
+    assert replayed > 0
+    with FakeGitHub() as fake:
+        fake.graphql_data = SynthGitHub(dataset).provider
+        env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.base_url}
+        cache = tmp_path / "c.sqlite"
+        plain = gatekeeper_cli("metrics", "--repo", REPO, "--format", "json", "--cache",
+                               cache, env=env)
+        both = gatekeeper_cli("metrics", "--repo", REPO, "--format", "json", "--cache",
+                              cache, "--include-replayed", env=env)
+    left_out, included = json.loads(plain.stdout)["headline"], json.loads(both.stdout)["headline"]
+    assert (left_out["prs"], left_out["replayed_left_out"]) == (counted - replayed, replayed)
+    assert (included["prs"], included["replayed_left_out"]) == (counted, 0)
+    assert included["includes_replayed"] and not left_out["includes_replayed"]

@@ -92,6 +92,9 @@ def test_the_worked_example_gives_the_documented_output() -> None:
     assert metrics.drafts_excluded == documented["drafts_excluded"]
     assert [f.number for f in compute.saved_pulls(metrics)] == documented["save_log"]
     assert metrics.rollout == datetime(2026, 3, 3, 9, 5, tzinfo=UTC)
+    headline = json.loads(_section(text, "headline").split("```json\n", 1)[1]
+                          .split("```", 1)[0])
+    assert export.headline_json(metrics) == headline
 
 
 def test_every_replayed_row_is_marked_as_such() -> None:

@@ -310,9 +310,10 @@ class _Repo:
     rulesets: list[_Ruleset] = field(default_factory=list)
     workflows: list[dict[str, Any]] = field(default_factory=list)
     commits: set[str] = field(default_factory=set)
+    branches: set[str] = field(default_factory=set)  # besides the default branch
     # commit graph and branch tips, for compare, commits/{sha}/pulls and branches/{branch}
     history: dict[str, _Commit] = field(default_factory=dict)
-    branches: dict[str, str] = field(default_factory=dict)
+    tips: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -425,7 +426,8 @@ def _compile_route(template: str) -> re.Pattern[str]:
     for part in re.split(r"(\{[^{}]+\})", template):
         if part.startswith("{"):
             name = part[1:-1]
-            pattern += f"(?P<{name}>.+)" if name in ("path", "branch") else f"(?P<{name}>[^/]+)"
+            pattern += f"(?P<{name}>.+)" if name in ("path", "branch", "ref") \
+                else f"(?P<{name}>[^/]+)"
         else:
             pattern += re.escape(part)
     return re.compile(f"^{pattern}/?$")
@@ -456,6 +458,8 @@ _ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("GET", "/repos/{owner}/{repo}/branches/{branch}/protection", "_branch_protection"),
     ("GET", "/repos/{owner}/{repo}/rules/branches/{branch}", "_branch_rules"),
     ("GET", "/repos/{owner}/{repo}/rulesets", "_list_rulesets"),
+    ("GET", "/repos/{owner}/{repo}/rulesets/{ruleset_id}", "_get_ruleset"),
+    ("GET", "/repos/{owner}/{repo}/git/ref/{ref}", "_get_git_ref"),
     ("GET", "/repos/{owner}/{repo}/actions/workflows", "_list_workflows"),
     *AUTHORITY_ROUTES,
     ("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "_commit_pulls"),
@@ -743,7 +747,7 @@ class FakeGitHub(AuthorityDouble):
             )
             r.pulls[number] = pull
             r.commits.update((pull.head_sha, pull.base_sha))
-            r.branches.setdefault(pull.base_ref, pull.base_sha)  # its base branch exists
+            r.tips.setdefault(pull.base_ref, pull.base_sha)  # its base branch exists
             for name in labels:
                 pull.labels.append(self._repo_label(r, name))
 
@@ -803,7 +807,8 @@ class FakeGitHub(AuthorityDouble):
         """Point ``branch`` at ``sha`` (the default branch is at no commit until set)."""
         with self._lock:
             r = self._repo(repo)
-            r.branches[branch] = _sha(sha)
+            r.tips[branch] = _sha(sha)
+            r.branches.add(branch)
             r.commits.add(_sha(sha))
 
     def set_file(self, repo: str, path: str, ref: str, text: str | bytes | None) -> None:
@@ -915,12 +920,16 @@ class FakeGitHub(AuthorityDouble):
     def protection(
         contexts: Sequence[str] = ("Gatekeeper Enforcement / gatekeeper",), *,
         strict: bool = True, enforce_admins: bool = False, approvals: int | None = 1,
+        app_id: int | None = None, code_owners: bool = False,
+        bypass_users: Sequence[str] | None = None,
     ) -> dict[str, Any]:
-        """A typical branch protection (required checks, reviews, admin enforcement)."""
+        """A typical branch protection (required checks, reviews, admin enforcement).
+        ``app_id``: the app each check must come from (None: any source);
+        ``bypass_users``: logins allowed to skip the pull request (served as users)."""
         result: dict[str, Any] = {
             "required_status_checks": {
                 "strict": strict, "contexts": list(contexts),
-                "checks": [{"context": c, "app_id": None} for c in contexts],
+                "checks": [{"context": c, "app_id": app_id} for c in contexts],
             },
             "enforce_admins": {"enabled": enforce_admins},
             "required_linear_history": {"enabled": False},
@@ -930,10 +939,13 @@ class FakeGitHub(AuthorityDouble):
         }
         if approvals is not None:
             result["required_pull_request_reviews"] = {
-                "dismiss_stale_reviews": True, "require_code_owner_reviews": False,
+                "dismiss_stale_reviews": True, "require_code_owner_reviews": code_owners,
                 "required_approving_review_count": approvals,
                 "require_last_push_approval": False,
             }
+            if bypass_users is not None:
+                result["required_pull_request_reviews"]["bypass_pull_request_allowances"] = {
+                    "users": list(bypass_users), "teams": [], "apps": []}
         return result
 
     def add_ruleset(
@@ -948,6 +960,7 @@ class FakeGitHub(AuthorityDouble):
         include: Sequence[str] = ("~DEFAULT_BRANCH",),
         exclude: Sequence[str] = (),
         bypass_actors: Sequence[Mapping[str, Any]] = (),
+        integration_id: int | None = None,
     ) -> int:
         """A repository ruleset. ``required_checks`` adds a ``required_status_checks``
         rule; ``rules`` are GitHub rule objects (``{"type": ..., "parameters": ...}``).
@@ -959,7 +972,10 @@ class FakeGitHub(AuthorityDouble):
                 "parameters": {
                     "strict_required_status_checks_policy": False,
                     "do_not_enforce_on_create": False,
-                    "required_status_checks": [{"context": c} for c in required_checks],
+                    "required_status_checks": [
+                        {"context": c} if integration_id is None else
+                        {"context": c, "integration_id": integration_id}
+                        for c in required_checks],
                 },
             })
         with self._lock:
@@ -972,6 +988,12 @@ class FakeGitHub(AuthorityDouble):
             )
             r.rulesets.append(ruleset)
             return ruleset.id
+
+    def add_branch(self, repo: str, branch: str) -> None:
+        """Make ``branch`` exist (the default branch, and a branch given to ``set_file`` or
+        ``set_branch_protection``, exist already)."""
+        with self._lock:
+            self._repo(repo).branches.add(branch)
 
     def add_workflow(
         self, repo: str, path: str, name: str, state: str = "active"
@@ -2036,6 +2058,11 @@ class FakeGitHub(AuthorityDouble):
         if isinstance(checks, dict):
             checks.setdefault("url", f"{url}/required_status_checks")
             checks.setdefault("contexts_url", f"{url}/required_status_checks/contexts")
+        allowances = (out.get("required_pull_request_reviews") or {}).get(
+            "bypass_pull_request_allowances")
+        if isinstance(allowances, dict):
+            allowances["users"] = [self._user_json(self._user(u)) if isinstance(u, str) else u
+                                   for u in allowances.get("users") or ()]
         for key, suffix in (("enforce_admins", "enforce_admins"),
                             ("required_pull_request_reviews", "required_pull_request_reviews"),
                             ("required_signatures", "required_signatures")):
@@ -2172,7 +2199,7 @@ class FakeGitHub(AuthorityDouble):
                     body: Json, **_: Any) -> _Response:
         repo = self._repo_of(params)
         name = params["branch"]
-        sha = repo.branches.get(name)
+        sha = repo.tips.get(name)
         if sha is None:
             raise _Fail(_github_error(404, "Branch not found",
                                       docs=f"{_DOCS}/branches/branches#get-a-branch"))
@@ -2187,6 +2214,49 @@ class FakeGitHub(AuthorityDouble):
                 "enforcement_level": "non_admins" if protected else "off",
                 "contexts": [], "checks": []}},
             "protection_url": f"{api}/protection",
+        })
+
+    def _get_ruleset(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
+                     body: Json, **_: Any) -> _Response:
+        """GitHub returns ``bypass_actors`` only to a token that may edit the ruleset; the
+        double's tokens may (drop the key with ``tamper`` to play a reader)."""
+        repo = self._repo_of(params)
+        found = [rs for rs in repo.rulesets if str(rs.id) == params["ruleset_id"]]
+        if not found:
+            raise _Fail(_github_error(404, "Not Found",
+                                      docs=f"{_DOCS}/repos/rules#get-a-repository-ruleset"))
+        rs = found[0]
+        api = f"{self.base_url}/repos/{repo.full_name}"
+        return _Response(200, {
+            "id": rs.id, "name": rs.name, "target": rs.target, "source_type": "Repository",
+            "source": repo.full_name, "enforcement": rs.enforcement,
+            "bypass_actors": copy.deepcopy(rs.bypass_actors),
+            "current_user_can_bypass": "never",
+            "node_id": _node_id("RepositoryRuleset", rs.id),
+            "_links": {"self": {"href": f"{api}/rulesets/{rs.id}"},
+                       "html": {"href": f"{self.root_url}/{repo.full_name}/rules/{rs.id}"}},
+            "conditions": {"ref_name": {"include": list(rs.include),
+                                        "exclude": list(rs.exclude)}},
+            "rules": copy.deepcopy(rs.rules),
+            "created_at": rs.created_at, "updated_at": rs.created_at,
+        })
+
+    def _get_git_ref(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
+                     body: Json, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        ref = params["ref"]
+        branch = ref.removeprefix("heads/")
+        known = ({repo.default_branch} | repo.branches | set(repo.protection)
+                 | {r for r, _ in repo.contents})
+        if not ref.startswith("heads/") or branch not in known:
+            raise _Fail(_github_error(404, "Not Found",
+                                      docs=f"{_DOCS}/git/refs#get-a-reference"))
+        sha = _hexsha("branch", repo.full_name, branch)
+        api = f"{self.base_url}/repos/{repo.full_name}/git"
+        return _Response(200, {
+            "ref": f"refs/{ref}", "node_id": _node_id("Ref", f"{repo.id}:{ref}"),
+            "url": f"{api}/refs/{quote(ref)}",
+            "object": {"type": "commit", "sha": sha, "url": f"{api}/commits/{sha}"},
         })
 
     def _list_workflows(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],

@@ -414,6 +414,9 @@ def expected(dataset: Dataset) -> dict[str, Any]:
             value = Fraction(times[mid - 1] + times[mid], 2) if len(times) % 2 == 0 \
                 else Fraction(times[mid])
             median = _half_up(value / 3600, 2)
+        # The 90th percentile, nearest rank: the smallest time with 90 % at or below it.
+        p90 = next((_half_up(Fraction(t, 3600), 2) for i, t in enumerate(times, start=1)
+                    if Fraction(i, len(times)) >= Fraction(9, 10)), None)
         blocked = sum(p.blocked for p in pulls)
         return {
             "prs_total": len(pulls),
@@ -425,6 +428,7 @@ def expected(dataset: Dataset) -> dict[str, Any]:
             "red_pending_review": sum(p.red_status == "pending" for p in red),
             "red_closed_unreviewed": sum(p.red_status == "closed_unreviewed" for p in red),
             "median_red_review_time_hours": median,
+            "p90_red_review_time_hours": p90,
             "replayed": sum(p.replayed for p in pulls),
             "bot_prs": sum(p.author_bot for p in pulls),
         }

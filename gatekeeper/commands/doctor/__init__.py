@@ -1,13 +1,17 @@
 """`gatekeeper doctor`: does GitHub really enforce the gate on a branch?
 
-Four checks, one result line each (and a fix under every failure):
+Six checks, one result line each (and a fix under every failure):
 
-required check   branch protection or a ruleset requires Gatekeeper's check
+required check   branch protection or a ruleset requires Gatekeeper's check, pinned to
+                 GitHub Actions (or, hardened, the commit status naming the branch)
 pull requests    branch protection or a ruleset requires a pull request, so no push skips it
+bypass           who may bypass the ruleset or the protection: a warning per actor
+code owners      CODEOWNERS gives the policy and the workflows owners whose review is required
 policy           the policy file exists on the branch and is valid
 workflow         the workflow on the branch listens to the events the gate needs
 
-Exit codes: 0 when all pass, 1 when any fails, 2 for bad usage or an unreadable repository.
+Exit codes: 0 when all pass (warnings included), 1 when any fails, 2 for bad usage, an
+unreadable repository or a branch that does not exist.
 The forge reads the settings as typed facts (``gatekeeper.forge.EnforcementFacts``); the
 judging in ``judge`` and ``workflow`` is pure.
 """
@@ -19,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from gatekeeper.commands.doctor.bypass import check_bypass
+from gatekeeper.commands.doctor.codeowners import NEW_WORKFLOW, check_codeowners
 from gatekeeper.commands.doctor.judge import (
     accepted_contexts,
     check_policy,
@@ -28,7 +34,14 @@ from gatekeeper.commands.doctor.judge import (
 from gatekeeper.commands.doctor.render import render
 from gatekeeper.commands.doctor.results import CheckResult, Report
 from gatekeeper.commands.doctor.workflow import check_workflow
-from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, POLICY_PATH, WORKFLOW_PATH
+from gatekeeper.constants import (
+    CODEOWNERS_PATHS,
+    EXIT_BLOCKED,
+    EXIT_PASS,
+    GITHUB_ACTIONS_APP_ID,
+    POLICY_PATH,
+    WORKFLOW_PATH,
+)
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import ForgeUnavailable, RepositorySettings
 
@@ -50,29 +63,69 @@ def diagnose(
     status_contexts: Sequence[str] = (),
     workflow_path: str = WORKFLOW_PATH,
     policy_path: str | None = None,
+    actions_app: int | None = GITHUB_ACTIONS_APP_ID,
 ) -> Report:
+    """``actions_app``: the GitHub Actions app id the required check must be pinned to;
+    None on GitHub Enterprise Server (its id differs), where any pinned app is accepted."""
     if branch is None:
-        try:
-            branch = settings.default_branch(repo)
-        except ForgeUnavailable as exc:
-            raise GatekeeperError(
-                f"cannot read repository {repo} ({_http(exc)}): check the name, and that the "
-                "token (GITHUB_TOKEN or GH_TOKEN) can read it; or pass --branch"
-            ) from None
+        branch = _default_branch(settings, repo)
+    _branch_must_exist(settings, repo, branch)
     protection = settings.protection_facts(repo, branch)
     rules = settings.rules_facts(repo, branch)
     workflow_result, facts = check_workflow(
         settings.file_facts(repo, workflow_path, branch), workflow_path, branch, rules,
     )
     policy_at = policy_path or facts.policy_path or POLICY_PATH
-    accepted = accepted_contexts(facts, status_contexts)
+    accepted = accepted_contexts(facts, status_contexts, branch=branch)
+    found, error = _codeowners(settings, repo, branch)
+    owned = (("the policy", policy_at), ("the Gatekeeper workflow", workflow_path),
+             ("a new workflow", NEW_WORKFLOW), ("CODEOWNERS itself", found[0] if found
+                                                 else CODEOWNERS_PATHS[0]))
     results = (
-        check_required(protection, rules, accepted, branch),
+        check_required(protection, rules, accepted, branch, app=actions_app,
+                       hardened=facts.hardened),
         check_pull_requests(protection, rules, branch),
+        check_bypass(protection, rules, branch),
+        check_codeowners(found, error, owned, protection, rules, branch),
         check_policy(settings.file_facts(repo, policy_at, branch), policy_at, branch),
         workflow_result,
     )
     return Report(repo=repo, branch=branch, results=results)
+
+
+def _default_branch(settings: RepositorySettings, repo: str) -> str:
+    try:
+        return settings.default_branch(repo)
+    except ForgeUnavailable as exc:
+        raise GatekeeperError(
+            f"cannot read repository {repo} ({_http(exc)}): check the name, and that the "
+            "token (GITHUB_TOKEN or GH_TOKEN) can read it; or pass --branch"
+        ) from None
+
+
+def _branch_must_exist(settings: RepositorySettings, repo: str, branch: str) -> None:
+    try:
+        exists = settings.branch_exists(repo, branch)
+    except ForgeUnavailable:
+        return  # the checks below say what they could not read
+    if not exists:
+        # GitHub answers 404 for a repository the token cannot see, too.
+        default = _default_branch(settings, repo)
+        raise GatekeeperError(f"branch {branch} does not exist in {repo} (its default branch "
+                              f"is {default}): check --branch, or leave it out to check "
+                              f"{default}")
+
+
+def _codeowners(settings: RepositorySettings, repo: str, branch: str
+                ) -> tuple[tuple[str, str] | None, str]:
+    """The CODEOWNERS GitHub uses (the first of its three places), or why it is unknown."""
+    for path in CODEOWNERS_PATHS:
+        file = settings.file_facts(repo, path, branch)
+        if file.error:
+            return None, file.error
+        if file.text is not None:
+            return (path, file.text), ""
+    return None, ""
 
 
 def run(options: DoctorOptions, out: TextIO) -> int:
@@ -83,10 +136,12 @@ def run(options: DoctorOptions, out: TextIO) -> int:
     # PyGithub logs every refused request at INFO on standard error; the result lines
     # already say what failed, and how to fix it.
     logging.getLogger("github").setLevel(logging.WARNING)
-    forge = GitHubForge(token, api_url(), retries=1)
+    api = api_url()
+    forge = GitHubForge(token, api, retries=1)
     report = diagnose(forge, options.repo, options.branch,
                       status_contexts=options.status_contexts,
-                      workflow_path=options.workflow_path, policy_path=options.policy_path)
+                      workflow_path=options.workflow_path, policy_path=options.policy_path,
+                      actions_app=GITHUB_ACTIONS_APP_ID if _is_github_com(api) else None)
     if token is None:
         report = Report(report.repo, report.branch, report.results, (
             "no token found (GITHUB_TOKEN, GH_TOKEN or `gh auth token`): GitHub answered "
@@ -95,10 +150,18 @@ def run(options: DoctorOptions, out: TextIO) -> int:
     return EXIT_PASS if report.ok else EXIT_BLOCKED
 
 
+def _is_github_com(api: str | None) -> bool:
+    """GitHub Enterprise Server serves its API under /api/v3; github.com at the root."""
+    from urllib.parse import urlsplit
+
+    return not urlsplit(api or "").path.rstrip("/").endswith("/api/v3")
+
+
 def _http(exc: ForgeUnavailable) -> str:
     shown = f"HTTP {exc.status}" if exc.status else "no response"
     return f"{shown}: {exc.detail}" if exc.detail else shown
 
 
-__all__ = ["CheckResult", "DoctorOptions", "Report", "check_policy", "check_pull_requests",
-           "check_required", "check_workflow", "diagnose", "render", "run"]
+__all__ = ["CheckResult", "DoctorOptions", "Report", "check_bypass", "check_codeowners",
+           "check_policy", "check_pull_requests", "check_required", "check_workflow",
+           "diagnose", "render", "run"]

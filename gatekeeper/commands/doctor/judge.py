@@ -7,19 +7,36 @@ from collections.abc import Iterable, Sequence
 from gatekeeper import resources
 from gatekeeper.commands.doctor.results import CheckResult, quoted
 from gatekeeper.commands.doctor.workflow import WorkflowFacts, gatekeeper_workflows
-from gatekeeper.constants import CHECK_DISPLAY_NAME, DOCS_URL, JOB_ID
+from gatekeeper.constants import (
+    CHECK_DISPLAY_NAME,
+    DOCS_URL,
+    GITHUB_ACTIONS_APP_ID,
+    HARDENED_STATUS_CONTEXT_FORMAT,
+    JOB_ID,
+)
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy import parse_policy
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.forge import FileFacts, ProtectionFacts, RulesFacts
+from gatekeeper.forge import FileFacts, ProtectionFacts, RequiredCheck, RulesFacts
 
 _DOCS = f"{DOCS_URL}/getting-started.md#4-require-the-check-and-pull-requests"
 
 
-def accepted_contexts(facts: WorkflowFacts, extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """Every check or status name that stands for Gatekeeper's verdict."""
-    names = [JOB_ID, CHECK_DISPLAY_NAME, *facts.check_names, *facts.status_contexts, *extra]
+def accepted_contexts(facts: WorkflowFacts, extra: Iterable[str] = (), *,
+                      branch: str = "") -> tuple[str, ...]:
+    """Every check or status name that stands for Gatekeeper's verdict. A hardened workflow
+    (pull_request_target) reports by commit status only: its ``status-context``, else the
+    default one naming the branch; its job's check run lands on the base branch's commit."""
+    if facts.hardened:
+        names = [*(facts.status_contexts or (hardened_context(branch),)), *extra]
+    else:
+        names = [JOB_ID, CHECK_DISPLAY_NAME, *facts.check_names, *facts.status_contexts,
+                 *extra]
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+def hardened_context(branch: str) -> str:
+    return HARDENED_STATUS_CONTEXT_FORMAT.format(branch=branch)
 
 
 def _cannot_read_protection(protection: ProtectionFacts) -> str:
@@ -31,23 +48,68 @@ def _cannot_read_protection(protection: ProtectionFacts) -> str:
             "classic token: repo scope, from a repository admin)")
 
 
+def _pinning(checks: Sequence[RequiredCheck], where: str, app: int | None,
+             hardened: bool, branch: str) -> CheckResult:
+    """A requirement was found: is it pinned to the app that reports Gatekeeper's verdict?"""
+    name = "required check"
+    shown = quoted(dict.fromkeys(c.context for c in checks))
+    pinned = [c for c in checks if c.app_id is not None and (app is None or c.app_id == app)]
+    if hardened:
+        # The status comes from the workflow's GITHUB_TOKEN, that is from GitHub Actions;
+        # so does one from any other workflow, so here the pin narrows, not closes.
+        named = [c for c in checks if f"({branch})" in c.context]
+        warnings: list[str] = []
+        fixes: list[str] = []
+        if not named:
+            warnings.append(f"the status context {shown} does not name {branch}: a success "
+                            "posted for a pull request into another branch, on the same "
+                            "commit, satisfies it too")
+            fixes.append(f'post and require "{hardened_context(branch)}" instead')
+        if not pinned:
+            warnings.append(f"{shown} may come from any source: any app or token that may "
+                            "write statuses can post it")
+            fixes.append("pin it to GitHub Actions as its expected source")
+        return CheckResult(name, True, f"{where} requires the commit status {shown}",
+                           "; ".join(fixes), tuple(warnings))
+    if pinned:
+        to = "GitHub Actions" if app is not None else f"app {pinned[0].app_id}"
+        return CheckResult(name, True, f"{where} requires {shown}, pinned to {to}")
+    other = [c.app_id for c in checks if c.app_id is not None]
+    pin_fix = (f"pin it to GitHub Actions: in branch protection pick GitHub Actions as the "
+               f"expected source of {shown}; in a ruleset set \"integration_id\": "
+               f"{app or 'the GitHub Actions app id'} (see {_DOCS})")
+    if other:
+        return CheckResult(name, False, f"{where} requires {shown} from app {other[0]}, not "
+                                        f"GitHub Actions ({app}), which runs the gate", pin_fix)
+    return CheckResult(name, False, f"{where} requires {shown} from any source: a commit "
+                                    "status of that name, posted by any app or token that "
+                                    "may write statuses, satisfies it", pin_fix)
+
+
 def check_required(protection: ProtectionFacts, rules: RulesFacts, accepted: Sequence[str],
-                   branch: str) -> CheckResult:
+                   branch: str, *, app: int | None = GITHUB_ACTIONS_APP_ID,
+                   hardened: bool = False) -> CheckResult:
+    """The gate's check is required, by the app that runs it (``app``: GitHub Actions'
+    id; None on GitHub Enterprise Server, where any pinned app is taken on trust)."""
     name = "required check"
     wanted = {a.casefold() for a in accepted}
-    hit = [c for c in protection.required_contexts if c.casefold() in wanted]
-    if hit:
-        return CheckResult(name, True, f"branch protection on {branch} requires {quoted(hit)}")
-    for rule in rules.of_kind("required_status_checks"):
-        hit = [c for c in rule.required_contexts if c.casefold() in wanted]
-        if hit:
-            return CheckResult(name, True, f"{rule.ruleset} requires {quoted(hit)} on {branch}")
+    candidates = [(f"branch protection on {branch}", protection.checks)]
+    candidates += [(f"{rule.ruleset} on {branch}", rule.checks)
+                   for rule in rules.of_kind("required_status_checks")]
+    found = [(where, [c for c in checks if c.context.casefold() in wanted])
+             for where, checks in candidates]
+    found = [(where, hits) for where, hits in found if hits]
+    if found:
+        judged = [_pinning(hits, where, app, hardened, branch) for where, hits in found]
+        return next((r for r in judged if r.ok and not r.warnings),
+                    next((r for r in judged if r.ok), judged[0]))
     workflows = gatekeeper_workflows(rules)
     if workflows:
         ruleset, path = workflows[0]
         return CheckResult(name, True, f"{ruleset} requires the workflow {path} on {branch}")
 
-    fix = (f'require the status check "{JOB_ID}" on {branch} in a ruleset or in branch '
+    expected = accepted[0] if accepted else JOB_ID
+    fix = (f'require the status check "{expected}" on {branch} in a ruleset or in branch '
            f"protection (see {_DOCS})")
     problems: list[str] = []
     if protection.state == "unreadable":
@@ -57,7 +119,7 @@ def check_required(protection: ProtectionFacts, rules: RulesFacts, accepted: Seq
         problems.append(f"{branch} has no branch protection")
     elif protection.required_contexts:
         problems.append(f"branch protection requires {quoted(protection.required_contexts)} "
-                        f'but not "{JOB_ID}"')
+                        f'but not "{expected}"')
     else:
         problems.append("branch protection requires no status check")
     ruleset_checks = [c for rule in rules.of_kind("required_status_checks")

@@ -11,16 +11,19 @@ def render(report: Report, out: TextIO) -> None:
     out.write(f"gatekeeper doctor: {report.repo}, branch {report.branch}\n")
     width = max(len(r.name) for r in report.results)
     for result in report.results:
-        out.write(f"  {'PASS' if result.ok else 'FAIL'}  {result.name:<{width}}  "
-                  f"{result.detail}\n")
-        if not result.ok and result.fix:
+        out.write(f"  {result.label}  {result.name:<{width}}  {result.detail}\n")
+        for warning in result.warnings:
+            out.write(f"        warning: {warning}\n")
+        if result.fix and (not result.ok or result.warnings):
             out.write(f"        fix: {result.fix}\n")
     for note in report.notes:
         out.write(f"note: {note}\n")
     failed = sum(not r.ok for r in report.results)
+    warned = sum(len(r.warnings) for r in report.results)
+    warnings = f" ({warned} warning{'' if warned == 1 else 's'})" if warned else ""
     if failed:
-        out.write(f"{failed} of {len(report.results)} checks failed: GitHub does not yet "
-                  f"enforce Gatekeeper on {report.branch}.\n")
+        out.write(f"{failed} of {len(report.results)} checks failed{warnings}: GitHub does "
+                  f"not yet enforce Gatekeeper on {report.branch}.\n")
     else:
-        out.write(f"All {len(report.results)} checks pass: GitHub enforces Gatekeeper on "
-                  f"{report.branch}.\n")
+        out.write(f"All {len(report.results)} checks pass{warnings}: GitHub enforces "
+                  f"Gatekeeper on {report.branch}.\n")

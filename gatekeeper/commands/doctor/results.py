@@ -12,6 +12,12 @@ class CheckResult:
     ok: bool
     detail: str
     fix: str = ""
+    # Passing, but worth a maintainer's look (one line each): who may bypass the gate.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return "FAIL" if not self.ok else ("WARN" if self.warnings else "PASS")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,11 @@ from typing import Any
 import yaml
 
 from gatekeeper.commands.doctor.results import CheckResult, quoted
-from gatekeeper.constants import PULL_REQUEST_TYPES, REVIEW_TYPES
+from gatekeeper.constants import (
+    HARDENED_STATUS_CONTEXT_FORMAT,
+    PULL_REQUEST_TYPES,
+    REVIEW_TYPES,
+)
 from gatekeeper.forge import FileFacts, RulesFacts
 
 # Types a trigger listens to when the workflow names the event without `types:`.
@@ -175,13 +179,11 @@ def check_workflow(file: FileFacts, path: str, branch: str,
                 "pull_request_target, where it runs with a write token",
                 "remove the checkout of the pull request's head; the action needs no checkout",
             ), facts
-        if not gaps and not facts.status_contexts:
-            return CheckResult(
-                name, False,
-                f"{path} on {branch} runs on pull_request_target but posts no commit status",
-                "set `status-context:` on the Gatekeeper step and require that context",
-            ), facts
-        mode = "hardened: pull_request_target, commit status " + quoted(facts.status_contexts)
+        # Without `status-context:` the hardened mode posts the default one, naming the
+        # base branch.
+        contexts = facts.status_contexts or (
+            HARDENED_STATUS_CONTEXT_FORMAT.format(branch=branch),)
+        mode = "hardened: pull_request_target, commit status " + quoted(contexts)
     else:
         gaps = [m for m in (
             _missing(triggers, "pull_request", PULL_REQUEST_TYPES),

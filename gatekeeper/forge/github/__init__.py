@@ -3,8 +3,8 @@ reads the Actions runner's context."""
 
 from __future__ import annotations
 
+from gatekeeper.forge.github.auth import DEFAULT_API_URL
 from gatekeeper.forge.github.authority import AuthorityMixin
-from gatekeeper.forge.github.client import DEFAULT_API_URL
 from gatekeeper.forge.github.graphql import GraphQLMixin
 from gatekeeper.forge.github.publish import PublishMixin
 from gatekeeper.forge.github.pulls import FILES_CAP, PullsMixin

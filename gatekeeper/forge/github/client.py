@@ -17,14 +17,33 @@ from github.PullRequest import PullRequest
 from urllib3.util.retry import Retry
 
 from gatekeeper.forge import ForgeUnavailable
+from gatekeeper.forge.github.auth import DEFAULT_API_URL
+from gatekeeper.forge.github.errors import (
+    cannot_connect,
+    connection_failure,
+    permission_for,
+    refusal,
+    subject_of,
+)
 
-DEFAULT_API_URL = "https://api.github.com"
+# A host that does not answer is given up on quickly: one more try, a short connect timeout.
+CONNECT_RETRIES = 1
+CONNECT_TIMEOUT = 5.0
 
 
 def message_of(data: Any) -> str:
     if isinstance(data, dict):
         return str(data.get("message", ""))[:200]
     return ""
+
+
+def _connect_timeout(requester: Any, read_timeout: int) -> None:
+    """Give up on a host that does not answer after CONNECT_TIMEOUT seconds, while a slow
+    answer still has ``read_timeout``. PyGithub takes one number and hands it to requests
+    as is; requests also takes (connect, read), so the requester's copy is replaced."""
+    name = "_Requester__timeout"
+    if hasattr(requester, name):
+        setattr(requester, name, (CONNECT_TIMEOUT, read_timeout))
 
 
 class GitHubClientBase:
@@ -37,8 +56,11 @@ class GitHubClientBase:
         backoff: float = 0.5,
         timeout: int = 20,
     ):
+        # 401, 404 and a 403 that is not a rate limit are never retried (GithubRetry
+        # retries 403 only for rate limits, and 5xx); connection failures once.
         retry = GithubRetry(
-            total=retries, backoff_factor=backoff, secondary_rate_wait=backoff,
+            total=retries, connect=min(retries, CONNECT_RETRIES),
+            backoff_factor=backoff, secondary_rate_wait=backoff,
             max_rate_limit_wait=120,
             # Hand the last answer to PyGithub, so the error keeps GitHub's HTTP status.
             raise_on_status=False,
@@ -56,6 +78,7 @@ class GitHubClientBase:
             user_agent="gatekeeper",
             lazy=True,
         )
+        _connect_timeout(self._gh.requester, timeout)
         self._pulls: dict[tuple[str, int], PullRequest] = {}
 
     @property
@@ -63,17 +86,27 @@ class GitHubClientBase:
         return self._gh.requester
 
     @contextmanager
-    def _guard(self, what: str) -> Iterator[None]:
+    def _guard(self, what: str, *, permission: str | None = None,
+               subject: str | None = None) -> Iterator[None]:
+        """GitHub's failures as ForgeUnavailable; a refusal (401, 403 that is not a rate
+        limit, 404) or an unreachable host carries a hint that says what to change:
+        ``permission`` is the token permission the call needs, ``subject`` what a 404 means
+        is missing."""
         try:
             yield
         except GithubException as exc:
-            raise ForgeUnavailable(what, exc.status, message_of(exc.data)) from None
+            detail = message_of(exc.data)
+            raise ForgeUnavailable(what, exc.status, detail, hint=refusal(
+                exc.status, detail, permission=permission, subject=subject)) from None
         except requests.RequestException as exc:
-            raise ForgeUnavailable(what, None, type(exc).__name__) from None
+            url = exc.request.url if exc.request is not None and exc.request.url else \
+                self.requester.base_url
+            hint = connection_failure(str(url)) if cannot_connect(exc) else ""
+            raise ForgeUnavailable(what, None, type(exc).__name__, hint=hint) from None
 
     def request(self, what: str, verb: str, url: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
         """One REST call through PyGithub's requester: (headers, JSON data)."""
-        with self._guard(what):
+        with self._guard(what, permission=permission_for(verb, url), subject=subject_of(url)):
             result: tuple[dict[str, Any], Any] = self.requester.requestJsonAndCheck(
                 verb, url, **kwargs
             )
@@ -88,7 +121,7 @@ class GitHubClientBase:
     def file_at(self, repo: str, path: str, ref: str) -> str | None:
         """A file's text at a commit, or None when the file does not exist there."""
         what = f"reading {path} at {ref[:12]}"
-        with self._guard(what):
+        with self._guard(what, permission="contents: read", subject=f"repository {repo}"):
             try:
                 content = self._gh.get_repo(repo).get_contents(path, ref=ref)
             except UnknownObjectException:

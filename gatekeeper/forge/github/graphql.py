@@ -12,7 +12,12 @@ from github import GithubException
 from github.Requester import Requester
 
 from gatekeeper.forge import ForgeUnavailable
-from gatekeeper.forge.github.client import GitHubClientBase, message_of
+from gatekeeper.forge.github.client import CONNECT_RETRIES, GitHubClientBase, message_of
+from gatekeeper.forge.github.errors import cannot_connect, connection_failure, refusal
+
+# A host that cannot be connected to at all is tried this often, however many attempts
+# other failures get.
+CONNECT_ATTEMPTS = 1 + CONNECT_RETRIES
 
 
 class GraphQLMixin(GitHubClientBase):
@@ -73,6 +78,9 @@ class GraphQLMixin(GitHubClientBase):
             except (requests.RequestException, ValueError) as exc:
                 status, detail = None, type(exc).__name__
                 wait = backoff * 2.0 ** (attempt - 1)
+                if cannot_connect(exc) and attempt >= CONNECT_ATTEMPTS:
+                    raise ForgeUnavailable(what, None, detail,
+                                           hint=connection_failure(target)) from None
             else:
                 errors = data.get("errors") if isinstance(data, dict) else None
                 result = data.get("data") if isinstance(data, dict) else None
@@ -88,7 +96,8 @@ class GraphQLMixin(GitHubClientBase):
                 else:
                     wait = None
             if wait is None:
-                raise ForgeUnavailable(what, status, detail)
+                raise ForgeUnavailable(what, status, detail, hint=refusal(
+                    status, detail, permission=None, subject=None))
             if attempt >= attempts:
                 raise ForgeUnavailable(what, status, f"{detail}; gave up after {attempt} tries")
             if wait > max_wait:

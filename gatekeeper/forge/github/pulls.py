@@ -46,7 +46,9 @@ def _repo(repo: str) -> str:
 class PullsMixin(GitHubClientBase):
     def pull_request(self, repo: str, number: int) -> PullRequestInfo:
         """The pull request as GitHub shows it now: every call reads it afresh."""
-        with self._guard(f"reading pull request {repo}#{number}"):
+        with self._guard(f"reading pull request {repo}#{number}",
+                         permission="pull-requests: read",
+                         subject=f"pull request {repo}#{number}"):
             self._pulls.pop((repo, number), None)
             pr = self._pull(repo, number)
             return PullRequestInfo(
@@ -70,20 +72,31 @@ class PullsMixin(GitHubClientBase):
         """Every file of the pull request, page by page. ``complete`` is False when GitHub's
         list hits its cap or is shorter than the pull request's own count."""
         changes: list[ChangedPath] = []
-        with self._guard("listing changed files"):
+        with self._guard("listing changed files", permission="pull-requests: read"):
             for item in self._pull(info.repo, info.number).get_files():
                 changes.append(ChangedPath(path=item.filename, old_path=item.previous_filename))
         complete = info.changed_files <= len(changes) < FILES_CAP
         return FileList(changes=changes, complete=complete, expected=info.changed_files)
 
     def reviews(self, info: PullRequestInfo) -> tuple[ReviewRecord, ...]:
-        with self._guard("listing reviews"):
+        with self._guard("listing reviews", permission="pull-requests: read"):
             return tuple(
                 ReviewRecord(login=review.user.login if review.user else "",
                              state=review.state or "", commit_id=review.commit_id,
                              is_bot=is_bot(review.user))
                 for review in self._pull(info.repo, info.number).get_reviews()
             )
+
+    def open_pulls_for_head(self, repo: str, head: str) -> tuple[int, ...]:
+        """The numbers of the open pull requests into ``repo`` from ``OWNER:BRANCH``."""
+        _, data = self.request(f"finding the open pull request from {head}", "GET",
+                               f"/repos/{repo}/pulls",
+                               parameters={"state": "open", "head": head, "per_page": 100})
+        if not isinstance(data, list):
+            raise ForgeUnavailable(f"finding the open pull request from {head}", 200,
+                                   "not a JSON list")
+        return tuple(item["number"] for item in data
+                     if isinstance(item, dict) and isinstance(item.get("number"), int))
 
     def team_members_among(self, team: str, logins: Iterable[str]) -> frozenset[str]:
         """Which of ``logins`` are active members of ``org/team``. The team is read first, so

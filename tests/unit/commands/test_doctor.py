@@ -15,7 +15,7 @@ import pytest
 
 from gatekeeper.commands.doctor import check_workflow
 from gatekeeper.commands.init import policy_text, workflow_text
-from gatekeeper.constants import POLICY_PATH, WORKFLOW_PATH
+from gatekeeper.constants import GITHUB_ACTIONS_APP_ID, POLICY_PATH, WORKFLOW_PATH
 from gatekeeper.forge import FileFacts, RulesFacts
 from gatekeeper.forge.github.settings import rule_facts
 from tests.support.fixtures import REPO_ROOT
@@ -27,18 +27,30 @@ Cli = Callable[..., subprocess.CompletedProcess[str]]
 REPO = "acme/widgets"
 ROOT = REPO_ROOT
 HARDENED = (ROOT / "docs" / "examples" / "gatekeeper-hardened.yml").read_text(encoding="utf-8")
+ACTIONS = GITHUB_ACTIONS_APP_ID
+CODEOWNERS = "# maintainers own the gate\n* @acme/devs\n/.github/ @acme/maintainers\n"
 PULL_REQUEST_RULE = {"type": "pull_request", "parameters": {
-    "dismiss_stale_reviews_on_push": False, "require_code_owner_review": False,
+    "dismiss_stale_reviews_on_push": False, "require_code_owner_review": True,
     "require_last_push_approval": False, "required_approving_review_count": 0,
     "required_review_thread_resolution": False,
 }}
 
 
 def _seed(fake: FakeGitHub, *, branch: str = "main", policy: str | None = None,
-          workflow: str | None = None) -> None:
+          workflow: str | None = None, codeowners: str | None = CODEOWNERS) -> None:
     fake.add_repo(REPO, default_branch=branch)
     fake.set_file(REPO, POLICY_PATH, branch, policy_text() if policy is None else policy)
     fake.set_file(REPO, WORKFLOW_PATH, branch, workflow_text() if workflow is None else workflow)
+    if codeowners is not None:
+        fake.set_file(REPO, ".github/CODEOWNERS", branch, codeowners)
+
+
+def _protected(contexts: tuple[str, ...] = ("Gatekeeper Enforcement / gatekeeper",),
+               **settings: Any) -> dict[str, Any]:
+    """Protection as doctor wants it: the check pinned to GitHub Actions, code owner
+    review, administrators included."""
+    chosen: dict[str, Any] = {"app_id": ACTIONS, "code_owners": True, "enforce_admins": True}
+    return FakeGitHub.protection(contexts, **{**chosen, **settings})
 
 
 def _doctor(cli: Cli, fake: FakeGitHub, *args: str) -> subprocess.CompletedProcess[str]:
@@ -47,7 +59,8 @@ def _doctor(cli: Cli, fake: FakeGitHub, *args: str) -> subprocess.CompletedProce
 
 
 def _line(output: str, check: str) -> str:
-    found = [line for line in output.splitlines() if re.match(rf"  (PASS|FAIL)  {check}\b", line)]
+    found = [line for line in output.splitlines()
+             if re.match(rf"  (PASS|WARN|FAIL)  {check}\b", line)]
     assert len(found) == 1, output
     return found[0]
 
@@ -65,27 +78,30 @@ def test_protected_branch_requiring_the_check_passes(
     github_double: FakeGitHub, gatekeeper_cli: Cli, context: str,
 ) -> None:
     _seed(github_double)
-    github_double.set_branch_protection(REPO, "main", FakeGitHub.protection([context, "lint"]))
+    github_double.set_branch_protection(REPO, "main", _protected((context, "lint")))
 
     result = _doctor(gatekeeper_cli, github_double)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith(f"gatekeeper doctor: {REPO}, branch main\n")
-    assert f'PASS  required check  branch protection on main requires "{context}"' \
-        in result.stdout
+    assert f'PASS  required check  branch protection on main requires "{context}", pinned ' \
+        "to GitHub Actions" in result.stdout
     assert "PASS  pull requests" in result.stdout
     assert "1 approving review" in _line(result.stdout, "pull requests")
     assert f"PASS  policy          {POLICY_PATH} on main is valid" in result.stdout
     assert "PASS  workflow" in result.stdout
     assert "FAIL" not in result.stdout
-    assert result.stdout.rstrip().endswith("All 4 checks pass: GitHub enforces Gatekeeper on main.")
+    assert "PASS  bypass          nobody may bypass the rules on main" in result.stdout
+    assert "PASS  code owners     .github/CODEOWNERS on main gives the policy and the " \
+        "workflows owners" in result.stdout
+    assert result.stdout.rstrip().endswith("All 6 checks pass: GitHub enforces Gatekeeper on main.")
     _assert_clean(result)
 
 
 def test_default_branch_comes_from_the_repository(github_double: FakeGitHub,
                                                   gatekeeper_cli: Cli) -> None:
     _seed(github_double, branch="trunk")
-    github_double.set_branch_protection(REPO, "trunk", FakeGitHub.protection())
+    github_double.set_branch_protection(REPO, "trunk", _protected())
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -101,7 +117,8 @@ def test_branch_option_skips_the_repository_lookup(github_double: FakeGitHub,
     _seed(github_double, branch="main")
     github_double.set_file(REPO, POLICY_PATH, "release", policy_text())
     github_double.set_file(REPO, WORKFLOW_PATH, "release", workflow_text())
-    github_double.set_branch_protection(REPO, "release", FakeGitHub.protection())
+    github_double.set_file(REPO, ".github/CODEOWNERS", "release", CODEOWNERS)
+    github_double.set_branch_protection(REPO, "release", _protected())
 
     result = _doctor(gatekeeper_cli, github_double, "--branch", "release")
 
@@ -130,7 +147,8 @@ def test_branch_without_protection_fails(github_double: FakeGitHub, gatekeeper_c
     assert re.search(r"FAIL  pull requests .*\n        fix: turn on \"Require a pull request",
                      result.stdout)
     assert "PASS  policy" in result.stdout and "PASS  workflow" in result.stdout
-    assert "2 of 4 checks failed" in result.stdout
+    assert "PASS  policy" in result.stdout and "PASS  workflow" in result.stdout
+    assert "3 of 6 checks failed" in result.stdout
     _assert_clean(result)
 
 
@@ -138,7 +156,7 @@ def test_protection_requiring_other_checks_only_fails(github_double: FakeGitHub,
                                                       gatekeeper_cli: Cli) -> None:
     _seed(github_double)
     github_double.set_branch_protection(REPO, "main",
-                                        FakeGitHub.protection(["ci / build", "lint"]))
+                                        _protected(("ci / build", "lint")))
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -153,7 +171,7 @@ def test_protection_without_pull_request_reviews_fails_that_check(
     github_double: FakeGitHub, gatekeeper_cli: Cli,
 ) -> None:
     _seed(github_double)
-    github_double.set_branch_protection(REPO, "main", FakeGitHub.protection(approvals=None))
+    github_double.set_branch_protection(REPO, "main", _protected(approvals=None))
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -166,13 +184,13 @@ def test_a_ruleset_can_require_the_check_and_pull_requests(github_double: FakeGi
                                                           gatekeeper_cli: Cli) -> None:
     _seed(github_double)
     ruleset = github_double.add_ruleset(REPO, "Gatekeeper", required_checks=["gatekeeper"],
-                                        rules=[PULL_REQUEST_RULE])
+                                        rules=[PULL_REQUEST_RULE], integration_id=ACTIONS)
 
     result = _doctor(gatekeeper_cli, github_double)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (f'PASS  required check  ruleset {ruleset} of repository {REPO} requires '
-            f'"gatekeeper" on main') in result.stdout
+    assert (f'PASS  required check  ruleset {ruleset} of repository {REPO} on main requires '
+            '"gatekeeper", pinned to GitHub Actions') in result.stdout
     assert f"PASS  pull requests   ruleset {ruleset} of repository {REPO} requires a pull " \
            "request on main" in result.stdout
 
@@ -198,7 +216,7 @@ def test_a_ruleset_for_other_checks_or_branches_does_not_count(
 def test_forbidden_protection_gives_a_clear_line_not_a_crash(github_double: FakeGitHub,
                                                             gatekeeper_cli: Cli) -> None:
     _seed(github_double)
-    github_double.set_branch_protection(REPO, "main", FakeGitHub.protection())
+    github_double.set_branch_protection(REPO, "main", _protected())
     github_double.fail("GET", r"/branches/main/protection$", status=403)
 
     result = _doctor(gatekeeper_cli, github_double)
@@ -219,7 +237,7 @@ def test_forbidden_protection_is_fine_when_a_ruleset_requires_the_gate(
 ) -> None:
     _seed(github_double)
     github_double.add_ruleset(REPO, "Gatekeeper", required_checks=["gatekeeper"],
-                              rules=[PULL_REQUEST_RULE])
+                              rules=[PULL_REQUEST_RULE], integration_id=ACTIONS)
     github_double.fail("GET", r"/branches/main/protection$", status=403)
 
     result = _doctor(gatekeeper_cli, github_double)
@@ -245,7 +263,7 @@ def test_unreadable_rulesets_are_reported(github_double: FakeGitHub,
 def test_missing_policy_and_workflow_fail_with_the_init_fix(github_double: FakeGitHub,
                                                            gatekeeper_cli: Cli) -> None:
     github_double.add_repo(REPO)
-    github_double.set_branch_protection(REPO, "main", FakeGitHub.protection())
+    github_double.set_branch_protection(REPO, "main", _protected())
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -259,7 +277,7 @@ def test_missing_policy_and_workflow_fail_with_the_init_fix(github_double: FakeG
 def test_invalid_policy_fails_naming_the_line(github_double: FakeGitHub,
                                               gatekeeper_cli: Cli) -> None:
     _seed(github_double, policy="version: 1\nclasses:\n  RED:\n    pathz: [src/auth/]\n")
-    github_double.set_branch_protection(REPO, "main", FakeGitHub.protection())
+    github_double.set_branch_protection(REPO, "main", _protected())
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -284,7 +302,7 @@ def test_workflow_missing_events_fails(github_double: FakeGitHub, gatekeeper_cli
     workflow = ("name: Gatekeeper Enforcement\n" + on + "\njobs:\n  gatekeeper:\n"
                 "    runs-on: ubuntu-latest\n    steps:\n      - uses: ./\n")
     _seed(github_double, workflow=workflow)
-    github_double.set_branch_protection(REPO, "main", FakeGitHub.protection())
+    github_double.set_branch_protection(REPO, "main", _protected())
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -297,8 +315,7 @@ def test_workflow_missing_events_fails(github_double: FakeGitHub, gatekeeper_cli
 def test_hardened_workflow_and_its_status_context_pass(github_double: FakeGitHub,
                                                        gatekeeper_cli: Cli) -> None:
     _seed(github_double, workflow=HARDENED)
-    github_double.set_branch_protection(REPO, "main",
-                                        FakeGitHub.protection(["gatekeeper/contract"]))
+    github_double.set_branch_protection(REPO, "main", _protected(("gatekeeper/contract",)))
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -310,7 +327,7 @@ def test_hardened_workflow_and_its_status_context_pass(github_double: FakeGitHub
 def test_status_context_option_names_another_accepted_check(github_double: FakeGitHub,
                                                             gatekeeper_cli: Cli) -> None:
     _seed(github_double)
-    github_double.set_branch_protection(REPO, "main", FakeGitHub.protection(["org/contract"]))
+    github_double.set_branch_protection(REPO, "main", _protected(("org/contract",)))
 
     without = _doctor(gatekeeper_cli, github_double)
     with_option = _doctor(gatekeeper_cli, github_double, "--status-context", "org/contract")
@@ -328,8 +345,7 @@ def test_hardened_workflow_that_checks_out_the_pull_request_fails(
         "          ref: ${{ github.event.pull_request.head.sha }}\n",
     )
     _seed(github_double, workflow=unsafe)
-    github_double.set_branch_protection(REPO, "main",
-                                        FakeGitHub.protection(["gatekeeper/contract"]))
+    github_double.set_branch_protection(REPO, "main", _protected(("gatekeeper/contract",)))
 
     result = _doctor(gatekeeper_cli, github_double)
 
@@ -361,7 +377,7 @@ def test_github_enterprise_server_api_url_is_honoured(github_double_ghes: FakeGi
                                                       gatekeeper_cli: Cli) -> None:
     assert github_double_ghes.base_url.endswith("/api/v3")
     _seed(github_double_ghes)
-    github_double_ghes.set_branch_protection(REPO, "main", FakeGitHub.protection())
+    github_double_ghes.set_branch_protection(REPO, "main", _protected())
 
     result = _doctor(gatekeeper_cli, github_double_ghes)
 
@@ -385,11 +401,11 @@ def test_the_workflow_init_writes_passes() -> None:
                                              "pull_request_review, merge_group)")
 
 
-def test_hardened_workflow_without_a_status_context_fails() -> None:
+def test_hardened_workflow_without_a_status_context_posts_the_branch_context() -> None:
     ok, detail = _judge(HARDENED.replace("        with:\n          status-context: "
                                          "gatekeeper/contract\n", ""))
-    assert not ok
-    assert "posts no commit status" in detail
+    assert ok, detail
+    assert 'commit status "gatekeeper/contract (main)"' in detail
 
 
 def test_a_required_workflow_from_an_organisation_ruleset_counts() -> None:
@@ -417,7 +433,7 @@ def test_getting_started_shows_the_real_doctor_output(github_double: FakeGitHub,
                                                       gatekeeper_cli: Cli) -> None:
     _seed(github_double)
     ruleset = github_double.add_ruleset(REPO, "Gatekeeper", required_checks=["gatekeeper"],
-                                        rules=[PULL_REQUEST_RULE])
+                                        rules=[PULL_REQUEST_RULE], integration_id=ACTIONS)
 
     result = _doctor(gatekeeper_cli, github_double)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from gatekeeper.commands.action import judge
+from gatekeeper.constants import POLICY_PATH
 from gatekeeper.core.evidence import (
     ApprovalRecordFacts,
     CheckRunFacts,
@@ -75,7 +76,7 @@ class FakeForge:
 
     def file_at(self, repo: str, path: str, ref: str) -> str | None:
         self._check("file_at")
-        return self.policy_text
+        return self.policy_text if path == POLICY_PATH else None
 
     def reviews(self, info: PullRequestInfo) -> tuple[ReviewRecord, ...]:
         self._check("reviews")

@@ -120,6 +120,32 @@ def test_missing_base_policy_uses_the_embedded_default(github_double: FakeGitHub
     assert sorted(_decide(github_double)) == ["GK202", "GK301"]
 
 
+def test_base_policy_saved_as_yaml_is_read(github_double: FakeGitHub) -> None:
+    _seed(github_double, policy=None, files=("docs/a.md",),
+          body=RED_BODY.replace("RED", "GREEN"))
+    github_double.set_file(REPO, ".github/gatekeeper.yaml", BASE,
+                           "version: 1\nclasses:\n  RED:\n    paths: [docs/]\n"
+                           "authority:\n  require_escalation_approval: false\n")
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    assert [r.code for r in decision.reasons] == ["GK201"]
+    assert decision.policy.source == f"{REPO}:.github/gatekeeper.yaml"
+
+
+def test_base_branch_with_both_policy_files_blocks_naming_both(
+    github_double: FakeGitHub,
+) -> None:
+    _seed(github_double)
+    github_double.set_file(REPO, ".github/gatekeeper.yaml", BASE, "version: 1\n")
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01)
+    decision = evaluate_live(client, REPO, 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    assert [r.code for r in decision.reasons] == ["GK901"]
+    assert "has both .github/gatekeeper.yml and .github/gatekeeper.yaml" in (
+        decision.reasons[0].message)
+
+
 def test_enterprise_server_api_base(github_double_ghes: FakeGitHub) -> None:
     _seed(github_double_ghes)
     github_double_ghes.add_team_member("acme", "security", "carol")
@@ -148,15 +174,21 @@ def test_validate_pr_reproduces_the_decision_and_posts_nothing(
     assert {r.method for r in github_double.requests} == {"GET"}
 
 
-def test_validate_pr_refuses_local_inputs(github_double: FakeGitHub) -> None:
-    result = _validate_pr(github_double, "--pr", f"{REPO}#7", "body.md")
+@pytest.mark.parametrize("extra", [("body.md", "src/a.py"), ("--diff", "main...HEAD"),
+                                   ("--policy", "p.yml")])
+def test_validate_pr_refuses_local_paths_and_policy(github_double: FakeGitHub,
+                                                    extra: tuple[str, ...]) -> None:
+    result = _validate_pr(github_double, *extra, "--pr", f"{REPO}#7")
     assert result.returncode == 2
-    assert result.stderr.startswith("gatekeeper: error: --pr takes everything from GitHub")
+    assert result.stderr.startswith("gatekeeper: error: --pr takes the files, reviews and "
+                                    "policy from GitHub")
 
 
-@pytest.mark.parametrize("reference", ["acme/widgets", "acme#7", "acme/widgets#x"])
+@pytest.mark.parametrize("reference", ["acme/widgets", "acme#7", "acme/widgets#x",
+                                       "https://github.com/acme/widgets/issues/7"])
 def test_validate_pr_rejects_a_malformed_reference(github_double: FakeGitHub,
                                                     reference: str) -> None:
     result = _validate_pr(github_double, "--pr", reference)
     assert result.returncode == 2
-    assert "Invalid value for '--pr': takes OWNER/REPO#NUMBER" in result.stderr
+    assert "--pr takes a pull request URL, OWNER/REPO#N, #N or N" in result.stderr
+    assert github_double.requests == []

@@ -22,6 +22,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from gatekeeper import resources
+from gatekeeper.core.reasons import Code
 from tests.support.github_double import FakeGitHub
 from tests.support.metrics_synth import (
     REPO,
@@ -141,7 +142,9 @@ def test_markdown_has_the_table_a_mermaid_chart_and_the_save_log(
     assert "## Save log" in text
     first = data["save_log"][0]
     assert f"[#{first['number']}]({first['url']})" in text
-    assert text.count("| GK202 |") == len(data["save_log"])
+    # Reasons in words, with their codes.
+    assert text.count(f"| GK202 ({Code.GK202.summary}) |") == len(data["save_log"])
+    assert "| GK202 |" not in text
 
 
 def test_full_export_and_rerun_stay_within_the_request_budget(

@@ -111,7 +111,8 @@ def test_github_report_writes_summary_outputs_and_escaped_annotations(tmp_path: 
         report_github(decision, ReportContext(out=handle, environ={
             "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(outputs)}))
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 and lines[0].startswith("::error title=GK902::")
+    assert len(lines) == 2 and lines[0].startswith("::error title=GK902::")
+    assert lines[1] == "::notice title=Gatekeeper::block: class GREEN, 0 paths judged"
     assert "@org" not in summary.read_text(encoding="utf-8")
     written = outputs.read_text(encoding="utf-8")
     assert "decision<<ghadelimiter_" in written and "\nblock\n" in written

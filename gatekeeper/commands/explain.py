@@ -1,0 +1,48 @@
+"""`gatekeeper explain PATH...`: each path's class, and the pattern and the policy line
+that decided it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from gatekeeper.constants import EXIT_PASS
+from gatekeeper.core.explain import Rule, explain, pattern_lines
+from gatekeeper.core.policy import parse_policy
+from gatekeeper.local.policy_source import PolicyText, default_policy, policy_text
+
+
+@dataclass(frozen=True)
+class ExplainOptions:
+    paths: tuple[str, ...]
+    policy: str | None = None
+    cwd: Path = Path(".")
+
+
+def _where(rule: Rule, source: PolicyText) -> str:
+    line = f"line {rule.line}" if rule.line else "line unknown"
+    if source.embedded:
+        return f"the embedded default policy, {line}"
+    return f"{source.name}:{rule.line}" if rule.line else source.name
+
+
+def run(options: ExplainOptions, out: TextIO) -> int:
+    from gatekeeper import resources
+
+    source = policy_text(options.policy, cwd=options.cwd)
+    policy = default_policy() if source.embedded else parse_policy(
+        source.text, file=source.name, schema=resources.schema("policy"))
+    lines = pattern_lines(source.text, file=source.name, policy=policy)
+    results = explain(options.paths, policy, lines)
+    width = max((len(r.path) for r in results), default=0)
+    for result in results:
+        if result.decided_by is not None:
+            why = f"pattern {result.decided_by.pattern}  ({_where(result.decided_by, source)})"
+        else:
+            why = "no AMBER or RED pattern matches"
+        out.write(f"{result.path:<{width}}  {result.risk_class.value:<5}  {why}\n")
+        for rule in result.excluded_by:
+            out.write(f"{'':<{width}}         not {rule.risk_class.value}: {rule.pattern}  "
+                      f"({_where(rule, source)})\n")
+    return EXIT_PASS
