@@ -410,7 +410,6 @@ KNOWN_EXAMPLE_DRIFT = {
     ("get", "/repos/{owner}/{repo}/pulls/{pull_number}", "200", "default"),
     ("patch", "/repos/{owner}/{repo}/pulls/{pull_number}", "200", "default"),
     ("get", "/repos/{owner}/{repo}/pulls", "200", "default"),
-    ("get", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "200", "default"),
     ("post", "/repos/{owner}/{repo}/pulls", "201", "default"),
     ("get", "/repos/{owner}/{repo}/branches/{branch}/protection", "200", "default"),
     ("get", "/repos/{owner}/{repo}/rulesets", "200", "default"),
