@@ -118,7 +118,12 @@ def action() -> None:
 @click.option("--action-ref", metavar="OWNER/REPO@REF",
               help="The action the workflow uses. Default: the Gatekeeper action at this "
                    "version's release tag.")
-def init(force: bool, action_ref: str | None) -> None:
+@click.option("--hardened", is_flag=True,
+              help="Write the hardened set-up: pull_request_target and merge_group with a "
+                   "commit status, and the review trigger with its workflow_run verdict.")
+@click.option("--metrics", is_flag=True,
+              help="Also write the weekly metrics workflow (read-only).")
+def init(force: bool, action_ref: str | None, hardened: bool, metrics: bool) -> None:
     """Write .github/gatekeeper.yml, the pull request template and the workflow.
 
     At the git top level (else the current directory). Idempotent; never replaces a file
@@ -127,8 +132,8 @@ def init(force: bool, action_ref: str | None) -> None:
     """
     from gatekeeper.commands import init as command
 
-    _exit(command.run(command.InitOptions(cwd=Path.cwd(), force=force, action_ref=action_ref),
-                      sys.stdout))
+    _exit(command.run(command.InitOptions(cwd=Path.cwd(), force=force, action_ref=action_ref,
+                                          hardened=hardened, metrics=metrics), sys.stdout))
 
 
 @cli.command()

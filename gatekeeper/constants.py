@@ -42,6 +42,11 @@ POLICY_PATH: Final = ".github/gatekeeper.yml"
 POLICY_PATHS: Final = (POLICY_PATH, ".github/gatekeeper.yaml")
 TEMPLATE_PATH: Final = ".github/pull_request_template.md"
 WORKFLOW_PATH: Final = ".github/workflows/gatekeeper.yml"
+# The hardened set-up (`init --hardened`) adds two workflows beside it, and `init --metrics`
+# the weekly export.
+REVIEW_TRIGGER_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-review-trigger.yml"
+REVIEW_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-review.yml"
+METRICS_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-metrics.yml"
 # The policy's name in a decision when no policy file exists.
 EMBEDDED_POLICY: Final = "embedded-default"
 
@@ -59,6 +64,9 @@ HARDENED_STATUS_CONTEXT_FORMAT: Final = "gatekeeper/contract ({branch})"
 GITHUB_ACTIONS_APP_ID: Final = 15368
 # Where GitHub looks for CODEOWNERS, in its order: the first one found is used.
 CODEOWNERS_PATHS: Final = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+# Hardened mode: the commit status the action posts on the head commit, which the ruleset
+# requires instead of the job.
+HARDENED_STATUS_CONTEXT: Final = "gatekeeper/contract"
 # The events the workflow must listen to (SPEC section 5).
 PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
 REVIEW_TYPES: Final = ("submitted", "dismissed")
@@ -67,6 +75,12 @@ REVIEW_TYPES: Final = ("submitted", "dismissed")
 LABEL_RED: Final = "gatekeeper:red"
 LABEL_BLOCKED: Final = "gatekeeper:blocked"
 MANAGED_LABELS: Final = (LABEL_RED, LABEL_BLOCKED)
+# How a label looks when Gatekeeper creates it (colour, description of at most 100
+# characters). A label that exists is left as a maintainer keeps it.
+LABEL_STYLES: Final = {
+    LABEL_RED: ("b60205", "Gatekeeper: changes RED-class paths; needs escalation and approval"),
+    LABEL_BLOCKED: ("fbca04", "Gatekeeper: blocked; the sticky comment says what to fix"),
+}
 STICKY_MARKER: Final = "<!-- gatekeeper:sticky-comment -->"
 # Comments made with the workflow's GITHUB_TOKEN are authored by this bot.
 DEFAULT_COMMENT_AUTHOR: Final = "github-actions[bot]"

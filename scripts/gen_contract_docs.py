@@ -1,7 +1,8 @@
 """Generate what the field registry (gatekeeper/core/fields.py) decides elsewhere:
 
 - the `required` list and the RED `if`/`then` rule of schemas/contract.schema.json,
-- the field table and the template shown in docs/contract.md (between their markers).
+- the field table and the template shown in docs/contract.md (between their markers),
+- the sticky comment shown in docs/contract.md for examples/red-missing-escalation.md.
 
     python scripts/gen_contract_docs.py          # rewrite both
     python scripts/gen_contract_docs.py --check  # exit 1 when either is out of date
@@ -22,12 +23,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gatekeeper import resources  # noqa: E402
 from gatekeeper.core import fields  # noqa: E402
+from gatekeeper.core.decide import evaluate  # noqa: E402
+from gatekeeper.core.model import ChangedPath  # noqa: E402
+from gatekeeper.local.policy_source import default_policy  # noqa: E402
+from gatekeeper.reporters.markdown import comment  # noqa: E402
 
 SCHEMA = ROOT / "schemas" / "contract.schema.json"
 DOC = ROOT / "docs" / "contract.md"
 START, END = "<!-- fields-table:start -->", "<!-- fields-table:end -->"
 TEMPLATE_START, TEMPLATE_END = "<!-- template:start -->", "<!-- template:end -->"
+COMMENT_START, COMMENT_END = "<!-- comment:start -->", "<!-- comment:end -->"
+EXAMPLE = ROOT / "examples" / "red-missing-escalation"
 CLASS_FIELD = "risk_class"
 
 
@@ -54,10 +62,22 @@ def _between(text: str, start: str, end: str, content: str) -> str:
     return f"{before}{start}\n{content}{end}{after}"
 
 
+def comment_example() -> str:
+    """The sticky comment for the example body, as the action would write it."""
+    body = EXAMPLE.with_suffix(".md").read_text(encoding="utf-8")
+    paths = EXAMPLE.with_suffix(".files").read_text(encoding="utf-8").split()
+    decision = evaluate(body, [ChangedPath(p) for p in paths], default_policy(),
+                        contract_schema=resources.schema("contract"),
+                        evaluated_at="2026-11-21T00:00:00Z", version="docs")
+    # The id is a digest that changes with Gatekeeper's hashing; the page shows a stand-in.
+    return comment(decision).replace(decision.id, "gk-" + "0" * 16)
+
+
 def doc_text(current: str) -> str:
     text = _between(current, START, END, fields.docs_table())
     template = f"```markdown\n{fields.pull_request_template()}```\n"
-    return _between(text, TEMPLATE_START, TEMPLATE_END, template)
+    text = _between(text, TEMPLATE_START, TEMPLATE_END, template)
+    return _between(text, COMMENT_START, COMMENT_END, comment_example())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from gatekeeper import __version__
-from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, MANAGED_LABELS
+from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, LABEL_STYLES, MANAGED_LABELS
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.publishing import PublishPlan, publish_plan
@@ -185,6 +185,9 @@ def _update_pull_request(forge: Forge, context: RunnerContext, pull: PullRequest
             out.write(annotation("warning", "Gatekeeper comment", f"not updated: {exc}"))
     if context.inputs.labels and plan.labels is not None:
         try:
+            for name in sorted(plan.labels):
+                color, description = LABEL_STYLES[name]
+                forge.ensure_label(pull.repo, name, color=color, description=description)
             forge.sync_labels(pull, set(plan.labels), set(MANAGED_LABELS))
         except ForgeUnavailable as exc:
             out.write(annotation("warning", "Gatekeeper labels", f"not updated: {exc}"))

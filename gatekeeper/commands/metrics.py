@@ -100,6 +100,8 @@ def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
         metrics = compute.compute(records, since=options.since, until=options.until,
                                   replay=replayed, rollout=rollout,
                                   origin=lambda record: origins.get(record.id),
+                                  computed=lambda record: compute.computed_origin(
+                                      record, policy.provenance),
                                   include_replayed=options.include_replayed)
         saved = compute.saved_pulls(metrics)
         by_number = {r.number: r for r in records}

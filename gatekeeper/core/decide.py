@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from gatekeeper.core import suggest
 from gatekeeper.core.authority import Findings, exemption_commits
 from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.contract import parse_contract
@@ -88,6 +89,11 @@ def evaluate(
     found += checked.pending
 
     reasons.sort(key=lambda r: (r.line is None, r.line or 0, r.code, r.field or ""))
+    fixes = suggest.repairs(contract, reasons, declared=declared,
+                            computed=classification.computed_class, policy=policy)
+    suggested = suggest.suggest(
+        contract, reasons, policy, effective=effective, author=author,
+        origin=verified.provenance.origin.value) if suggest.fixable(reasons) else None
     return Decision(
         id=decision_id,
         kind="exempt" if exemption is not None else "judged",
@@ -106,6 +112,8 @@ def evaluate(
         computed_origin=verified.provenance.origin.value,
         origin_evidence=tuple(s.what for s in verified.provenance.signals),
         needs=frozenset(checked.needs),
+        suggested_contract=suggested,
+        repairs=fixes,
     )
 
 

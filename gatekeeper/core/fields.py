@@ -179,6 +179,16 @@ _SECTION_TITLES: dict[Section, tuple[str, str | None]] = {
 }
 
 
+def section_of(name: str) -> Section:
+    """The section a field belongs in; a policy's own fields go in the Contract section."""
+    spec = BUILTIN.get(name)
+    return spec.section if spec else "contract"
+
+
+def section_title(section: Section) -> str:
+    return _SECTION_TITLES[section][0]
+
+
 def template_section(section: Section) -> str:
     """One section of the pull request template: its heading, a hint, a line per field."""
     title, hint = _SECTION_TITLES[section]

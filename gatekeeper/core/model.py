@@ -121,6 +121,16 @@ class PolicyOrigin:
     sha: str | None = None
 
 
+@dataclass(frozen=True)
+class Repair:
+    """What one contract field needs, in words an author can act on (core/suggest.py)."""
+
+    field: str
+    where: str  # "Escalation → Approval reference"
+    state: str  # "a placeholder ('TBD')"
+    need: str  # "give the reference of the real approval, such as APR-1234"
+
+
 DecisionKind = Literal["judged", "exempt", "could_not_evaluate"]
 # The record's format version (schemas/decision.schema.json); bump on any change to it.
 RECORD_SCHEMA_VERSION = 3
@@ -162,6 +172,9 @@ class Decision:
     origin_evidence: tuple[str, ...] = ()
     # What the rules still need read from the forge (authority.Need); not in the record.
     needs: frozenset[Any] = field(default=frozenset(), compare=False)
+    # For a contract the author can fix: the contract to paste, and what each field needs.
+    suggested_contract: str | None = None
+    repairs: tuple[Repair, ...] = field(default=())
 
     @property
     def outcome(self) -> Literal["pass", "block", "pending"]:
@@ -227,4 +240,5 @@ class Decision:
                        "sha": self.policy.sha},
             "gatekeeper_version": self.gatekeeper_version,
             "evaluated_at": self.evaluated_at,
+            "suggested_contract": self.suggested_contract,
         }

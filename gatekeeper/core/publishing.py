@@ -36,8 +36,7 @@ def publish_plan(decision: Decision) -> PublishPlan:
             wanted.add(LABEL_BLOCKED)
         labels = frozenset(wanted)
     if decision.blocked:
-        first = decision.reasons[0] if decision.reasons else None
-        description = f"blocked: {first.code} {first.message}" if first else "blocked"
+        description = _blocked_description(decision)
     else:
         description = f"passed: class {decision.computed_class}"
     return PublishPlan(
@@ -46,3 +45,21 @@ def publish_plan(decision: Decision) -> PublishPlan:
         status_state="failure" if decision.blocked else "success",
         status_description=description[:_STATUS_DESCRIPTION],
     )
+
+
+def _blocked_description(decision: Decision) -> str:
+    """``blocked: GK202 Escalation → Approval reference: a placeholder ('TBD') (+2 more)``:
+    the first field to fix named as the comment names it, and how many more there are."""
+    if not decision.reasons:
+        return "blocked"
+    first = decision.reasons[0]
+    if not decision.repairs:
+        return f"blocked: {first.code} {first.message}"
+    repair = next((r for r in decision.repairs if r.field == first.field), decision.repairs[0])
+    code = next(r.code for r in decision.reasons if r.field == repair.field)
+    others = len(decision.repairs) - 1 + sum(r.field is None for r in decision.reasons)
+    more = f" (+{others} more)" if others else ""
+    head = f"blocked: {code} {repair.where}: "
+    room = _STATUS_DESCRIPTION - len(head) - len(more)
+    state = repair.state if len(repair.state) <= room else repair.state[:room - 1] + "…"
+    return f"{head}{state}{more}"

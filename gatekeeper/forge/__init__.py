@@ -163,6 +163,11 @@ class Publisher(Protocol):
 
     def upsert_sticky_comment(self, info: PullRequestInfo, body: str, author: str) -> str: ...
 
+    def ensure_label(self, repo: str, name: str, *, color: str, description: str) -> bool:
+        """Create the repository label when it does not exist (True); an existing one is
+        never changed, whatever its colour and description (False)."""
+        ...
+
     def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:
         ...
 

@@ -22,6 +22,7 @@ from gatekeeper.forge import ForgeUnavailable, GraphQL
 from gatekeeper.history import queries
 from gatekeeper.history.cache import Cache, SyncState, Walk
 from gatekeeper.history.records import (
+    COMMITS_READ,
     CONNECTIONS,
     PullRecord,
     format_time,
@@ -199,7 +200,9 @@ class History:
                 data = self._query(
                     f"listing pull requests into {base}", queries.PULLS,
                     {"owner": self.owner, "name": self.name, "base": base, "first": page_size,
-                     "after": walk.cursor, "files": 100, "events": 100, "reviews": 100})
+                     "after": walk.cursor, "files": 100, "events": 100, "reviews": 100,
+                     # The last commits tell the change origin (trailers, agent authors).
+                     "commits": COMMITS_READ})
             except FetchFailed as exc:
                 if page_size <= _MIN_PAGE or not exc.slow:
                     raise

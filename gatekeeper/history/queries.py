@@ -48,11 +48,22 @@ fragment PullFields on PullRequest {{
   mergedAt
   closedAt
   baseRefName
+  headRefName
   changedFiles
   author {{ __typename login }}
   files(first: $files) {{ ...FilePage }}
   timelineItems(first: $events, itemTypes: {TIMELINE_TYPES}) {{ ...TimelinePage }}
   reviews(first: $reviews, states: {REVIEW_STATES}) {{ ...ReviewPage }}
+  commits(last: $commits) {{
+    totalCount
+    nodes {{ commit {{ oid message author {{ ...Person }} committer {{ ...Person }} }} }}
+  }}
+}}
+
+fragment Person on GitActor {{
+  name
+  email
+  user {{ login }}
 }}
 """
 
@@ -73,7 +84,7 @@ query GatekeeperRepository($owner: String!, $name: String!, $policy: String!) {
 PULLS: Final = """
 query GatekeeperPulls(
   $owner: String!, $name: String!, $base: String!, $first: Int!, $after: String,
-  $files: Int!, $events: Int!, $reviews: Int!
+  $files: Int!, $events: Int!, $reviews: Int!, $commits: Int!
 ) {
   repository(owner: $owner, name: $name) {
     pullRequests(

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from gatekeeper.constants import LABEL_BLOCKED, LABEL_RED
+from gatekeeper.core.evidence import CommitRecord, Person
 
 LABEL_KINDS: Final = {LABEL_RED: "red", LABEL_BLOCKED: "blocked"}
 DECISIVE_REVIEW_STATES: Final = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
@@ -80,6 +81,9 @@ class PullRecord:
     reviews: tuple[ReviewEvent, ...]
     # Connections with more pages to read: ("timeline" | "reviews" | "files", cursor).
     more: tuple[tuple[str, str], ...] = ()
+    head_ref: str = ""
+    # The last COMMITS_READ commits (None: a record cached before commits were read).
+    commits: tuple[CommitRecord, ...] | None = None
 
     @property
     def pending(self) -> bool:
@@ -104,6 +108,10 @@ class PullRecord:
             "reviews": [[r.state, r.submitted_at, r.author, r.author_is_bot]
                         for r in self.reviews],
             "more": [list(item) for item in self.more],
+            "head_ref": self.head_ref,
+            "commits": None if self.commits is None else [
+                [c.sha, c.message, *_person_json(c.author), *_person_json(c.committer)]
+                for c in self.commits],
         }
 
     @classmethod
@@ -121,7 +129,42 @@ class PullRecord:
             reviews=tuple(ReviewEvent(state, at, author, bool(bot))
                           for state, at, author, bot in data["reviews"]),
             more=tuple((str(kind), str(cursor)) for kind, cursor in data.get("more", [])),
+            head_ref=str(data.get("head_ref") or ""),
+            commits=None if data.get("commits") is None else tuple(
+                CommitRecord(sha=c[0], message=c[1], author=Person(c[2], c[3], c[4]),
+                             committer=Person(c[5], c[6], c[7]))
+                for c in data["commits"]),
         )
+
+
+# How many of a pull request's commits the history reads (its last ones): enough for
+# the change origin's evidence on all but the longest pull requests.
+COMMITS_READ: Final = 50
+
+
+def _person_json(person: Person) -> list[str | None]:
+    return [person.name, person.email, person.login]
+
+
+def _git_actor(node: Any) -> Person:
+    if not isinstance(node, dict):
+        return Person(name="", email="")
+    user = node.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    return Person(name=str(node.get("name") or ""), email=str(node.get("email") or ""),
+                  login=str(login) if login else None)
+
+
+def parse_commits(connection: Any) -> tuple[CommitRecord, ...]:
+    found = []
+    for node in nodes_of(connection):
+        commit = node.get("commit") if isinstance(node, dict) else None
+        if isinstance(commit, dict):
+            found.append(CommitRecord(sha=str(commit.get("oid") or ""),
+                                      message=str(commit.get("message") or ""),
+                                      author=_git_actor(commit.get("author")),
+                                      committer=_git_actor(commit.get("committer"))))
+    return tuple(found)
 
 
 def _actor(node: Any) -> tuple[str | None, bool]:
@@ -220,4 +263,6 @@ def parse_pull(node: dict[str, Any]) -> PullRecord:
         events=tuple(parse_timeline(nodes_of(node.get("timelineItems")))),
         reviews=tuple(parse_reviews(nodes_of(node.get("reviews")))),
         more=more,
+        head_ref=str(node.get("headRefName") or ""),
+        commits=parse_commits(node.get("commits")) if "commits" in node else None,
     )

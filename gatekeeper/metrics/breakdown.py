@@ -18,11 +18,11 @@ from gatekeeper.metrics.compute import (
     half_up,
 )
 
-# How the rows are split by change origin: a name and each pull request's group. A split
-# by the origin Gatekeeper computes is one more entry:
-#     "computed": lambda f: f.computed_origin or UNDECLARED,
+# How the rows are split by change origin: a name and each pull request's group, by the
+# origin the body declares and by the one the evidence shows.
 SPLITS: dict[str, Callable[[PullFacts], str]] = {
     "declared": lambda f: f.origin or UNDECLARED,
+    "computed": lambda f: f.computed_origin or UNDECLARED,
 }
 
 

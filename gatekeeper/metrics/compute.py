@@ -31,6 +31,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
+from gatekeeper.core.evidence import Evidence
+from gatekeeper.core.provenance import ProvenanceRules, compute_origin
 from gatekeeper.history.records import DECISIVE_REVIEW_STATES, PullRecord, parse_time
 
 if TYPE_CHECKING:
@@ -205,7 +207,8 @@ def first_human_review(record: PullRecord, after: datetime
 
 
 def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay,
-               origin: Origin | None = None) -> PullFacts | None:
+               origin: Origin | None = None, computed: Origin | None = None,
+               ) -> PullFacts | None:
     """What one pull request contributes, or None when it is (still) a draft."""
     ready = ready_time(record)
     if ready is None:
@@ -237,6 +240,10 @@ def pull_facts(record: PullRecord, *, rollout: datetime | None, replay: Replay,
         declared, computed_origin = outcome.origin, outcome.computed_origin
         trigger = ready if red else None
 
+    if computed is not None:
+        # From the evidence the history holds (commits, author, branch), for every pull
+        # request, not only the replayed ones.
+        computed_origin = computed(record)
     review = first_human_review(record, trigger) if trigger is not None else None
     status: RedStatus | None = None
     if red:
@@ -347,6 +354,7 @@ def compute(
     replay: Replay,
     rollout: datetime | None = None,
     origin: Origin | None = None,
+    computed: Origin | None = None,
     include_replayed: bool = False,
 ) -> Metrics:
     """The metrics for the pull requests created in the whole ISO weeks from ``since``
@@ -362,7 +370,8 @@ def compute(
         created = parse_time(record.created_at)
         if (start is not None and created < start) or (end is not None and created >= end):
             continue
-        fact = pull_facts(record, rollout=chosen, replay=replay, origin=origin)
+        fact = pull_facts(record, rollout=chosen, replay=replay, origin=origin,
+                          computed=computed)
         if fact is None:
             drafts += 1
         else:
@@ -394,3 +403,10 @@ def body_at(edits: Sequence[tuple[str, str]], moment: datetime, current: str) ->
     before = [text for at, text in edits if parse_time(at) <= moment]
     return before[-1] if before else None
 
+
+
+def computed_origin(record: PullRecord, rules: ProvenanceRules) -> str:
+    """The change origin the history's evidence shows: its author, branch and commits."""
+    evidence = Evidence(author=record.author, author_is_bot=record.author_is_bot,
+                        head_ref=record.head_ref or None, commits=record.commits)
+    return compute_origin(evidence, rules).origin.value

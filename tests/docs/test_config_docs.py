@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,12 +113,16 @@ def test_yaml_examples_in_the_doc_are_valid_policies() -> None:
                      schema=resources.schema("policy"))
 
 
-def test_readme_and_contract_doc_show_the_real_blocked_output() -> None:
+def test_readme_and_contract_doc_show_the_real_blocked_output(tmp_path: Path) -> None:
     example = "examples/red-missing-escalation"
+    # As in a repository without a policy file (this one has its own, .github/gatekeeper.yml).
+    (tmp_path / "examples").mkdir()
+    for suffix in (".md", ".files"):
+        shutil.copy(ROOT / f"{example}{suffix}", tmp_path / f"{example}{suffix}")
     result = subprocess.run(
         [sys.executable, "-m", "gatekeeper", "validate", f"{example}.md",
          "--changed-files", f"{example}.files"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=tmp_path, capture_output=True, text=True, check=False,
         env={k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
     )
     assert result.returncode == 1

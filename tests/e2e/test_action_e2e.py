@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from gatekeeper.constants import LABEL_STYLES
 from tests.e2e.act_harness import ActResult, e2e_workflow, require_act, run_action
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub
 
@@ -120,6 +121,8 @@ def test_red_pr_without_escalation_blocks_then_passes_once_edited(
     assert len(_sticky(fake)) == 1
     assert "GK202" in str(_sticky(fake)[0]["body"])
     assert set(fake.labels(REPO, 7)) == {"gatekeeper:red", "gatekeeper:blocked"}
+    assert fake.repo_labels(REPO) == {name: LABEL_STYLES[name] for name in fake.labels(REPO, 7)}
+    assert "- **Risk level:** RED" in str(_sticky(fake)[0]["body"])
     assert "outputs=block/RED/GK202,GK202,GK202/block" in blocked.log, blocked.describe()
 
     fake.update_pull(REPO, 7, body=CONTRACT + ESCALATION)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,10 @@ from gatekeeper.core.policy import Policy, parse_policy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EVALUATED_AT = "2026-11-21T12:00:00Z"
+# Where the CLI runs when a test names no folder: outside any repository, so that a test
+# never picks up the policy of the repository it runs from (this one has its own).
+NEUTRAL_CWD = Path(tempfile.mkdtemp(prefix="gatekeeper-cwd-"))
+atexit.register(shutil.rmtree, NEUTRAL_CWD, True)
 
 
 def load_policy_text(text: str, *, file: str = "policy.yml") -> Policy:
@@ -61,7 +68,8 @@ def run_gatekeeper(
     data = stdin.encode() if isinstance(stdin, str) else stdin
     result = subprocess.run(
         [sys.executable, "-m", "gatekeeper", *map(str, args)],
-        cwd=cwd, input=data if data is not None else b"", capture_output=True,
+        cwd=NEUTRAL_CWD if cwd is None else cwd, input=data if data is not None else b"",
+        capture_output=True,
         env=full_env, timeout=timeout, check=False,
     )
     return subprocess.CompletedProcess(

@@ -16,7 +16,8 @@ Strictness is the point:
   ``fake.violations`` and served as a 500 carrying the reasons, so the client fails;
 * request bodies are checked against the description's request schema and GitHub's
   server-side rules (status description <= 140 characters, comment body <= 65,536,
-  label name <= 50); a request GitHub would reject gets GitHub's 422 *and* a violation;
+  label name <= 50, a new label's colour six hex digits and its description <= 100); a
+  request GitHub would reject gets GitHub's 422 *and* a violation;
 * unknown routes get a 404 *and* a violation ("unimplemented route");
 * GraphQL queries are executed against GitHub's real schema (``github_contract``);
   an invalid query is answered like GitHub (HTTP 200, ``{"errors": [...]}``) *and*
@@ -40,7 +41,7 @@ URLs, ISO-8601 ``Z`` timestamps; SHAs must be full 40-hex):
   ``add_team_member``, ``set_branch`` (a branch's tip), ``set_branch_protection``
   (+ ``FakeGitHub.protection(...)``),
   ``add_ruleset``, ``add_workflow``; read back with ``comments()``, ``labels()``,
-  ``statuses()``; ``webhook_payload(event, action, repo, number)``.
+  ``repo_labels()``, ``statuses()``; ``webhook_payload(event, action, repo, number)``.
 * Faults: ``fail(method, path_regex, status=500, times=None, headers=None, body=None,
   retry_after=None, rate_limit_exhausted=False, reset_in=60, apply=False)``,
   ``fail_connection(method, path_regex, times=1)``, ``rate_limit_graphql(times)``,
@@ -112,6 +113,7 @@ FILES_CAP = 3000  # GitHub lists at most 3,000 files of a pull request
 COMMENT_BODY_MAX = 65536
 STATUS_DESCRIPTION_MAX = 140
 LABEL_NAME_MAX = 50
+LABEL_DESCRIPTION_MAX = 100
 SAMPLE_FULL, SAMPLE_EVERY = 20, 25  # check="sample": the first 20 per operation, then 1 in 25
 LARGE_FILE = 1024 * 1024  # contents API: above 1 MB, "encoding": "none" and no content
 
@@ -452,6 +454,8 @@ _ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("PUT", "/repos/{owner}/{repo}/issues/{issue_number}/labels", "_set_labels"),
     ("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels", "_remove_all_labels"),
     ("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", "_remove_label"),
+    ("GET", "/repos/{owner}/{repo}/labels/{name}", "_get_repo_label"),
+    ("POST", "/repos/{owner}/{repo}/labels", "_create_repo_label"),
     ("POST", "/repos/{owner}/{repo}/statuses/{sha}", "_create_status"),
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/status", "_combined_status"),
     ("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "_team_membership"),
@@ -873,6 +877,11 @@ class FakeGitHub(AuthorityDouble):
     def labels(self, repo: str, number: int) -> list[str]:
         with self._lock:
             return [label.name for label in self._pull(self._repo(repo), number).labels]
+
+    def repo_labels(self, repo: str) -> dict[str, tuple[str, str | None]]:
+        """The repository's labels: name -> (colour, description)."""
+        with self._lock:
+            return {lb.name: (lb.color, lb.description) for lb in self._repo(repo).labels.values()}
 
     def statuses(self, repo: str, sha: str) -> list[dict[str, Any]]:
         """Statuses posted on ``sha``, oldest first."""
@@ -1967,6 +1976,39 @@ class FakeGitHub(AuthorityDouble):
             docs=f"{_DOCS}/issues/labels#remove-a-label-from-an-issue",
         ))
 
+    def _get_repo_label(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
+                        body: Json, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        label = repo.labels.get(params["name"].casefold())
+        if label is None:
+            raise _Fail(_github_error(404, "Not Found",
+                                      docs=f"{_DOCS}/issues/labels#get-a-label"))
+        return _Response(200, self._label_json(repo, label))
+
+    def _create_repo_label(self, me: _User, params: Mapping[str, str],
+                           query: Mapping[str, str], body: Json, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        name, docs = self._label_names([body["name"]])[0], f"{_DOCS}/issues/labels#create-a-label"
+        color = str(body.get("color") or "ededed").removeprefix("#")
+        description = body.get("description")
+        if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
+            self._violation(f"label {name!r}: color {color!r} is not a 6-digit hex code")
+            raise _Fail(_validation_failed("color is invalid", resource="Label", field="color",
+                                           docs=docs))
+        if description is not None and len(description) > LABEL_DESCRIPTION_MAX:
+            self._violation(f"label {name!r}: description longer than {LABEL_DESCRIPTION_MAX}")
+            raise _Fail(_validation_failed(
+                f"description is too long (maximum is {LABEL_DESCRIPTION_MAX} characters)",
+                resource="Label", field="description", docs=docs))
+        if name.casefold() in repo.labels:
+            # What GitHub answers when the label exists (names match case-insensitively).
+            raise _Fail(_validation_failed("already_exists", resource="Label", field="name",
+                                           code="already_exists", docs=docs))
+        label = self._repo_label(repo, name)
+        label.color, label.description = color.lower(), description
+        data = self._label_json(repo, label)
+        return _Response(201, data, {"Location": data["url"]})
+
     def _create_status(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
                        body: Json, **_: Any) -> _Response:
         repo = self._repo_of(params)
@@ -2408,6 +2450,10 @@ class FakeGitHub(AuthorityDouble):
         def comments(info: Any, **page: Any) -> dict[str, Any]:
             return _connection(info, pull.comments, self._gql_comment, **page)
 
+        def commits(info: Any, **page: Any) -> dict[str, Any]:
+            return _connection(info, self._pull_commit_specs(pull), self._gql_pull_commit,
+                               **page)
+
         def timeline(info: Any, itemTypes: list[str] | None = None, since: str | None = None,
                      **page: Any) -> dict[str, Any]:
             events: list[tuple[str, Any]] = [
@@ -2446,7 +2492,7 @@ class FakeGitHub(AuthorityDouble):
             "author": self._gql_actor(pull.user),
             "authorAssociation": self._association(repo, pull.user),
             "reviews": reviews, "files": files, "labels": labels, "comments": comments,
-            "timelineItems": timeline,
+            "timelineItems": timeline, "commits": commits,
             "repository": lambda info, **_: self._gql_repo(repo),
         }
 

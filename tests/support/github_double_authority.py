@@ -189,6 +189,23 @@ class AuthorityDouble:
             "parents": [],
         }
 
+    def _gql_pull_commit(self, spec: CommitSpec) -> dict[str, Any]:
+        def actor(name: str, email: str, login: str | None) -> dict[str, Any]:
+            # GitHub links a git identity to a User; bots and unlinked emails have none.
+            user = None if not login or login.endswith("[bot]") else {
+                "__typename": "User", "login": self._user(login).login}  # type: ignore[attr-defined]
+            return {"__typename": "GitActor", "name": name, "email": email, "user": user}
+
+        return {
+            "__typename": "PullRequestCommit", "id": f"PRC_{spec.sha[:20]}",
+            "commit": {
+                "__typename": "Commit", "id": f"C_{spec.sha[:20]}", "oid": spec.sha,
+                "message": spec.message,
+                "author": actor(spec.author_name, spec.author_email, spec.author),
+                "committer": actor(spec.committer_name, spec.committer_email, spec.committer),
+            },
+        }
+
     def _collaborator_permission(self, me: Any, params: Any, query: Any, body: Any,
                                  **_: Any) -> Any:
         from tests.support.github_double import _Fail, _github_error, _Response

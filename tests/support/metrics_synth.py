@@ -445,10 +445,12 @@ def expected(dataset: Dataset) -> dict[str, Any]:
 # --- serving it: GraphQL over the double ------------------------------------------------
 
 def _connection(items: Sequence[Any], build: Callable[[Any], Any], *,
-                first: int | None = None, after: str | None = None, **_: Any
-                ) -> dict[str, Any]:
+                first: int | None = None, after: str | None = None,
+                last: int | None = None, **_: Any) -> dict[str, Any]:
+    if last is not None and first is None and after is None and 0 <= last <= 100:
+        items, first = items[max(len(items) - last, 0):], last  # the last ones, one page
     if first is None or not 0 <= first <= 100:
-        raise graphql.GraphQLError("`first` must be given, at most 100")
+        raise graphql.GraphQLError("`first` or `last` must be given, at most 100")
     start = int(base64.b64decode(after).decode().removeprefix("cursor:")) + 1 if after else 0
     chunk = items[start:start + first]
     end = start + len(chunk) - 1
@@ -539,6 +541,17 @@ class SynthGitHub:
             return _connection(newest_first, lambda e: {
                 "editedAt": _t(e[0]), "deletedAt": None, "diff": e[1]}, **page)
 
+        def commits(info: Any, **page: Any) -> Any:
+            # One commit by the pull request's author; a bot's git identity links to no User.
+            login = p.author + ("[bot]" if p.author_bot else "")
+            person = {"__typename": "GitActor", "name": login,
+                      "email": f"{login}@users.noreply.github.com",
+                      "user": None if p.author_bot else {"__typename": "User",
+                                                         "login": p.author}}
+            return _connection([p], lambda _: {"__typename": "PullRequestCommit", "commit": {
+                "__typename": "Commit", "oid": hashlib.sha1(f"c{p.number}".encode()).hexdigest(),
+                "message": "change", "author": person, "committer": person}}, **page)
+
         return {
             "__typename": "PullRequest", "id": p.node_id, "number": p.number,
             "url": f"{self.root_url}/{REPO}/pull/{p.number}", "title": p.title,
@@ -546,9 +559,10 @@ class SynthGitHub:
             "createdAt": _t(p.created_at), "updatedAt": _t(p.updated_at),
             "mergedAt": _t(p.merged_at) if p.merged_at else None,
             "closedAt": _t(p.closed_at) if p.closed_at else None,
-            "baseRefName": p.base, "changedFiles": len(p.files),
+            "baseRefName": p.base, "headRefName": f"change-{p.number}",
+            "changedFiles": len(p.files),
             "author": _actor(p.author, p.author_bot),
-            "files": files, "timelineItems": timeline, "reviews": reviews,
+            "files": files, "timelineItems": timeline, "reviews": reviews, "commits": commits,
             "userContentEdits": edits,
         }
 

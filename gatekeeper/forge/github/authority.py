@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
 
 from github.GitCommit import GitCommit
 
@@ -18,6 +17,7 @@ from gatekeeper.core.evidence import (
 )
 from gatekeeper.forge import CommitList, ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import repo_path, segment
 
 _MAX_PAGES = 30
 
@@ -70,7 +70,7 @@ class AuthorityMixin(GitHubClientBase):
         try:
             _, data = self.request(
                 f"reading @{login}'s permission on {repo}", "GET",
-                f"/repos/{_path(repo)}/collaborators/{quote(login, safe='')}/permission")
+                f"{repo_path(repo)}/collaborators/{segment(login)}/permission")
         except ForgeUnavailable as exc:
             if exc.status == 404:  # not a collaborator, or no such account
                 return "none"
@@ -81,7 +81,7 @@ class AuthorityMixin(GitHubClientBase):
 
     def approval_record(self, repo: str, number: int, label: str,
                         pull: PullRequestRef) -> ApprovalRecordFacts:
-        url = f"/repos/{_path(repo)}/issues/{number}"
+        url = f"{repo_path(repo)}/issues/{number:d}"
         what = f"reading approval record {repo}#{number}"
         try:
             _, issue = self.request(what, "GET", url)
@@ -119,11 +119,11 @@ class AuthorityMixin(GitHubClientBase):
 
     def check_runs(self, repo: str, sha: str, name: str) -> tuple[CheckRunFacts, ...]:
         runs: list[dict[str, Any]] = []
-        url = (f"/repos/{_path(repo)}/commits/{quote(sha, safe='')}/check-runs"
-               f"?check_name={quote(name, safe='')}")
+        url = f"{repo_path(repo)}/commits/{segment(sha)}/check-runs"
         for page in range(1, _MAX_PAGES + 1):
-            _, data = self.request(f"reading the runs of check {name!r}", "GET",
-                                   f"{url}&per_page=100&page={page}")
+            _, data = self.request(f"reading the runs of check {name!r}", "GET", url,
+                                   parameters={"check_name": name, "per_page": 100,
+                                               "page": page})
             batch = data.get("check_runs", []) if isinstance(data, dict) else []
             runs += [run for run in batch if isinstance(run, dict)]
             if len(batch) < 100:
@@ -143,7 +143,3 @@ class AuthorityMixin(GitHubClientBase):
                 return items
         raise ForgeUnavailable(what, 200, f"more than {_MAX_PAGES * 100} items")
 
-
-def _path(repo: str) -> str:
-    owner, _, name = repo.partition("/")
-    return f"{quote(owner, safe='')}/{quote(name, safe='')}"

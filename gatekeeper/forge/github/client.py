@@ -25,6 +25,7 @@ from gatekeeper.forge.github.errors import (
     refusal,
     subject_of,
 )
+from gatekeeper.forge.github.paths import repo_name
 
 # A host that does not answer is given up on quickly: one more try, a short connect timeout.
 CONNECT_RETRIES = 1
@@ -115,7 +116,7 @@ class GitHubClientBase:
     def _pull(self, repo: str, number: int) -> PullRequest:
         key = (repo, number)
         if key not in self._pulls:
-            self._pulls[key] = self._gh.get_repo(repo).get_pull(number)
+            self._pulls[key] = self._gh.get_repo(repo_name(repo)).get_pull(number)
         return self._pulls[key]
 
     def file_at(self, repo: str, path: str, ref: str) -> str | None:
@@ -123,7 +124,7 @@ class GitHubClientBase:
         what = f"reading {path} at {ref[:12]}"
         with self._guard(what, permission="contents: read", subject=f"repository {repo}"):
             try:
-                content = self._gh.get_repo(repo).get_contents(path, ref=ref)
+                content = self._gh.get_repo(repo_name(repo)).get_contents(path, ref=ref)
             except UnknownObjectException:
                 return None
             if isinstance(content, list) or content.type != "file":

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from github import UnknownObjectException
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 
 from gatekeeper.constants import DEFAULT_COMMENT_AUTHOR, STICKY_MARKER
-from gatekeeper.forge import PullRequestInfo
+from gatekeeper.forge import ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import repo_path, segment
 
 
 class PublishMixin(GitHubClientBase):
@@ -45,6 +48,27 @@ class PublishMixin(GitHubClientBase):
                 duplicate.delete()
             return "updated"
 
+    def ensure_label(self, repo: str, name: str, *, color: str, description: str) -> bool:
+        """Create the label with its colour and description when the repository lacks it.
+
+        One that exists is left alone, so a maintainer's colour or description stands; a
+        422 on create means it was created meanwhile (names match case-insensitively)."""
+        url = f"/repos/{repo}/labels"
+        with self._guard(f"reading the label {name}"):
+            try:
+                self.requester.requestJsonAndCheck("GET", f"{url}/{quote(name, safe='')}")
+                return False
+            except UnknownObjectException:
+                pass
+        try:
+            self.request(f"creating the label {name}", "POST", url,
+                         input={"name": name, "color": color, "description": description})
+        except ForgeUnavailable as exc:
+            if exc.status == 422:
+                return False
+            raise
+        return True
+
     def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:
         """Add the wanted labels and remove the other managed ones; leave the rest alone."""
         with self._guard("updating labels"):
@@ -68,6 +92,6 @@ class PublishMixin(GitHubClientBase):
                                    "description": description[:140]}
         if target_url:
             payload["target_url"] = target_url
-        self.request("posting the commit status", "POST", f"/repos/{repo}/statuses/{sha}",
-                     input=payload)
+        self.request("posting the commit status", "POST",
+                     f"{repo_path(repo)}/statuses/{segment(sha)}", input=payload)
 

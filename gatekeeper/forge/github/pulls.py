@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import quote
 
 from gatekeeper.core.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
@@ -17,6 +16,7 @@ from gatekeeper.forge import (
 )
 from gatekeeper.forge.github.authority import is_bot
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import ref_path, repo_path, segment
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
@@ -32,15 +32,6 @@ def _summary(data: Any) -> PullSummary:
         raise ForgeUnavailable("reading a pull request list", 200, "no number or head SHA")
     return PullSummary(number=number, state=str(data.get("state", "")),
                        head_sha=head["sha"], base_ref=str(base.get("ref", "")))
-
-
-def _path(value: str) -> str:
-    return quote(value, safe="")
-
-
-def _repo(repo: str) -> str:
-    owner, _, name = repo.partition("/")
-    return f"/repos/{_path(owner)}/{_path(name)}"
 
 
 class PullsMixin(GitHubClientBase):
@@ -90,7 +81,7 @@ class PullsMixin(GitHubClientBase):
     def open_pulls_for_head(self, repo: str, head: str) -> tuple[int, ...]:
         """The numbers of the open pull requests into ``repo`` from ``OWNER:BRANCH``."""
         _, data = self.request(f"finding the open pull request from {head}", "GET",
-                               f"/repos/{repo}/pulls",
+                               f"{repo_path(repo)}/pulls",
                                parameters={"state": "open", "head": head, "per_page": 100})
         if not isinstance(data, list):
             raise ForgeUnavailable(f"finding the open pull request from {head}", 200,
@@ -102,14 +93,15 @@ class PullsMixin(GitHubClientBase):
         """Which of ``logins`` are active members of ``org/team``. The team is read first, so
         a team the token cannot see is an error (its HTTP status), not "no members"."""
         org, _, slug = team.partition("/")
-        self.request(f"reading team @{team}", "GET",
-                     f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}")
+        # Each part one encoded segment: "@acme/.." must not become /orgs/acme/memberships/
+        # (organisation membership); a name no team can have is refused, never sent.
+        team_path = f"/orgs/{segment(org)}/teams/{segment(slug)}"
+        self.request(f"reading team @{team}", "GET", team_path)
         members = set()
         for login in logins:
             try:
                 _, data = self.request(f"checking membership of @{team}", "GET",
-                                       f"/orgs/{quote(org, safe='')}/teams/{quote(slug, safe='')}"
-                                       f"/memberships/{quote(login, safe='')}")
+                                       f"{team_path}/memberships/{segment(login)}")
             except ForgeUnavailable as exc:
                 if exc.status == 404:
                     continue
@@ -139,7 +131,7 @@ class PullsMixin(GitHubClientBase):
 
     def branch_head(self, repo: str, branch: str) -> str:
         what = f"reading the tip of branch {branch}"
-        _, data = self.request(what, "GET", f"{_repo(repo)}/branches/{_path(branch)}")
+        _, data = self.request(what, "GET", f"{repo_path(repo)}/branches/{ref_path(branch)}")
         sha = (data.get("commit") or {}).get("sha") if isinstance(data, dict) else None
         if not isinstance(sha, str) or not sha:
             raise ForgeUnavailable(what, 200, "no commit SHA")
@@ -148,11 +140,11 @@ class PullsMixin(GitHubClientBase):
     def pulls_for_commit(self, repo: str, sha: str) -> tuple[PullSummary, ...]:
         return tuple(_summary(item) for item in self._paged(
             f"listing the pull requests of commit {sha[:12]}",
-            f"{_repo(repo)}/commits/{_path(sha)}/pulls"))
+            f"{repo_path(repo)}/commits/{segment(sha)}/pulls"))
 
     def pulls_for_branch(self, repo: str, owner: str, branch: str) -> tuple[PullSummary, ...]:
         what = f"listing the pull requests of branch {branch}"
-        _, data = self.request(what, "GET", f"{_repo(repo)}/pulls",
+        _, data = self.request(what, "GET", f"{repo_path(repo)}/pulls",
                                parameters={"state": "open", "head": f"{owner}:{branch}",
                                            "per_page": 100})
         if not isinstance(data, list):
@@ -162,7 +154,7 @@ class PullsMixin(GitHubClientBase):
     def compare(self, repo: str, base: str, head: str) -> tuple[CommitSummary, ...]:
         commits = []
         for item in self._paged(f"comparing {base[:12]}...{head[:12]}",
-                                f"{_repo(repo)}/compare/{_path(base)}...{_path(head)}",
+                                f"{repo_path(repo)}/compare/{segment(base)}...{segment(head)}",
                                 key="commits"):
             sha = item.get("sha") if isinstance(item, dict) else None
             if not isinstance(sha, str):

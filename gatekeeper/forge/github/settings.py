@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from gatekeeper.forge import (
     BypassFacts,
@@ -15,12 +14,13 @@ from gatekeeper.forge import (
     RulesFacts,
 )
 from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.paths import ref_path, repo_path, segment
 
 
 class SettingsMixin(GitHubClientBase):
     def repository(self, repo: str) -> dict[str, Any]:
         """``GET /repos/{repo}``: the repository, including its ``default_branch``."""
-        _, data = self.request(f"reading repository {repo}", "GET", f"/repos/{repo}")
+        _, data = self.request(f"reading repository {repo}", "GET", repo_path(repo))
         if not isinstance(data, dict):
             raise ForgeUnavailable(f"reading repository {repo}", 200, "not a JSON object")
         return data
@@ -30,7 +30,7 @@ class SettingsMixin(GitHubClientBase):
         protected (or the token may not see it), 403 when the token lacks admin read."""
         what = f"reading branch protection of {branch}"
         _, data = self.request(what, "GET",
-                               f"/repos/{repo}/branches/{quote(branch, safe='')}/protection")
+                               f"{repo_path(repo)}/branches/{segment(branch)}/protection")
         if not isinstance(data, dict):
             raise ForgeUnavailable(what, 200, "not a JSON object")
         return data
@@ -42,7 +42,7 @@ class SettingsMixin(GitHubClientBase):
         rules: list[dict[str, Any]] = []
         page = 1
         while True:
-            url = f"/repos/{repo}/rules/branches/{quote(branch, safe='')}"
+            url = f"{repo_path(repo)}/rules/branches/{segment(branch)}"
             _, data = self.request(what, "GET", url,
                                    parameters={"per_page": 100, "page": page})
             if not isinstance(data, list):
@@ -56,7 +56,7 @@ class SettingsMixin(GitHubClientBase):
         """``GET /repos/{repo}/rulesets/{id}`` (organisation rulesets that apply included);
         ``bypass_actors`` only when the token may edit the ruleset."""
         what = f"reading ruleset {ruleset_id}"
-        _, data = self.request(what, "GET", f"/repos/{repo}/rulesets/{int(ruleset_id)}")
+        _, data = self.request(what, "GET", f"{repo_path(repo)}/rulesets/{int(ruleset_id):d}")
         if not isinstance(data, dict):
             raise ForgeUnavailable(what, 200, "not a JSON object")
         return data
@@ -74,7 +74,7 @@ class SettingsMixin(GitHubClientBase):
         ForgeUnavailable when GitHub answers otherwise than yes or no."""
         try:
             self.request(f"reading branch {branch}", "GET",
-                         f"/repos/{repo}/git/ref/heads/{quote(branch, safe='/')}")
+                         f"{repo_path(repo)}/git/ref/heads/{ref_path(branch)}")
         except ForgeUnavailable as exc:
             if exc.status == 404:
                 return False

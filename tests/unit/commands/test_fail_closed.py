@@ -123,6 +123,9 @@ class FakeForge:
     def upsert_sticky_comment(self, info: PullRequestInfo, body: str, author: str) -> str:
         return "created"
 
+    def ensure_label(self, repo: str, name: str, *, color: str, description: str) -> bool:
+        return False
+
     def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:
         self.labels.append(set(wanted))
 

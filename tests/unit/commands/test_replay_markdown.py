@@ -14,6 +14,7 @@ from gatekeeper.core.reasons import Code
 from gatekeeper.history.fetch import RetrySettings
 from gatekeeper.replay_markdown import MARKER
 from tests.support.github_double import FakeGitHub
+from tests.support.markdown_render import MENTION, render
 from tests.support.metrics_synth import REPO, TOKEN, SynthGitHub, generate, repository_policy
 from tests.unit.commands.test_replay import (
     EXAMPLES,
@@ -91,6 +92,7 @@ def test_hostile_titles_and_names_are_defused(tmp_path: Path) -> None:
     assert cells[1] == "🔴 newly blocked"
     assert cells[0].startswith(f"[\\#{target.number}](http")
     assert "<img" not in text and "<!-- end" not in text
-    assert "@acme/everyone" not in text  # no ping
+    # No ping: the handle is code, which GitHub never turns into a mention.
+    assert "`@acme/everyone`" in text and not MENTION.search(render(text).plain_text)
     assert "](https://evil.example)" not in text
     assert text.count("<!--") == 1  # only the marker

@@ -141,3 +141,39 @@ def test_the_export_splits_a_live_history_by_origin(tmp_path: Path) -> None:
     assert rows["human"]["prs_total"] + rows["agent"]["prs_total"] + \
         rows["undeclared"]["prs_total"] == data["totals"]["prs_total"]
     assert again.text == run.text and again.graphql_requests <= 3
+
+
+def test_rows_split_by_the_origin_the_evidence_shows(tmp_path: Path) -> None:
+    # Bots' pull requests are agents' changes whatever they declare; the split by computed
+    # origin counts them there, beside the split by what the bodies declare.
+    dataset = generate(seed=6, weeks=3, per_week=40, rollout_week=1)
+    with FakeGitHub() as fake:
+        fake.graphql_data = SynthGitHub(dataset, fake.root_url).provider
+        run = run_export(fake, tmp_path / "c.sqlite", since=date(2026, 1, 1))
+    data = json.loads(run.text)
+    computed = {row["origin"]: row["totals"] for row in data["by_origin"]["computed"]}
+    counted = [p for p in dataset.pulls if p.counted]
+    assert computed["agent"]["prs_total"] == sum(p.author_bot for p in counted)
+    assert computed["human"]["prs_total"] == sum(not p.author_bot for p in counted)
+    assert computed["undeclared"]["prs_total"] == 0
+
+
+def test_the_computed_origin_reads_trailers_branches_and_authors() -> None:
+    from gatekeeper.core.evidence import CommitRecord, Person
+    from gatekeeper.history.records import PullRecord
+
+    rules = parse_policy("version: 1\n", file="p.yml",
+                         schema=resources.schema("policy")).provenance
+    alice = Person("Alice", "alice@example.com", "alice")
+    trailer = CommitRecord("a" * 40, "x\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+                           alice, alice)
+    base = PullRecord(id="P1", number=1, url="u", title="t", body="", state="OPEN",
+                      is_draft=False, created_at="2026-01-05T00:00:00Z",
+                      updated_at="2026-01-05T00:00:00Z", merged_at=None, closed_at=None,
+                      base="main", author="alice", author_is_bot=False, changed_files=0,
+                      files=(), files_complete=True, events=(), reviews=())
+    assert compute.computed_origin(base, rules) == "human"
+    assert compute.computed_origin(replace(base, commits=(trailer,)), rules) == "ai-assisted"
+    assert compute.computed_origin(replace(base, head_ref="codex/x"), rules) == "agent"
+    again = PullRecord.from_json(replace(base, commits=(trailer,)).to_json())
+    assert again.commits == (trailer,)

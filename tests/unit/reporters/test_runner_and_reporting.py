@@ -16,6 +16,7 @@ from gatekeeper.reporters import ReportContext
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import code, comment, escape
 from tests.support import github_contract
+from tests.support.markdown_render import MENTION, render
 
 
 def _environ(tmp_path: Path, event_name: str, payload: dict[str, object]) -> dict[str, str]:
@@ -96,7 +97,10 @@ def test_annotations_cannot_inject_workflow_commands() -> None:
 def test_markdown_escape_defuses_mentions_markup_and_html() -> None:
     text = escape(HOSTILE)
     assert "\n" not in text
-    assert "@org" not in text and "@\u2060org" in text
+    # The handle is shown as code, which GitHub never turns into a mention; nothing
+    # invisible is slipped into it for a reader to copy.
+    assert "`@org/everyone`" in text and "\u2060" not in text
+    assert not MENTION.search(render(text).plain_text)
     assert "<img" not in text and "&lt;img src=x&gt;" in text
     assert "\\[a\\]\\(http://e\\)" in text
     assert code("a`b") == "``a`b``"
@@ -113,7 +117,7 @@ def test_github_report_writes_summary_outputs_and_escaped_annotations(tmp_path: 
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and lines[0].startswith("::error title=GK902::")
     assert lines[1] == "::notice title=Gatekeeper::block: class GREEN, 0 paths judged"
-    assert "@org" not in summary.read_text(encoding="utf-8")
+    assert not MENTION.search(render(summary.read_text(encoding="utf-8")).plain_text)
     written = outputs.read_text(encoding="utf-8")
     assert "decision<<ghadelimiter_" in written and "\nblock\n" in written
     assert json.loads(written.split("reasons<<")[1].split("\n")[1])[0]["code"] == "GK902"
@@ -123,7 +127,8 @@ def test_comment_never_pings_or_renders_pr_text() -> None:
     decision = could_not_evaluate(Code.GK902, HOSTILE, "@alice fix it", policy=PolicyOrigin("p"),
                                   evaluated_at="2026-11-21T00:00:00Z", version="t")
     text = comment(decision, run_url="https://github.com/o/r/actions/runs/1")
-    assert "@alice" not in text and "@org" not in text
+    assert not MENTION.search(render(text).plain_text)
+    assert "`@alice`" in text and "`@org/everyone`" in text
     assert "<img" not in text
     assert "GK902" in text and "[details](https://github.com/o/r/actions/runs/1)" in text
 

@@ -1,0 +1,135 @@
+"""The workflows `gatekeeper init` writes, rendered from the templates shipped in the package.
+
+The templates (``gatekeeper/templates/``) are the one source of truth: the examples in
+``docs/examples/`` are these templates rendered with the default action reference
+(``scripts/gen_examples.py``; ``tests/docs/test_examples_drift.py`` fails on drift), and
+this repository's own hardened workflows are them rendered with ``--action-ref ./``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gatekeeper import resources
+from gatekeeper.constants import (
+    ACTION_COMMIT,
+    ACTION_COMMIT_NOTE,
+    DEFAULT_ACTION_REF,
+    GATEKEEPER_REPOSITORY,
+    HARDENED_STATUS_CONTEXT,
+    METRICS_WORKFLOW_PATH,
+    REVIEW_TRIGGER_WORKFLOW_PATH,
+    REVIEW_WORKFLOW_PATH,
+    WORKFLOW_PATH,
+)
+from gatekeeper.errors import GatekeeperError
+
+_ACTION_REF_MARKER = "@@ACTION_REF@@"
+_ACTION_STEP_MARKER = "      @@ACTION_STEP@@\n"
+_REPOSITORY_MARKER = "@@GATEKEEPER_REPOSITORY@@"
+_REF_MARKER = "@@GATEKEEPER_REF@@"
+_CONTEXT_MARKER = "@@STATUS_CONTEXT@@"
+# owner/repo[/path]@ref, or a local action such as ./ or ./.github/actions/gatekeeper
+_ACTION_REF = re.compile(
+    r"^(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+"
+    r"|\./[A-Za-z0-9_./-]*)$"
+)
+_REMOTE_REF = re.compile(r"^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)(?:/[A-Za-z0-9_./-]+)?@(.+)$")
+
+# The base branch's own copy of a local action: the tip of the base branch for
+# pull_request_target and workflow_run (GITHUB_SHA), the group's base for a merge queue,
+# never the pull request's code.
+_LOCAL_STEPS = """\
+      # The action as it is on the base branch (for a merge group, the group's base
+      # commit): never the pull request's code, which must not judge itself.
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683  # v4.2.2
+        with:
+          ref: ${{ github.event.merge_group.base_sha || github.sha }}
+          persist-credentials: false
+      - uses: @@ACTION_REF@@  # zizmor: ignore[self-repository]
+"""
+
+
+@dataclass(frozen=True)
+class Template:
+    """A shipped workflow template and where `init` writes it."""
+
+    resource: str  # inside gatekeeper/templates/
+    path: str  # in the adopter's repository
+    example: str | None  # in docs/examples/, when the docs show it
+    purpose: str
+    runs_action: bool = True  # whether it runs the Gatekeeper action (and which one)
+
+
+SIMPLE = Template("workflow.yml", WORKFLOW_PATH, None, "the check")
+HARDENED = (
+    Template("hardened/gatekeeper.yml", WORKFLOW_PATH, "gatekeeper-hardened.yml",
+             "the hardened check: pull_request_target and merge_group, a commit status"),
+    Template("hardened/gatekeeper-review-trigger.yml", REVIEW_TRIGGER_WORKFLOW_PATH,
+             "gatekeeper-hardened-review-trigger.yml",
+             "an unprivileged trigger on reviews submitted or dismissed", runs_action=False),
+    Template("hardened/gatekeeper-review.yml", REVIEW_WORKFLOW_PATH,
+             "gatekeeper-hardened-review.yml",
+             "the re-evaluation after a review, from the default branch (workflow_run)"),
+)
+METRICS = Template("metrics.yml", METRICS_WORKFLOW_PATH, "gatekeeper-metrics.yml",
+                   "the weekly metrics export, read-only")
+EXAMPLES = (*HARDENED, METRICS)
+
+
+def check_action_ref(action_ref: str) -> str:
+    """``owner/repo@ref`` (optionally with a path) or ``./path``; anything else is refused."""
+    ref = action_ref.strip()
+    if not _ACTION_REF.match(ref):
+        raise GatekeeperError(
+            f"--action-ref takes OWNER/REPO@REF (a tag or a full commit SHA) or ./PATH, "
+            f"not {action_ref!r}"
+        )
+    return ref
+
+
+def _pinned(ref: str) -> str:
+    return f"{ref}  # {ACTION_COMMIT_NOTE}" if ref == DEFAULT_ACTION_REF else ref
+
+
+def _source(template: Template) -> str:
+    return resources.text(f"templates/{template.resource}")
+
+
+def render(template: Template, action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """The workflow as `init` writes it for ``action_ref``."""
+    ref = check_action_ref(action_ref)
+    text = _source(template).replace(_CONTEXT_MARKER, HARDENED_STATUS_CONTEXT)
+    if template is METRICS:
+        return _render_metrics(text, ref)
+    if _ACTION_STEP_MARKER in text:
+        local = ref.startswith("./")
+        step = _LOCAL_STEPS if local else f"      - uses: {_ACTION_REF_MARKER}\n"
+        text = text.replace(_ACTION_STEP_MARKER, step)
+    if _ACTION_REF_MARKER not in text:
+        if not template.runs_action:
+            return text
+        raise AssertionError(f"templates/{template.resource} lost its action reference marker")
+    return text.replace(_ACTION_REF_MARKER, _pinned(ref))
+
+
+def _render_metrics(text: str, ref: str) -> str:
+    match = _REMOTE_REF.match(ref)
+    if match is None:
+        raise GatekeeperError(f"--metrics installs a released Gatekeeper and needs "
+                              f"--action-ref OWNER/REPO@REF, not {ref!r}")
+    repository, commit = match.groups()
+    note = (f"  # {ACTION_COMMIT_NOTE}"
+            if (repository, commit) == (GATEKEEPER_REPOSITORY, ACTION_COMMIT) else "")
+    return text.replace(_REPOSITORY_MARKER, repository).replace(_REF_MARKER, commit + note)
+
+
+def workflow_text(action_ref: str = DEFAULT_ACTION_REF) -> str:
+    """The simple set-up's workflow (``pull_request``; the job is the required check)."""
+    return render(SIMPLE, action_ref)
+
+
+def example_text(template: Template) -> str:
+    """What ``docs/examples/<template.example>`` says: the template with the default ref."""
+    return render(template, DEFAULT_ACTION_REF)
