@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from github import UnknownObjectException
 from github.IssueComment import IssueComment
@@ -53,10 +52,10 @@ class PublishMixin(GitHubClientBase):
 
         One that exists is left alone, so a maintainer's colour or description stands; a
         422 on create means it was created meanwhile (names match case-insensitively)."""
-        url = f"/repos/{repo}/labels"
+        url = f"{repo_path(repo)}/labels"
         with self._guard(f"reading the label {name}"):
             try:
-                self.requester.requestJsonAndCheck("GET", f"{url}/{quote(name, safe='')}")
+                self.requester.requestJsonAndCheck("GET", f"{url}/{segment(name)}")
                 return False
             except UnknownObjectException:
                 pass
