@@ -1,8 +1,15 @@
-"""Evaluate a pull request as its forge shows it: body, files, reviews, base-branch policy.
+"""Evaluate a pull request as its forge shows it: body, files, reviews, the policy in force.
 
 Shared by the action and ``gatekeeper validate --pr``. It takes any ``PullRequestReader``
 (GitHub in production, a fake in tests). Every failure to read what the decision needs
 becomes a GK9xx block, never a pass.
+
+A verdict belongs to a commit, so the head judged is the head GitHub shows when the run
+reads the pull request (not the one the event named), the policy is the base branch's
+current tip, and a pass covers every other open pull request whose head is the same
+commit. ``evaluate_pull`` judges one pull request; the rest of the module decides which
+pull requests and which commit a verdict is about. A merge group is judged as a whole in
+``gatekeeper.merge_group``.
 """
 
 from __future__ import annotations
@@ -11,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from gatekeeper import __version__, resources
+from gatekeeper.constants import EMBEDDED_POLICY
 from gatekeeper.core.decide import could_not_evaluate, evaluate, settle_pending
 from gatekeeper.core.evidence import Evidence
-from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
+from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, Reason
 from gatekeeper.core.policy import Policy, parse_policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
@@ -22,6 +30,11 @@ from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReade
 from gatekeeper.local.policy_source import candidate_paths, default_policy, the_one_policy
 
 LocalDiff = Callable[[str, str], list[ChangedPath]]
+# Called once the head to judge is known and matches the event (the action posts
+# `pending` on it there, so a run that never finishes leaves no old verdict behind).
+Started = Callable[[PullRequestInfo], None]
+RERUN_FIX = ("nothing to fix in the pull request: re-run this check (the run for the "
+             "newest head, if one started, decides)")
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,15 @@ class LiveResult:
     decision: Decision
     pull_request: PullRequestInfo | None
     policy: Policy | None
+    # The commit the verdict belongs on: the head that was evaluated or, when none was,
+    # the commit the event named. None: there is no commit to post a status on.
+    sha: str | None = None
+
+
+def blocked_decision(code: Code, message: str, fix: str, origin: PolicyOrigin, *,
+                     identity: str, evaluated_at: str) -> Decision:
+    return could_not_evaluate(code, message, fix, policy=origin, evaluated_at=evaluated_at,
+                              version=__version__, identity=identity)
 
 
 def evaluate_live(
@@ -39,55 +61,188 @@ def evaluate_live(
     policy_path: str,
     evaluated_at: str,
     local_diff: LocalDiff | None = None,
+    event_sha: str | None = None,
+    started: Started | None = None,
+    other_pulls: bool = True,
 ) -> LiveResult:
-    def blocked(code: Code, message: str, fix: str, origin: PolicyOrigin) -> Decision:
-        return could_not_evaluate(code, message, fix, policy=origin, evaluated_at=evaluated_at,
-                                  version=__version__, identity=f"{repo}#{number}")
-
+    """Read the pull request, judge its head as GitHub shows it now, and (when it passes)
+    every other open pull request on that head. ``event_sha``: the head the event named;
+    a different head now means the pull request moved on, and nothing is judged (GK905)."""
     unknown = PolicyOrigin(source=f"{repo}:{policy_path}")
     try:
         info = forge.pull_request(repo, number)
     except ForgeUnavailable as exc:
-        return LiveResult(blocked(Code.GK904, f"could not read the pull request: {exc}",
-                                  "re-run the check; if it persists, check the token's "
-                                  "pull-requests: read permission", unknown), None, None)
+        return LiveResult(blocked_decision(
+            Code.GK904, f"could not read the pull request: {exc}",
+            "re-run the check; if it persists, check the token's pull-requests: read "
+            "permission", unknown, identity=f"{repo}#{number}", evaluated_at=evaluated_at),
+            None, None, sha=event_sha)
+    if event_sha is not None and info.head_sha != event_sha:
+        return LiveResult(blocked_decision(
+            Code.GK905, f"the event is for commit {event_sha[:12]}, but the pull request's "
+            f"head is now {info.head_sha[:12]}: it was pushed again before this run read it, "
+            f"so {event_sha[:12]} is not judged", RERUN_FIX, unknown,
+            identity=f"{repo}#{number}@{event_sha}", evaluated_at=evaluated_at),
+            info, None, sha=event_sha)
+    if started is not None:
+        started(info)
+    result = evaluate_pull(forge, info, policy_path=policy_path, evaluated_at=evaluated_at,
+                           local_diff=local_diff)
+    if other_pulls and not result.decision.blocked:
+        result = _with_other_pulls(forge, result, policy_path=policy_path,
+                                   evaluated_at=evaluated_at, local_diff=local_diff)
+    return result
 
-    origin = PolicyOrigin(source=f"{repo}:{policy_path}", ref=info.base_ref, sha=info.base_sha)
+
+def confirm_head(forge: PullRequestReader, result: LiveResult, *,
+                 evaluated_at: str) -> LiveResult:
+    """Read the pull request again just before a pass is posted: if its head, base or body
+    changed during the run, the verdict is of a state that no longer exists (GK905)."""
+    before = result.pull_request
+    if before is None or result.decision.blocked:
+        return result
+    identity = f"{before.repo}#{before.number}@{before.head_sha}"
+    origin = result.decision.policy
     try:
-        policy = _base_policy(forge, info, policy_path, origin)
+        now = forge.pull_request(before.repo, before.number)
     except ForgeUnavailable as exc:
-        return LiveResult(blocked(Code.GK901, f"could not read the policy from the base branch: "
-                                  f"{exc}", "re-run the check; the token needs contents: read",
-                                  origin), info, None)
+        return replace(result, decision=blocked_decision(
+            Code.GK904, f"could not read the pull request again before posting: {exc}",
+            "re-run the check", origin, identity=identity, evaluated_at=evaluated_at))
+    changed = [what for what, old, new in (
+        ("head", before.head_sha, now.head_sha), ("base branch", before.base_ref, now.base_ref),
+        ("description", before.body, now.body)) if old != new]
+    if not changed:
+        return result
+    detail = (f"moved from {before.head_sha[:12]} to {now.head_sha[:12]}"
+              if "head" in changed else f"{' and '.join(changed)} changed")
+    return replace(result, decision=blocked_decision(
+        Code.GK905, f"the pull request changed while it was judged ({detail}), so the "
+        f"verdict on {before.head_sha[:12]} is not posted as a pass", RERUN_FIX, origin,
+        identity=identity, evaluated_at=evaluated_at))
+
+
+def evaluate_pull(
+    forge: PullRequestReader,
+    info: PullRequestInfo,
+    *,
+    policy_path: str,
+    evaluated_at: str,
+    local_diff: LocalDiff | None = None,
+    policy_sha: str | None = None,
+) -> LiveResult:
+    """One pull request, as ``info`` shows it, judged by the policy in force: the base
+    branch's tip now, or ``policy_sha`` (a merge group's base). Never raises
+    ForgeUnavailable: every failure is a GK9xx decision."""
+    def blocked(code: Code, message: str, fix: str, origin: PolicyOrigin) -> LiveResult:
+        return LiveResult(blocked_decision(code, message, fix, origin,
+                                           identity=f"{info.repo}#{info.number}",
+                                           evaluated_at=evaluated_at),
+                          info, None, sha=info.head_sha)
+
+    origin = PolicyOrigin(source=f"{info.repo}:{policy_path}", ref=info.base_ref,
+                          sha=policy_sha)
+    try:
+        if policy_sha is None:
+            origin = replace(origin, sha=forge.branch_head(info.repo, info.base_ref))
+        policy = policy_in_force(forge, info, policy_path, origin)
+    except ForgeUnavailable as exc:
+        return blocked(Code.GK901, f"could not read the policy in force on {info.base_ref}: "
+                       f"{exc}", "re-run the check; the token needs contents: read", origin)
     except GatekeeperError as exc:
-        return LiveResult(blocked(Code.GK901, f"the base branch's policy is invalid: {exc}",
-                                  "fix the policy on the base branch (gatekeeper validate "
-                                  "--policy checks it locally)", origin), info, None)
+        return blocked(Code.GK901, f"the base branch's policy is invalid: {exc}",
+                       "fix the policy on the base branch (gatekeeper validate --policy "
+                       "checks it locally)", origin)
 
     try:
         files = forge.changed_files(info)
     except ForgeUnavailable as exc:
-        return LiveResult(blocked(Code.GK902, f"could not list the changed files: {exc}",
-                                  "re-run the check once GitHub answers", policy.origin),
-                          info, policy)
+        return replace(blocked(Code.GK902, f"could not list the changed files: {exc}",
+                               "re-run the check once GitHub answers", policy.origin),
+                       policy=policy)
     changes = files.changes
     if not files.complete:
         changes_or_none = _fallback(policy, info, local_diff)
         if changes_or_none is None:
-            return LiveResult(blocked(
+            return replace(blocked(
                 Code.GK903,
                 f"GitHub listed {len(files.changes):,} of {files.expected:,} changed files "
                 f"(its API stops at 3,000), so the change cannot be fully classified",
                 "split the pull request, or set changed_files.allow_local_diff: true in the "
                 "policy and check out the repository with full history",
-                policy.origin), info, policy)
+                policy.origin), policy=policy)
         changes = changes_or_none
 
     try:
         decision = judge_with_evidence(forge, info, changes, policy, evaluated_at)
     except UnreadableFact as exc:
-        return LiveResult(blocked(Code.GK904, str(exc), exc.fix, policy.origin), info, policy)
-    return LiveResult(decision, info, policy)
+        return replace(blocked(Code.GK904, str(exc), exc.fix, policy.origin), policy=policy)
+    return LiveResult(decision, info, policy, sha=info.head_sha)
+
+
+def policy_in_force(forge: PullRequestReader, info: PullRequestInfo, path: str,
+                    origin: PolicyOrigin) -> Policy:
+    """The policy at ``origin.sha`` (the base branch's tip, or a merge group's base): a
+    pull request never supplies its own. No file there: the embedded default, and the
+    record says so (source embedded-default, with the ref and commit looked at)."""
+    sha = origin.sha
+    assert sha is not None
+    found = {p: forge.file_at(info.repo, p, sha) for p in candidate_paths(path)}
+    chosen = the_one_policy(found, where=f"{info.repo}@{sha[:12]}")
+    if chosen is None:
+        return replace(default_policy(), origin=replace(origin, source=EMBEDDED_POLICY))
+    path, text = chosen
+    return parse_policy(text, file=f"{info.repo}:{path}@{sha[:12]}",
+                        schema=resources.schema("policy"),
+                        origin=replace(origin, source=f"{info.repo}:{path}"))
+
+
+def _with_other_pulls(forge: PullRequestReader, result: LiveResult, *, policy_path: str,
+                      evaluated_at: str, local_diff: LocalDiff | None) -> LiveResult:
+    """A status belongs to a commit, so a pass on it is a pass for every pull request whose
+    head it is: each other open one is judged too, by its own base branch's policy."""
+    info = result.pull_request
+    assert info is not None
+    sha = info.head_sha
+
+    def cannot(message: str) -> LiveResult:
+        return replace(result, decision=blocked_decision(
+            Code.GK908, message, "re-run the check; if it persists, close the other pull "
+            "request or give it a head commit of its own", result.decision.policy,
+            identity=f"{info.repo}#{info.number}@{sha}", evaluated_at=evaluated_at))
+
+    try:
+        found = forge.pulls_for_commit(info.repo, sha)
+    except ForgeUnavailable as exc:
+        return cannot(f"could not list the other pull requests on {sha[:12]}: {exc}")
+    numbers = sorted({p.number for p in found
+                      if p.state == "open" and p.head_sha == sha and p.number != info.number})
+    extra: list[Reason] = []
+    for number in numbers:
+        try:
+            other = forge.pull_request(info.repo, number)
+        except ForgeUnavailable as exc:
+            return cannot(f"could not read pull request #{number}, also on {sha[:12]}: {exc}")
+        if other.head_sha != sha:
+            continue  # it moved on: its own run judges its new head
+        judged = evaluate_pull(forge, other, policy_path=policy_path,
+                               evaluated_at=evaluated_at, local_diff=local_diff).decision
+        if judged.kind == "could_not_evaluate":
+            return cannot(f"pull request #{number}, also on {sha[:12]}, could not be judged: "
+                          f"{judged.reasons[0].message}")
+        if judged.blocked:
+            extra.append(Reason(
+                code=Code.GK220,
+                message=f"pull request #{number} (into {other.base_ref}) has the same head "
+                        f"commit {sha[:12]} and is blocked ({_codes(judged)}); a status on a "
+                        "commit counts for every pull request on it",
+                fix=f"complete #{number}'s contract, close it, or give one of the two a head "
+                    "commit of its own"))
+    return replace(result, decision=result.decision.blocked_by(tuple(extra)))
+
+
+def _codes(decision: Decision) -> str:
+    return ", ".join(dict.fromkeys(str(r.code) for r in decision.reasons))
 
 
 # Each round reads what the last one found missing; the rules need at most four
@@ -122,19 +277,6 @@ def _evaluate(info: PullRequestInfo, changes: list[ChangedPath], policy: Policy,
         evaluated_at=evaluated_at, version=__version__, author=info.author,
         evidence=evidence,
     )
-
-
-def _base_policy(forge: PullRequestReader, info: PullRequestInfo, path: str,
-                 origin: PolicyOrigin) -> Policy:
-    # Read at the base commit: a pull request never supplies its own policy.
-    found = {p: forge.file_at(info.repo, p, info.base_sha) for p in candidate_paths(path)}
-    chosen = the_one_policy(found, where=f"{info.repo}@{info.base_sha[:12]}")
-    if chosen is None:
-        return default_policy()
-    path, text = chosen
-    return parse_policy(text, file=f"{info.repo}:{path}@{info.base_sha[:12]}",
-                        schema=resources.schema("policy"),
-                        origin=replace(origin, source=f"{info.repo}:{path}"))
 
 
 def _fallback(policy: Policy, info: PullRequestInfo,

@@ -1,15 +1,18 @@
 """`gatekeeper action`: the required check, as run by the composite action.
 
-Reads the event, evaluates the pull request as GitHub shows it now, reports through
-annotations, the job summary and step outputs, then keeps the sticky comment, the labels
-and (hardened mode) the commit status in step. Anything that goes wrong blocks.
+Reads the event, evaluates the pull request as GitHub shows it now (its head read from the
+API, the policy at the base branch's tip, every other open pull request on the same head;
+a merge group as a whole), reports through annotations, the job summary and step outputs,
+then keeps the sticky comment, the labels and (hardened mode) the commit status in step:
+`pending` on the head when the run starts, the verdict on the commit that was judged.
+Anything that goes wrong blocks.
 """
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from gatekeeper import __version__
@@ -19,14 +22,17 @@ from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.evaluation import LocalDiff, evaluate_live
+from gatekeeper.evaluation import LiveResult, LocalDiff, confirm_head, evaluate_live
 from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.runner import RunnerContext, Target, read_context, target_of
 from gatekeeper.local import git
+from gatekeeper.merge_group import evaluate_merge_group, pulls_of_run
 from gatekeeper.reporters import ReportContext, runner_files
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import comment
 from gatekeeper.writes import write_json_atomically
+
+PENDING_DESCRIPTION = "evaluating: a run that never finishes leaves this pending"
 
 
 @dataclass(frozen=True)
@@ -41,19 +47,34 @@ def run(options: ActionOptions, out: TextIO) -> int:
 
     context = read_context(options.environ)
     target = target_of(context)
-    return judge(GitHubForge(context.token, context.api_url), context, target, out,
-                 now=options.now)
+    forge = GitHubForge(context.token, context.api_url)
+    if target.run is not None:
+        return judge_workflow_run(forge, context, target, out, now=options.now)
+    return judge(forge, context, target, out, now=options.now)
+
+
+def judge_workflow_run(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
+                       now: str) -> int:
+    """The hardened re-evaluation (after a review was submitted or dismissed): every open
+    pull request the triggering run was about, each judged afresh from the API."""
+    assert target.run is not None
+    try:
+        numbers = pulls_of_run(forge, target.repo, target.run)
+    except ForgeUnavailable as exc:
+        out.write(annotation("error", Code.GK904, f"could not find the pull request: {exc}"))
+        return EXIT_BLOCKED
+    if not numbers:
+        raise GatekeeperError("the workflow_run names no open pull request (by number, head "
+                              "commit or head branch) to re-evaluate")
+    return max(judge(forge, context, replace(target, number=number), out, now=now)
+               for number in numbers)
 
 
 def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
           now: str) -> int:
+    status = _Statuses(forge, context, target, out)
     try:
-        result = evaluate_live(
-            forge, target.repo, target.number,
-            policy_path=context.inputs.policy_path, evaluated_at=now,
-            local_diff=_local_diff(context),
-        )
-        decision, pull = result.decision, result.pull_request
+        result = _evaluate(forge, context, target, status, now=now)
     except Exception as exc:  # a bug must block, never pass
         out.write(annotation("error", Code.GK999, f"internal error: {exc!r}"))
         traceback.print_exc()
@@ -63,7 +84,8 @@ def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
             policy=PolicyOrigin(source=context.inputs.policy_path), evaluated_at=now,
             version=__version__, identity=f"{target.repo}#{target.number}",
         )
-        pull = None
+        result = LiveResult(decision, None, None, sha=status.pending_sha or target.status_sha)
+    decision, pull = result.decision, result.pull_request
 
     decision_file = context.temp_dir / f"decision-{decision.id}.json"
     write_json_atomically(decision_file, decision.to_record())
@@ -71,10 +93,33 @@ def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
     runner_files.set_outputs(context.environ, {"decision-file": str(decision_file)})
 
     plan = publish_plan(decision)
-    ok = _post_status(forge, context, target, plan, out)
-    if pull is not None and not target.is_merge_group:
+    branch = pull.base_ref if pull is not None and not target.is_merge_group else target.base_ref
+    status.post(result.sha, branch, plan.status_state, plan.status_description)
+    # A run that judged nothing current (the head moved) leaves the comment and labels to
+    # the run for the new head, which may already have written them.
+    stale = any(r.code is Code.GK905 for r in decision.reasons)
+    if pull is not None and not target.is_merge_group and not stale:
         _update_pull_request(forge, context, pull, decision, plan, out)
-    return EXIT_BLOCKED if decision.blocked or not ok else EXIT_PASS
+    return EXIT_BLOCKED if decision.blocked or not status.ok else EXIT_PASS
+
+
+def _evaluate(forge: Forge, context: RunnerContext, target: Target, status: _Statuses, *,
+              now: str) -> LiveResult:
+    policy_path, local_diff = context.inputs.policy_path, _local_diff(context)
+    if target.group is not None:
+        assert target.number is not None
+        status.pending(target.group.head_sha, target.group.base_ref)
+        return evaluate_merge_group(forge, target.repo, target.number, target.group,
+                                    policy_path=policy_path, evaluated_at=now,
+                                    local_diff=local_diff)
+    assert target.number is not None
+    result = evaluate_live(
+        forge, target.repo, target.number, policy_path=policy_path, evaluated_at=now,
+        local_diff=local_diff, event_sha=target.status_sha,
+        started=lambda info: status.pending(info.head_sha, info.base_ref),
+    )
+    # The last read before a pass is posted: the head judged must still be the head.
+    return confirm_head(forge, result, evaluated_at=now)
 
 
 def _local_diff(context: RunnerContext) -> LocalDiff:
@@ -88,19 +133,43 @@ def _local_diff(context: RunnerContext) -> LocalDiff:
     return diff
 
 
-def _post_status(forge: Forge, context: RunnerContext, target: Target, plan: PublishPlan,
-                 out: TextIO) -> bool:
-    status_context = context.inputs.status_context
-    if not status_context:
+class _Statuses:
+    """The commit statuses of one run (hardened mode): `pending` on the head as soon as it
+    is known, then the verdict on the commit that was judged, under a context that names
+    the base branch. A status that cannot be posted fails the job (GK906)."""
+
+    def __init__(self, forge: Forge, context: RunnerContext, target: Target, out: TextIO):
+        self._forge, self._context, self._target, self._out = forge, context, target, out
+        self.pending_sha: str | None = None
+        self.ok = True
+
+    def pending(self, sha: str, branch: str) -> None:
+        if self._send(sha, branch, "pending", PENDING_DESCRIPTION):
+            self.pending_sha = sha
+
+    def post(self, sha: str | None, branch: str, state: str, description: str) -> None:
+        if sha is None:
+            if self._context.inputs.status_context_for(branch):
+                self.ok = False
+                self._out.write(annotation("error", Code.GK906, "no commit to post the "
+                                           "status on: the pull request could not be read"))
+            return
+        self._send(sha, branch, state, description)
+
+    def _send(self, sha: str, branch: str, state: str, description: str) -> bool:
+        status_context = self._context.inputs.status_context_for(branch)
+        if not status_context:
+            return False
+        try:
+            self._forge.post_status(self._target.repo, sha, state=state,
+                                    context=status_context, description=description,
+                                    target_url=self._context.run_url)
+        except ForgeUnavailable as exc:
+            self.ok = False
+            self._out.write(annotation("error", Code.GK906,
+                                       f"could not post the commit status: {exc}"))
+            return False
         return True
-    try:
-        forge.post_status(target.repo, target.status_sha, state=plan.status_state,
-                          context=status_context, description=plan.status_description,
-                          target_url=context.run_url)
-    except ForgeUnavailable as exc:
-        out.write(annotation("error", Code.GK906, f"could not post the commit status: {exc}"))
-        return False
-    return True
 
 
 def _update_pull_request(forge: Forge, context: RunnerContext, pull: PullRequestInfo,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
@@ -189,6 +190,15 @@ class Decision:
 
     def with_caveats(self, extra: tuple[Caveat, ...]) -> Decision:
         return replace(self, caveats=self.caveats + extra)
+
+    def blocked_by(self, extra: tuple[Reason, ...]) -> Decision:
+        """This decision, blocked also by what was found beyond its own pull request (another
+        pull request on the commit, one in the merge group); the id names the verdict."""
+        if not extra:
+            return self
+        seed = "\0".join([self.id, *(f"{r.code}\0{r.message}" for r in extra)])
+        return replace(self, id=f"gk-{hashlib.sha256(seed.encode()).hexdigest()[:16]}",
+                       blocked=True, reasons=self.reasons + extra)
 
     def to_record(self) -> dict[str, Any]:
         """The decision as the JSON record described by schemas/decision.schema.json."""

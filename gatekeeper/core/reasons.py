@@ -38,6 +38,8 @@ class Code(StrEnum):
     GK202 = "GK202"
     GK203 = "GK203"
     GK204 = "GK204"
+    GK220 = "GK220"
+    GK221 = "GK221"
     # GK3xx: authority
     GK301 = "GK301"
     GK302 = "GK302"
@@ -59,7 +61,10 @@ class Code(StrEnum):
     GK902 = "GK902"
     GK903 = "GK903"
     GK904 = "GK904"
+    GK905 = "GK905"
     GK906 = "GK906"
+    GK907 = "GK907"
+    GK908 = "GK908"
     GK915 = "GK915"
     GK916 = "GK916"
     GK999 = "GK999"
@@ -97,6 +102,8 @@ _TITLES: dict[Code, str] = {
     Code.GK202: "RED escalation incomplete",
     Code.GK203: "field required by the policy for this class is missing",
     Code.GK204: "change origin under-declared",
+    Code.GK220: "another open pull request on the same commit blocks",
+    Code.GK221: "a pull request in the merge group blocks",
     Code.GK301: "escalation approval not found",
     Code.GK302: "escalation approval is for an older commit",
     Code.GK303: "escalation reviewer not allowed by the policy",
@@ -116,7 +123,10 @@ _TITLES: dict[Code, str] = {
     Code.GK902: "changed files unavailable",
     Code.GK903: "changed file list incomplete",
     Code.GK904: "pull request data unavailable",
+    Code.GK905: "the head moved during the run; re-run",
     Code.GK906: "commit status could not be posted",
+    Code.GK907: "merge group pull requests could not be determined",
+    Code.GK908: "other pull requests on the commit could not be judged",
     Code.GK915: "a required fact could not be read from GitHub",
     Code.GK916: "team membership unreadable with this token",
     Code.GK999: "internal error",

@@ -61,6 +61,41 @@ class PullRequestInfo:
 
 
 @dataclass(frozen=True)
+class PullSummary:
+    """A pull request as a list shows it: enough to decide whether to read it in full."""
+
+    number: int
+    state: str
+    head_sha: str
+    base_ref: str
+
+
+@dataclass(frozen=True)
+class CommitSummary:
+    sha: str
+    message: str
+    parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MergeGroupEvent:
+    head_sha: str
+    base_sha: str
+    base_ref: str  # the branch name, without refs/heads/
+
+
+@dataclass(frozen=True)
+class WorkflowRunEvent:
+    """What a workflow_run payload says about the run that triggered it. Hints only: the
+    triggering workflow may be anyone's, so the pull requests are found and read afresh."""
+
+    numbers: tuple[int, ...]
+    head_sha: str | None
+    head_owner: str | None
+    head_branch: str | None
+
+
+@dataclass(frozen=True)
 class FileList:
     changes: list[ChangedPath]
     complete: bool
@@ -102,6 +137,22 @@ class PullRequestReader(Protocol):
 
     def check_runs(self, repo: str, sha: str, name: str) -> tuple[CheckRunFacts, ...]:
         """The runs of check ``name`` on commit ``sha``, newest first."""
+        ...
+
+    def branch_head(self, repo: str, branch: str) -> str:
+        """The commit a branch points at now."""
+        ...
+
+    def pulls_for_commit(self, repo: str, sha: str) -> tuple[PullSummary, ...]:
+        """The pull requests GitHub associates with a commit (any state)."""
+        ...
+
+    def pulls_for_branch(self, repo: str, owner: str, branch: str) -> tuple[PullSummary, ...]:
+        """The open pull requests whose head is ``owner:branch``."""
+        ...
+
+    def compare(self, repo: str, base: str, head: str) -> tuple[CommitSummary, ...]:
+        """Every commit reachable from ``head`` and not from ``base``, oldest first."""
         ...
 
 

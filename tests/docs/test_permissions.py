@@ -24,6 +24,7 @@ from gatekeeper.constants import DEFAULT_COMMENT_AUTHOR, GATEKEEPER_REPOSITORY, 
 from tests.support.bodies import complete_body
 from tests.support.fixtures import REPO_ROOT
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+from tests.support.merge_queue import queue
 
 __all__ = ["github_double"]
 
@@ -75,12 +76,13 @@ def test_the_table_is_read_whole() -> None:
 # --- every call the action makes is in the table ------------------------------------------
 
 
-def _run_action(fake: FakeGitHub, tmp_path: Path, name: str) -> int:
+def _run_action(fake: FakeGitHub, tmp_path: Path, name: str, event_name: str =
+                "pull_request_target", payload: dict[str, Any] | None = None) -> int:
     # pull_request_target carries the pull_request payload.
     event = tmp_path / f"{name}.json"
-    event.write_text(json.dumps(fake.webhook_payload("pull_request", "synchronize", REPO, 7)),
-                     encoding="utf-8")
-    environ = {"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_EVENT_PATH": str(event),
+    event.write_text(json.dumps(payload or fake.webhook_payload(
+        "pull_request", "synchronize", REPO, 7)), encoding="utf-8")
+    environ = {"GITHUB_EVENT_NAME": event_name, "GITHUB_EVENT_PATH": str(event),
                "GITHUB_API_URL": fake.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
                "GITHUB_REPOSITORY": REPO, "RUNNER_TEMP": str(tmp_path / name),
                "GITHUB_OUTPUT": str(tmp_path / f"{name}.out"),
@@ -122,6 +124,16 @@ def test_every_call_the_action_makes_is_in_the_table(github_double: FakeGitHub,
                      user_type="Bot")
     assert _run_action(fake, tmp_path, "passed") == 0
     assert [s["state"] for s in fake.statuses(REPO, HEAD)][-1] == "success"
+    # The re-evaluation after a review, for a fork's pull request (found by its head
+    # branch), and the merge queue's run on a group of it.
+    run_payload = fake.webhook_payload("workflow_run", "completed", REPO, 7)
+    run_payload["workflow_run"].update(head_sha="0" * 40, head_branch="feature",
+                                       pull_requests=[])
+    run_payload["workflow_run"]["head_repository"]["owner"]["login"] = "acme"
+    fake.add_commit(REPO, "0" * 40)
+    assert _run_action(fake, tmp_path, "review", "workflow_run", run_payload) == 0
+    assert _run_action(fake, tmp_path, "queue", "merge_group",
+                       queue(fake, REPO, BASE, [(7, HEAD, "feature")], ["d" * 40])) == 0
 
     documented = {(row.method, row.route) for row in table()}
     called = set(_called(fake))

@@ -191,6 +191,8 @@ def test_review_and_merge_group_events_produce_a_decision(
     fake.add_review(REPO, 7, "carol", "APPROVED", HEAD_SHA)
     payload = None
     if event == "merge_group":
+        fake.add_commit(REPO, "d" * 40, message="Merge pull request #7 from acme/feature",
+                        parents=[BASE_SHA, HEAD_SHA])
         payload = fake.webhook_payload("pull_request", "opened", REPO, 7)
         payload = {
             "action": "checks_requested",
@@ -205,7 +207,9 @@ def test_review_and_merge_group_events_produce_a_decision(
                for a in result.annotations), result.describe()
 
 
-def test_hardened_mode_posts_one_status_on_the_head(fake: FakeGitHub, act_cache: Path) -> None:
+def test_hardened_mode_posts_pending_then_the_verdict_on_the_head(
+    fake: FakeGitHub, act_cache: Path,
+) -> None:
     _seed(fake, CONTRACT)
     result = _run(fake, act_cache, "pull_request_target", "opened",
                   inputs={"status-context": "gatekeeper/contract"},
@@ -214,8 +218,8 @@ def test_hardened_mode_posts_one_status_on_the_head(fake: FakeGitHub, act_cache:
     assert not result.ok
     statuses = fake.statuses(REPO, HEAD_SHA)
     assert [(s["context"], s["state"]) for s in statuses] == [
-        ("gatekeeper/contract", "failure")]
-    assert str(statuses[0]["description"]).startswith("blocked: GK202")
+        ("gatekeeper/contract", "pending"), ("gatekeeper/contract", "failure")]
+    assert str(statuses[1]["description"]).startswith("blocked: GK202")
 
 
 # Stands in for an earlier job on the same runner: it leaves what the previous install

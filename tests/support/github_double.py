@@ -38,7 +38,8 @@ URLs, ISO-8601 ``Z`` timestamps; SHAs must be full 40-hex):
   25 (for large benchmarks); ``"off"`` checks nothing. Keep ``"all"`` for tests.
 * State: ``add_token``, ``add_repo``, ``add_pull``, ``update_pull``, ``add_commit``,
   ``set_file``, ``add_review``/``dismiss_review``, ``add_comment``, ``add_label``,
-  ``add_team_member``, ``set_branch_protection`` (+ ``FakeGitHub.protection(...)``),
+  ``add_team_member``, ``set_branch`` (a branch's tip), ``set_branch_protection``
+  (+ ``FakeGitHub.protection(...)``),
   ``add_ruleset``, ``add_workflow``; read back with ``comments()``, ``labels()``,
   ``repo_labels()``, ``statuses()``; ``webhook_payload(event, action, repo, number)``.
 * Faults: ``fail(method, path_regex, status=500, times=None, headers=None, body=None,
@@ -312,6 +313,17 @@ class _Repo:
     workflows: list[dict[str, Any]] = field(default_factory=list)
     commits: set[str] = field(default_factory=set)
     branches: set[str] = field(default_factory=set)  # besides the default branch
+    # commit graph and branch tips, for compare, commits/{sha}/pulls and branches/{branch}
+    history: dict[str, _Commit] = field(default_factory=dict)
+    tips: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Commit:
+    sha: str
+    message: str
+    parents: tuple[str, ...]
+    date: str
 
 
 @dataclass
@@ -454,6 +466,10 @@ _ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("GET", "/repos/{owner}/{repo}/git/ref/{ref}", "_get_git_ref"),
     ("GET", "/repos/{owner}/{repo}/actions/workflows", "_list_workflows"),
     *AUTHORITY_ROUTES,
+    ("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "_commit_pulls"),
+    ("GET", "/repos/{owner}/{repo}/compare/{basehead}", "_compare"),
+    # after .../branches/{branch}/protection: {branch} may hold slashes
+    ("GET", "/repos/{owner}/{repo}/branches/{branch}", "_get_branch"),
 )
 _ROUTES = tuple((m, _compile_route(t), t, h) for m, t, h in _ROUTE_TABLE)
 _REPOSITORIES_ALIAS = re.compile(r"^/repositories/(\d+)(/.*)?$")
@@ -735,6 +751,7 @@ class FakeGitHub(AuthorityDouble):
             )
             r.pulls[number] = pull
             r.commits.update((pull.head_sha, pull.base_sha))
+            r.tips.setdefault(pull.base_ref, pull.base_sha)  # its base branch exists
             for name in labels:
                 pull.labels.append(self._repo_label(r, name))
 
@@ -777,11 +794,26 @@ class FakeGitHub(AuthorityDouble):
             if "updated_at" not in changes:
                 pull.updated_at = self._now()
 
-    def add_commit(self, repo: str, sha: str) -> None:
+    def add_commit(self, repo: str, sha: str, *, message: str | None = None,
+                   parents: Sequence[str] = ()) -> None:
         """Make ``sha`` a known commit (statuses can be posted on it). Pull request head
-        and base SHAs, and SHAs given to ``set_file``, are known already."""
+        and base SHAs, and SHAs given to ``set_file``, are known already. ``message`` and
+        ``parents`` put it in the commit graph that compare walks."""
         with self._lock:
-            self._repo(repo).commits.add(_sha(sha))
+            r = self._repo(repo)
+            r.commits.add(_sha(sha))
+            if message is not None or parents:
+                r.commits.update(_sha(p) for p in parents)
+                r.history[_sha(sha)] = _Commit(_sha(sha), message or "commit",
+                                               tuple(_sha(p) for p in parents), self._now())
+
+    def set_branch(self, repo: str, branch: str, sha: str) -> None:
+        """Point ``branch`` at ``sha`` (the default branch is at no commit until set)."""
+        with self._lock:
+            r = self._repo(repo)
+            r.tips[branch] = _sha(sha)
+            r.branches.add(branch)
+            r.commits.add(_sha(sha))
 
     def set_file(self, repo: str, path: str, ref: str, text: str | bytes | None) -> None:
         """Serve ``text`` at ``path`` for exactly ``ref`` (a SHA or branch name); ``None``
@@ -2121,6 +2153,110 @@ class FakeGitHub(AuthorityDouble):
         } for rs in repo.rulesets]
         chunk, headers = self._page(items, query, rel)
         return _Response(200, list(chunk), headers)
+
+    def _graph_commit_json(self, repo: _Repo, sha: str) -> dict[str, Any]:
+        api = f"{self.base_url}/repos/{repo.full_name}"
+        html = f"{self.root_url}/{repo.full_name}"
+        c = repo.history.get(sha) or _Commit(sha, "commit", (), repo.created_at)
+        person = {"name": "octocat", "email": "octocat@example.com", "date": c.date}
+        tree = _hexsha("tree", sha)
+        return {
+            "url": f"{api}/commits/{sha}", "sha": sha, "node_id": _node_id("Commit", sha),
+            "html_url": f"{html}/commit/{sha}", "comments_url": f"{api}/commits/{sha}/comments",
+            "commit": {
+                "url": f"{api}/git/commits/{sha}", "author": person, "committer": person,
+                "message": c.message, "comment_count": 0,
+                "tree": {"sha": tree, "url": f"{api}/git/trees/{tree}"},
+                "verification": {"verified": False, "reason": "unsigned", "payload": None,
+                                 "signature": None, "verified_at": None},
+            },
+            "author": None, "committer": None,
+            "parents": [{"sha": p, "url": f"{api}/commits/{p}", "html_url": f"{html}/commit/{p}"}
+                        for p in c.parents],
+        }
+
+    def _ancestors(self, repo: _Repo, sha: str) -> list[str]:
+        """``sha`` and its ancestors in the commit graph, parents before children."""
+        seen: set[str] = set()
+        order: list[str] = []
+        stack: list[tuple[str, bool]] = [(sha, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+                continue
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.append((node, True))
+            c = repo.history.get(node)
+            for parent in reversed(c.parents if c else ()):
+                stack.append((parent, False))
+        return order
+
+    def _commit_pulls(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
+                      body: Json, *, rel: str, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        sha = params["commit_sha"]
+        if sha not in repo.commits:
+            raise _Fail(_github_error(
+                422, f"No commit found for SHA: {sha}",
+                docs=f"{_DOCS}/commits/commits#list-pull-requests-associated-with-a-commit"))
+        # GitHub associates a commit with the pull requests whose head it is (open, closed
+        # or merged); the double keeps no per-pull commit list beyond the head.
+        pulls = sorted((p for p in repo.pulls.values() if p.head_sha == sha),
+                       key=lambda p: p.number, reverse=True)
+        chunk, headers = self._page(pulls, query, rel)
+        return _Response(200, [self._pull_json(p, simple=True) for p in chunk], headers)
+
+    def _compare(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
+                 body: Json, *, rel: str, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        base, sep, head = params["basehead"].partition("...")
+        docs = f"{_DOCS}/commits/commits#compare-two-commits"
+        if not sep or base not in repo.commits or head not in repo.commits:
+            raise _Fail(_github_error(404, "Not Found", docs=docs))
+        behind_set = set(self._ancestors(repo, base))
+        head_line = self._ancestors(repo, head)
+        ahead = [sha for sha in head_line if sha not in behind_set]
+        behind = behind_set - set(head_line)
+        common = [sha for sha in head_line if sha in behind_set]
+        if not common:
+            raise _Fail(_github_error(404, f"No common ancestor between {base} and {head}.",
+                                      docs=docs))
+        status = ("identical" if not ahead and not behind else "ahead" if not behind
+                  else "behind" if not ahead else "diverged")
+        chunk, headers = self._page(ahead, query, rel, default=250)
+        html = f"{self.root_url}/{repo.full_name}/compare/{base}...{head}"
+        return _Response(200, {
+            "url": f"{self.base_url}/repos/{repo.full_name}/compare/{base}...{head}",
+            "html_url": html, "permalink_url": html, "diff_url": f"{html}.diff",
+            "patch_url": f"{html}.patch", "base_commit": self._graph_commit_json(repo, base),
+            "merge_base_commit": self._graph_commit_json(repo, common[-1]), "status": status,
+            "ahead_by": len(ahead), "behind_by": len(behind), "total_commits": len(ahead),
+            "commits": [self._graph_commit_json(repo, sha) for sha in chunk],
+        }, headers)
+
+    def _get_branch(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
+                    body: Json, **_: Any) -> _Response:
+        repo = self._repo_of(params)
+        name = params["branch"]
+        sha = repo.tips.get(name)
+        if sha is None:
+            raise _Fail(_github_error(404, "Branch not found",
+                                      docs=f"{_DOCS}/branches/branches#get-a-branch"))
+        api = f"{self.base_url}/repos/{repo.full_name}/branches/{quote(name, safe='')}"
+        protected = name in repo.protection
+        return _Response(200, {
+            "name": name, "commit": self._graph_commit_json(repo, sha),
+            "_links": {"self": api,
+                       "html": f"{self.root_url}/{repo.full_name}/tree/{quote(name)}"},
+            "protected": protected,
+            "protection": {"enabled": protected, "required_status_checks": {
+                "enforcement_level": "non_admins" if protected else "off",
+                "contexts": [], "checks": []}},
+            "protection_url": f"{api}/protection",
+        })
 
     def _get_ruleset(self, me: _User, params: Mapping[str, str], query: Mapping[str, str],
                      body: Json, **_: Any) -> _Response:

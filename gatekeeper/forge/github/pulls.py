@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from gatekeeper.core.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
-from gatekeeper.forge import FileList, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge import (
+    CommitSummary,
+    FileList,
+    ForgeUnavailable,
+    PullRequestInfo,
+    PullSummary,
+)
 from gatekeeper.forge.github.authority import is_bot
 from gatekeeper.forge.github.client import GitHubClientBase
-from gatekeeper.forge.github.paths import repo_path, segment
+from gatekeeper.forge.github.paths import ref_path, repo_path, segment
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
+# More commits than this in one merge group is not judged (the group blocks instead).
+COMPARE_CAP = 1000
+
+
+def _summary(data: Any) -> PullSummary:
+    if not isinstance(data, dict):
+        raise ForgeUnavailable("reading a pull request list", 200, "not an object")
+    number, head, base = data.get("number"), data.get("head") or {}, data.get("base") or {}
+    if not isinstance(number, int) or not isinstance(head.get("sha"), str):
+        raise ForgeUnavailable("reading a pull request list", 200, "no number or head SHA")
+    return PullSummary(number=number, state=str(data.get("state", "")),
+                       head_sha=head["sha"], base_ref=str(base.get("ref", "")))
 
 
 class PullsMixin(GitHubClientBase):
     def pull_request(self, repo: str, number: int) -> PullRequestInfo:
+        """The pull request as GitHub shows it now: every call reads it afresh."""
         with self._guard(f"reading pull request {repo}#{number}",
                          permission="pull-requests: read",
                          subject=f"pull request {repo}#{number}"):
+            self._pulls.pop((repo, number), None)
             pr = self._pull(repo, number)
             return PullRequestInfo(
                 repo=repo,
@@ -89,3 +110,57 @@ class PullsMixin(GitHubClientBase):
                 members.add(login)
         return frozenset(members)
 
+
+    def _paged(self, what: str, url: str, key: str | None = None,
+               limit: int = COMPARE_CAP) -> Iterator[Any]:
+        """Items of a paginated list (``key``: the list inside an object answer)."""
+        page, seen = 1, 0
+        while True:
+            _, data = self.request(what, "GET", url, parameters={"per_page": 100, "page": page})
+            items = data.get(key) if key is not None and isinstance(data, dict) else data
+            if not isinstance(items, list):
+                raise ForgeUnavailable(what, 200, "not a list")
+            yield from items
+            seen += len(items)
+            total = data.get("total_commits") if isinstance(data, dict) else None
+            if len(items) < 100 or (isinstance(total, int) and seen >= total):
+                return
+            if seen >= limit:
+                raise ForgeUnavailable(what, 200, f"more than {limit:,} items")
+            page += 1
+
+    def branch_head(self, repo: str, branch: str) -> str:
+        what = f"reading the tip of branch {branch}"
+        _, data = self.request(what, "GET", f"{repo_path(repo)}/branches/{ref_path(branch)}")
+        sha = (data.get("commit") or {}).get("sha") if isinstance(data, dict) else None
+        if not isinstance(sha, str) or not sha:
+            raise ForgeUnavailable(what, 200, "no commit SHA")
+        return sha
+
+    def pulls_for_commit(self, repo: str, sha: str) -> tuple[PullSummary, ...]:
+        return tuple(_summary(item) for item in self._paged(
+            f"listing the pull requests of commit {sha[:12]}",
+            f"{repo_path(repo)}/commits/{segment(sha)}/pulls"))
+
+    def pulls_for_branch(self, repo: str, owner: str, branch: str) -> tuple[PullSummary, ...]:
+        what = f"listing the pull requests of branch {branch}"
+        _, data = self.request(what, "GET", f"{repo_path(repo)}/pulls",
+                               parameters={"state": "open", "head": f"{owner}:{branch}",
+                                           "per_page": 100})
+        if not isinstance(data, list):
+            raise ForgeUnavailable(what, 200, "not a list")
+        return tuple(_summary(item) for item in data)
+
+    def compare(self, repo: str, base: str, head: str) -> tuple[CommitSummary, ...]:
+        commits = []
+        for item in self._paged(f"comparing {base[:12]}...{head[:12]}",
+                                f"{repo_path(repo)}/compare/{segment(base)}...{segment(head)}",
+                                key="commits"):
+            sha = item.get("sha") if isinstance(item, dict) else None
+            if not isinstance(sha, str):
+                raise ForgeUnavailable("comparing commits", 200, "a commit without a SHA")
+            commits.append(CommitSummary(
+                sha=sha, message=str((item.get("commit") or {}).get("message", "")),
+                parents=tuple(str(p.get("sha", "")) for p in item.get("parents") or ()),
+            ))
+        return tuple(commits)

@@ -9,13 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gatekeeper.constants import DEFAULT_COMMENT_AUTHOR, POLICY_PATH
+from gatekeeper.constants import (
+    DEFAULT_COMMENT_AUTHOR,
+    HARDENED_STATUS_CONTEXT_FORMAT,
+    POLICY_PATH,
+)
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.forge import MergeGroupEvent, WorkflowRunEvent
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "pull_request_review")
-SUPPORTED_EVENTS = (*PULL_REQUEST_EVENTS, "merge_group")
+# workflow_run: the hardened set-up's re-evaluation, started by an unprivileged workflow.
+SUPPORTED_EVENTS = (*PULL_REQUEST_EVENTS, "merge_group", "workflow_run")
 # gh-readonly-queue/<base>/pr-<number>-<sha>
 _QUEUE_REF = re.compile(r"/pr-(\d+)-[0-9a-f]{7,64}$")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -25,16 +32,30 @@ class ActionInputs:
     comment_author: str
     labels: bool
     status_context: str
+    hardened: bool = False
+
+    def status_context_for(self, branch: str) -> str:
+        """The commit status context for a pull request into ``branch``; empty when the
+        set-up posts no status (the simple one: the job is the required check)."""
+        if self.status_context:
+            return self.status_context.replace("{branch}", branch)
+        if self.hardened:
+            return HARDENED_STATUS_CONTEXT_FORMAT.format(branch=branch)
+        return ""
 
 
 @dataclass(frozen=True)
 class Target:
-    """The pull request to judge, and the commit a status belongs on."""
+    """The pull request to judge, and the commit the event names (a hint: the pull
+    request's head is read from the API, and that is the commit judged)."""
 
     repo: str
-    number: int
-    status_sha: str
+    number: int | None  # None for workflow_run: found through the API
+    status_sha: str | None
     is_merge_group: bool
+    base_ref: str = ""  # the event's base branch, for naming a status when the API fails
+    group: MergeGroupEvent | None = None
+    run: WorkflowRunEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +116,7 @@ def read_context(environ: Mapping[str, str]) -> RunnerContext:
         or DEFAULT_COMMENT_AUTHOR,
         labels=_flag(environ, "GATEKEEPER_LABELS", True),
         status_context=environ.get("GATEKEEPER_STATUS_CONTEXT", "").strip(),
+        hardened=_flag(environ, "GATEKEEPER_HARDENED", False),
     )
     return RunnerContext(
         environ=environ,
@@ -123,11 +145,50 @@ def target_of(context: RunnerContext) -> Target:
         if not isinstance(number, int) or not isinstance(head, str):
             raise GatekeeperError(f"the {context.event_name} payload has no pull_request "
                                   "number and head SHA")
-        return Target(repo=repo, number=number, status_sha=head, is_merge_group=False)
+        base = (pull.get("base") or {}).get("ref")
+        return Target(repo=repo, number=number, status_sha=head, is_merge_group=False,
+                      base_ref=base if isinstance(base, str) else "")
+    if context.event_name == "workflow_run":
+        return Target(repo=repo, number=None, status_sha=None, is_merge_group=False,
+                      run=_workflow_run(event))
     group = event.get("merge_group") or {}
     head_ref, head_sha = group.get("head_ref", ""), group.get("head_sha", "")
+    base_sha, base_ref = group.get("base_sha", ""), group.get("base_ref", "")
     match = _QUEUE_REF.search(head_ref) if isinstance(head_ref, str) else None
-    if match is None or not isinstance(head_sha, str) or not head_sha:
+    if match is None or not _is_sha(head_sha) or not _is_sha(base_sha) \
+            or not isinstance(base_ref, str) or not base_ref:
         raise GatekeeperError(f"cannot tell the pull request from merge group ref {head_ref!r}")
+    branch = base_ref.removeprefix("refs/heads/")
     return Target(repo=repo, number=int(match.group(1)), status_sha=head_sha,
-                  is_merge_group=True)
+                  is_merge_group=True, base_ref=branch,
+                  group=MergeGroupEvent(head_sha=head_sha, base_sha=base_sha, base_ref=branch))
+
+
+def _is_sha(value: object) -> bool:
+    return isinstance(value, str) and _SHA.fullmatch(value) is not None
+
+
+def _workflow_run(event: dict[str, Any]) -> WorkflowRunEvent:
+    run = event.get("workflow_run")
+    if not isinstance(run, dict):
+        raise GatekeeperError("the workflow_run payload has no workflow_run")
+    here = (event.get("repository") or {}).get("id")
+    numbers = []
+    for pull in run.get("pull_requests") or ():
+        number = pull.get("number") if isinstance(pull, dict) else None
+        base_repo = ((pull.get("base") or {}).get("repo") or {}).get("id") \
+            if isinstance(pull, dict) else None
+        if isinstance(number, int) and (here is None or base_repo in (None, here)):
+            numbers.append(number)
+    head_sha, branch = run.get("head_sha"), run.get("head_branch")
+    owner = ((run.get("head_repository") or {}).get("owner") or {}).get("login")
+    found = WorkflowRunEvent(
+        numbers=tuple(numbers),
+        head_sha=head_sha if _is_sha(head_sha) else None,
+        head_owner=owner if isinstance(owner, str) and owner else None,
+        head_branch=branch if isinstance(branch, str) and branch else None,
+    )
+    if not found.numbers and found.head_sha is None and found.head_branch is None:
+        raise GatekeeperError("the workflow_run payload names no pull request, head SHA or "
+                              "branch")
+    return found

@@ -26,7 +26,14 @@ from gatekeeper.core.evidence import (
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.core.reasons import Code
 from gatekeeper.evaluation import evaluate_live
-from gatekeeper.forge import CommitList, FileList, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge import (
+    CommitList,
+    CommitSummary,
+    FileList,
+    ForgeUnavailable,
+    PullRequestInfo,
+    PullSummary,
+)
 from gatekeeper.forge.github.runner import read_context, target_of
 from tests.support.bodies import complete_body
 
@@ -96,6 +103,20 @@ class FakeForge:
         self._check("check_runs")
         return ()
 
+    def branch_head(self, repo: str, branch: str) -> str:
+        self._check("branch_head")
+        return BASE
+
+    def pulls_for_commit(self, repo: str, sha: str) -> tuple[PullSummary, ...]:
+        self._check("pulls_for_commit")
+        return (PullSummary(7, "open", HEAD, "main"),)
+
+    def pulls_for_branch(self, repo: str, owner: str, branch: str) -> tuple[PullSummary, ...]:
+        return ()
+
+    def compare(self, repo: str, base: str, head: str) -> tuple[CommitSummary, ...]:
+        return ()
+
     def has_sticky_comment(self, info: PullRequestInfo, author: str) -> bool:
         return False
 
@@ -126,7 +147,8 @@ def test_a_complete_pull_request_passes_through_a_fake_forge() -> None:
 
 
 @pytest.mark.parametrize(("broken", "code"), [
-    ("pull_request", "GK904"), ("file_at", "GK901"), ("changed_files", "GK902")])
+    ("pull_request", "GK904"), ("file_at", "GK901"), ("changed_files", "GK902"),
+    ("branch_head", "GK901"), ("pulls_for_commit", "GK908")])
 def test_what_cannot_be_read_blocks(broken: str, code: str) -> None:
     assert _codes(FakeForge(broken={broken})) == [code]
 
@@ -184,7 +206,7 @@ def test_a_bug_while_evaluating_blocks_with_gk999(tmp_path: Path,
     out = io.StringIO()
     assert judge(forge, context, target, out, now=NOW) == 1  # type: ignore[arg-type]
     assert "::error title=GK999::internal error: KeyError('boom')" in out.getvalue()
-    assert forge.posted == [(HEAD, "failure")]
+    assert forge.posted == [(HEAD, "pending"), (HEAD, "failure")]
     assert forge.labels == []  # a GK999 block knows no class: labels stay as they were
     record = json.loads(next(tmp_path.glob("gatekeeper/decision-*.json")).read_text())
     assert record["kind"] == "could_not_evaluate"

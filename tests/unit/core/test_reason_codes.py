@@ -251,15 +251,27 @@ GK9_MESSAGES = {
     "GK902": "could not list the changed files: HTTP 502",
     "GK903": "GitHub listed 3,000 of 4,200 changed files",
     "GK904": "could not read the pull request: HTTP 401",
+    "GK905": "the event is for commit aaaaaaaaaaaa, but the pull request's head is now bbbb",
     "GK906": "could not post the commit status: HTTP 403",
+    "GK907": "commit 0123456789ab of the merge group belongs to no open pull request",
+    "GK908": "could not list the other pull requests on 0123456789ab: HTTP 502",
     "GK915": "could not verify @carol's write permission on GitHub",
     "GK916": "cannot read the members of @acme/security: GitHub answered HTTP 404",
     "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",
 }
 
 
+# Codes about other pull requests than the one judged, produced by the live evaluation and
+# exercised there (tests/unit/commands/test_verdict.py).
+LIVE_CODES = {"GK220": "test_another_blocked_pull_request_on_the_commit_blocks_with_gk220",
+              "GK221": "test_a_merge_group_blocks_when_an_earlier_member_blocks"}
+
+
 def test_every_contract_risk_and_authority_code_has_cases() -> None:
-    exercised = set(CASES)
+    from tests.unit.commands import test_verdict
+
+    exercised = set(CASES) | set(LIVE_CODES)
+    assert all(hasattr(test_verdict, name) for name in LIVE_CODES.values())
     assert exercised == {c for c in Code if c.incomplete_contract}
     assert set(GK9_MESSAGES) == {c for c in Code if c.startswith("GK9")}
 

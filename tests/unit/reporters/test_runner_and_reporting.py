@@ -145,4 +145,4 @@ def test_gatekeeper_action_on_another_event_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "gatekeeper: error: event 'push' is not supported; Gatekeeper runs on pull_request, "
-        "pull_request_target, pull_request_review, merge_group"]
+        "pull_request_target, pull_request_review, merge_group, workflow_run"]
