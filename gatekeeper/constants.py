@@ -64,9 +64,6 @@ HARDENED_STATUS_CONTEXT_FORMAT: Final = "gatekeeper/contract ({branch})"
 GITHUB_ACTIONS_APP_ID: Final = 15368
 # Where GitHub looks for CODEOWNERS, in its order: the first one found is used.
 CODEOWNERS_PATHS: Final = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
-# Hardened mode: the commit status the action posts on the head commit, which the ruleset
-# requires instead of the job.
-HARDENED_STATUS_CONTEXT: Final = "gatekeeper/contract"
 # The events the workflow must listen to (SPEC section 5).
 PULL_REQUEST_TYPES: Final = ("opened", "edited", "synchronize", "reopened", "ready_for_review")
 REVIEW_TYPES: Final = ("submitted", "dismissed")

@@ -23,7 +23,7 @@ from gatekeeper.constants import (
     ACTION_COMMIT,
     DEFAULT_ACTION_REF,
     GATEKEEPER_REPOSITORY,
-    HARDENED_STATUS_CONTEXT,
+    HARDENED_STATUS_CONTEXT_FORMAT,
     METRICS_WORKFLOW_PATH,
     POLICY_PATH,
     PULL_REQUEST_TYPES,
@@ -65,7 +65,7 @@ def test_hardened_writes_the_three_workflows_and_no_simple_one(repo: Path,
     for template in HARDENED:
         assert (repo / template.path).read_text(encoding="utf-8") == render(template)
     assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") != render(SIMPLE)
-    assert f'commit status "{HARDENED_STATUS_CONTEXT}"' in result.stdout
+    assert 'commit status "gatekeeper/contract (BRANCH)"' in result.stdout
     assert "takes effect once it is on the default branch" in result.stdout
     assert not (repo / METRICS_WORKFLOW_PATH).exists()
 
@@ -97,7 +97,7 @@ def test_the_verdict_runs_from_the_base_branch_and_never_checks_out_the_pull_req
     assert workflow["permissions"] == {"contents": "read", "pull-requests": "write",
                                        "statuses": "write"}
     assert _steps(workflow) == [{"uses": DEFAULT_ACTION_REF,
-                                 "with": {"status-context": HARDENED_STATUS_CONTEXT}}]
+                                 "with": {"status-context": HARDENED_STATUS_CONTEXT_FORMAT}}]
 
 
 def test_merge_queue_runs_never_share_a_concurrency_group(repo: Path,
@@ -147,7 +147,7 @@ def test_the_review_verdict_is_workflow_run_of_the_trigger_from_the_default_bran
     assert job["if"] == "github.event.workflow_run.event == 'pull_request_review'"
     # The same status as the pull_request_target run, and nothing taken from the trigger.
     assert job["steps"] == [{"uses": DEFAULT_ACTION_REF,
-                             "with": {"status-context": HARDENED_STATUS_CONTEXT}}]
+                             "with": {"status-context": HARDENED_STATUS_CONTEXT_FORMAT}}]
     text = (repo / REVIEW_WORKFLOW_PATH).read_text(encoding="utf-8")
     assert "download-artifact" not in text and "actions/checkout" not in text
 
@@ -164,7 +164,8 @@ def test_a_local_action_ref_checks_out_the_base_never_the_head(repo: Path,
             "ref": "${{ github.event.merge_group.base_sha || github.sha }}",
             "persist-credentials": False,
         }
-        assert steps[1] == {"uses": "./", "with": {"status-context": HARDENED_STATUS_CONTEXT}}
+        assert steps[1] == {"uses": "./",
+                            "with": {"status-context": HARDENED_STATUS_CONTEXT_FORMAT}}
 
 
 def test_metrics_writes_the_weekly_workflow_on_the_released_gatekeeper(

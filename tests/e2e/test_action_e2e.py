@@ -217,9 +217,36 @@ def test_hardened_mode_posts_pending_then_the_verdict_on_the_head(
                   payload=fake.webhook_payload("pull_request", "opened", REPO, 7))
     assert not result.ok
     statuses = fake.statuses(REPO, HEAD_SHA)
+    # pending before the install, pending again once the head is known, then the verdict
     assert [(s["context"], s["state"]) for s in statuses] == [
-        ("gatekeeper/contract", "pending"), ("gatekeeper/contract", "failure")]
-    assert str(statuses[1]["description"]).startswith("blocked: GK202")
+        ("gatekeeper/contract", "pending"), ("gatekeeper/contract", "pending"),
+        ("gatekeeper/contract", "failure")]
+    assert str(statuses[-1]["description"]).startswith("blocked: GK202")
+
+
+def test_a_run_stopped_while_installing_leaves_pending_not_an_old_success(
+    fake: FakeGitHub, act_cache: Path,
+) -> None:
+    _seed(fake, CONTRACT + ESCALATION)
+    fake.add_commit(REPO, HEAD_SHA)
+    context = "gatekeeper/contract (main)"
+    payload = fake.webhook_payload("pull_request", "opened", REPO, 7)
+    passed = _run(fake, act_cache, "pull_request_target", "opened",
+                  inputs={"hardened": "true"}, payload=payload)
+    assert passed.ok, passed.describe()
+    assert fake.statuses(REPO, HEAD_SHA)[-1]["state"] == "success"
+    # The escalation reviewer withdraws; the next run dies in the install step.
+    result = run_action(
+        REPO_ROOT, "pull_request_target", payload,
+        env={"GITHUB_API_URL": fake.base_url, "GITHUB_REPOSITORY": REPO,
+             "GATEKEEPER_INSTALL_PYTHON": "/nonexistent/python3"},
+        secrets={"GITHUB_TOKEN": DEFAULT_TOKEN},
+        workflow_text=e2e_workflow(events=("pull_request_target",), with_inputs={
+            "github-token": "${{ secrets.GITHUB_TOKEN }}", "hardened": "true"}),
+        action_cache=act_cache, timeout=600)
+    assert not result.ok, result.describe()
+    last = fake.statuses(REPO, HEAD_SHA)[-1]
+    assert (last["context"], last["state"]) == (context, "pending"), result.describe()
 
 
 # Stands in for an earlier job on the same runner: it leaves what the previous install

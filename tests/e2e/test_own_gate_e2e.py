@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.constants import HARDENED_STATUS_CONTEXT, POLICY_PATH
+from gatekeeper.constants import HARDENED_STATUS_CONTEXT_FORMAT, POLICY_PATH
 from tests.e2e.act_harness import SOURCE_ENV, ActResult, require_act, run_action
 from tests.support.bodies import complete_body
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+MAIN_CONTEXT = HARDENED_STATUS_CONTEXT_FORMAT.format(branch="main")
 REPO = "gatekeeper-dev/gatekeeper"
 BASE_SHA, HEAD_SHA = "b" * 40, "c" * 40
 CHECKER = ["gatekeeper/evaluation.py", "action.yml"]
@@ -75,8 +76,8 @@ def test_an_edit_of_the_checker_declared_green_fails_its_own_gate(
 
     assert not result.ok, result.describe()
     [status] = fake.statuses(REPO, HEAD_SHA)[-1:]
-    assert (status["context"], status["state"]) == (HARDENED_STATUS_CONTEXT, "failure")
-    assert str(status["description"]).startswith("blocked: GK202 RED change"), status
+    assert (status["context"], status["state"]) == (MAIN_CONTEXT, "failure")
+    assert str(status["description"]).startswith("blocked: GK202 Escalation"), status
     # Under-declared: the paths are RED by this repository's own patterns.
     under = [a for a in result.errors() if a.properties.get("title") == "GK201"]
     assert under, result.describe()
@@ -92,7 +93,7 @@ def test_an_edit_of_the_checker_with_its_escalation_passes(
 
     assert result.ok, result.describe()
     [status] = fake.statuses(REPO, HEAD_SHA)[-1:]
-    assert (status["context"], status["state"]) == (HARDENED_STATUS_CONTEXT, "success")
+    assert (status["context"], status["state"]) == (MAIN_CONTEXT, "success")
 
 
 def test_an_edit_of_the_checker_without_the_reviewers_approval_fails(
@@ -104,5 +105,5 @@ def test_an_edit_of_the_checker_without_the_reviewers_approval_fails(
 
     assert not result.ok, result.describe()
     [status] = fake.statuses(REPO, HEAD_SHA)[-1:]
-    assert (status["context"], status["state"]) == (HARDENED_STATUS_CONTEXT, "failure")
+    assert (status["context"], status["state"]) == (MAIN_CONTEXT, "failure")
     assert "GK301" in {a.properties.get("title") for a in result.errors()}, result.describe()

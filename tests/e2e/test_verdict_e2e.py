@@ -82,7 +82,14 @@ def _codes(result: ActResult) -> list[str]:
 
 
 def _states(fake: FakeGitHub, sha: str) -> list[tuple[str, str]]:
-    return [(s["context"], s["state"]) for s in fake.statuses(REPO, sha)]
+    """The statuses on ``sha`` in order, a repeat of the one before it counted once (the
+    action posts `pending` before installing and again once it knows the head)."""
+    states: list[tuple[str, str]] = []
+    for status in fake.statuses(REPO, sha):
+        state = (status["context"], status["state"])
+        if not states or states[-1] != state:
+            states.append(state)
+    return states
 
 
 def test_two_pull_requests_on_one_commit(fake: FakeGitHub, act_cache: Path) -> None:
@@ -162,8 +169,7 @@ def test_pending_then_failure_when_a_hardened_run_stops_mid_way(
 
     again = _target(fake, act_cache)
     assert not again.ok and "GK101" in _codes(again), again.describe()
-    assert _states(fake, HEAD_SHA)[2:] == [(MAIN, "pending"), (MAIN, "pending"),
-                                           (MAIN, "failure")]
+    assert _states(fake, HEAD_SHA)[2:] == [(MAIN, "pending"), (MAIN, "failure")]
 
 
 def test_a_withdrawn_approval_through_the_workflow_run_path(

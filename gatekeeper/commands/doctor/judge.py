@@ -27,11 +27,12 @@ def accepted_contexts(facts: WorkflowFacts, extra: Iterable[str] = (), *,
     """Every check or status name that stands for Gatekeeper's verdict. A hardened workflow
     (pull_request_target) reports by commit status only: its ``status-context``, else the
     default one naming the branch; its job's check run lands on the base branch's commit."""
+    # A workflow's status-context may name the branch as {branch}, as the action fills it.
+    contexts = [c.replace("{branch}", branch) for c in facts.status_contexts]
     if facts.hardened:
-        names = [*(facts.status_contexts or (hardened_context(branch),)), *extra]
+        names = [*(contexts or [hardened_context(branch)]), *extra]
     else:
-        names = [JOB_ID, CHECK_DISPLAY_NAME, *facts.check_names, *facts.status_contexts,
-                 *extra]
+        names = [JOB_ID, CHECK_DISPLAY_NAME, *facts.check_names, *contexts, *extra]
     return tuple(dict.fromkeys(n for n in names if n))
 
 

@@ -181,7 +181,7 @@ def check_workflow(file: FileFacts, path: str, branch: str,
             ), facts
         # Without `status-context:` the hardened mode posts the default one, naming the
         # base branch.
-        contexts = facts.status_contexts or (
+        contexts = tuple(c.replace("{branch}", branch) for c in facts.status_contexts) or (
             HARDENED_STATUS_CONTEXT_FORMAT.format(branch=branch),)
         mode = "hardened: pull_request_target, commit status " + quoted(contexts)
     else:

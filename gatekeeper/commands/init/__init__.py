@@ -32,7 +32,7 @@ from gatekeeper.constants import (
     EXIT_BLOCKED,
     EXIT_PASS,
     EXIT_USAGE,
-    HARDENED_STATUS_CONTEXT,
+    HARDENED_STATUS_CONTEXT_FORMAT,
     JOB_ID,
     POLICY_PATH,
     SCHEMA_URL,
@@ -268,7 +268,8 @@ def _hardened_step() -> str:
     return (
         "     The set-up takes effect once it is on the default branch: GitHub runs\n"
         "     pull_request_target and workflow_run workflows from there, never from a PR.\n"
-        f"  2. On GitHub, require the commit status \"{HARDENED_STATUS_CONTEXT}\" (not a job) and "
+        f"  2. On GitHub, require the commit status "
+        f"\"{HARDENED_STATUS_CONTEXT_FORMAT.format(branch='BRANCH')}\" (not a job) and "
         "pull\n"
         "     requests on the default branch (Settings > Rules > Rulesets), see\n"
         f"     {DOCS_URL}/rollout.md#5-hardened-mode-pull_request_target-and-a-commit-status\n"

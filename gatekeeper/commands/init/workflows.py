@@ -17,7 +17,7 @@ from gatekeeper.constants import (
     ACTION_COMMIT_NOTE,
     DEFAULT_ACTION_REF,
     GATEKEEPER_REPOSITORY,
-    HARDENED_STATUS_CONTEXT,
+    HARDENED_STATUS_CONTEXT_FORMAT,
     METRICS_WORKFLOW_PATH,
     REVIEW_TRIGGER_WORKFLOW_PATH,
     REVIEW_WORKFLOW_PATH,
@@ -100,7 +100,7 @@ def _source(template: Template) -> str:
 def render(template: Template, action_ref: str = DEFAULT_ACTION_REF) -> str:
     """The workflow as `init` writes it for ``action_ref``."""
     ref = check_action_ref(action_ref)
-    text = _source(template).replace(_CONTEXT_MARKER, HARDENED_STATUS_CONTEXT)
+    text = _source(template).replace(_CONTEXT_MARKER, HARDENED_STATUS_CONTEXT_FORMAT)
     if template is METRICS:
         return _render_metrics(text, ref)
     if _ACTION_STEP_MARKER in text:

@@ -314,13 +314,14 @@ def test_workflow_missing_events_fails(github_double: FakeGitHub, gatekeeper_cli
 
 def test_hardened_workflow_and_its_status_context_pass(github_double: FakeGitHub,
                                                        gatekeeper_cli: Cli) -> None:
-    _seed(github_double, workflow=HARDENED)
-    github_double.set_branch_protection(REPO, "main", _protected(("gatekeeper/contract",)))
+    _seed(github_double, workflow=HARDENED)  # status-context: gatekeeper/contract ({branch})
+    github_double.set_branch_protection(REPO, "main",
+                                        _protected(("gatekeeper/contract (main)",)))
 
     result = _doctor(gatekeeper_cli, github_double)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert '"gatekeeper/contract"' in _line(result.stdout, "required check")
+    assert '"gatekeeper/contract (main)"' in _line(result.stdout, "required check")
     assert "hardened: pull_request_target" in _line(result.stdout, "workflow")
 
 

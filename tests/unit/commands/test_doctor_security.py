@@ -26,7 +26,8 @@ from tests.unit.commands.test_doctor import (
 __all__ = ["github_double", "github_double_ghes"]  # the fixtures, used by name
 
 HARDENED_DEFAULT = HARDENED.replace("        with:\n          status-context: "
-                                    "gatekeeper/contract\n", "")
+                                    "gatekeeper/contract ({branch})\n", "")
+assert HARDENED_DEFAULT != HARDENED
 
 
 # --- the required check is pinned to the app that runs the gate -------------------------
@@ -119,6 +120,18 @@ def test_hardened_default_context_names_the_branch(github_double: FakeGitHub,
     assert f'commit status "{context}"' in _line(result.stdout, "workflow")
 
 
+def test_a_status_context_naming_the_branch_is_read_for_the_branch(
+    github_double: FakeGitHub, gatekeeper_cli: Cli,
+) -> None:
+    # The shipped hardened example says `status-context: gatekeeper/contract ({branch})`.
+    assert "gatekeeper/contract ({branch})" in HARDENED
+    _seed(github_double, workflow=HARDENED)
+    github_double.set_branch_protection(REPO, "main", _protected(("gatekeeper/contract (main)",)))
+    result = _doctor(gatekeeper_cli, github_double)
+    assert result.returncode == 0, result.stdout
+    assert _line(result.stdout, "required check").startswith("  PASS")
+
+
 @pytest.mark.parametrize("required", ["gatekeeper", "gatekeeper/contract (develop)",
                                       "gatekeeper/contract"])
 def test_hardened_requiring_another_context_fails(github_double: FakeGitHub,
@@ -138,7 +151,9 @@ def test_hardened_requiring_another_context_fails(github_double: FakeGitHub,
 
 def test_hardened_context_without_the_branch_warns(github_double: FakeGitHub,
                                                    gatekeeper_cli: Cli) -> None:
-    _seed(github_double, workflow=HARDENED)  # status-context: gatekeeper/contract
+    # A workflow that names one context for every branch.
+    fixed = HARDENED.replace("gatekeeper/contract ({branch})", "gatekeeper/contract")
+    _seed(github_double, workflow=fixed)
     github_double.set_branch_protection(REPO, "main", _protected(("gatekeeper/contract",)))
 
     result = _doctor(gatekeeper_cli, github_double)

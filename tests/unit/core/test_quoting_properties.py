@@ -4,6 +4,7 @@ hostile patterns give a policy or a GatekeeperError, never another exception."""
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -49,9 +50,16 @@ def _summary(decision: Decision) -> tuple[object, ...]:
 
 
 def _closed(body: str) -> bool:
-    """Text appended after the body starts a block of its own (no open fence or HTML)."""
+    """Text appended after the body starts a block of its own (no open fence or HTML) and
+    is shown: an HTML comment left open hides everything after it on GitHub (the page's
+    HTML ends inside the comment), as an open fence swallows it."""
     tokens = _markdown().parse(body + "\n\nSENTINEL\n")
-    return any(t.type == "inline" and t.content == "SENTINEL" for t in tokens)
+    unclosed_comment = _OPEN_COMMENT.search(body) is not None
+    return not unclosed_comment and any(
+        t.type == "inline" and t.content == "SENTINEL" for t in tokens)
+
+
+_OPEN_COMMENT = re.compile(r"<!--(?!.*?-->)", re.DOTALL)
 
 
 @SETTINGS
@@ -103,3 +111,12 @@ def test_hostile_patterns_give_a_policy_or_a_clean_error(
     assert problems == []
     for path in paths:
         matcher.check(path)
+
+
+def test_an_open_comment_in_a_quote_hides_what_follows_as_github_does() -> None:
+    # The example hypothesis found: the comment never closes, so on GitHub the label after
+    # it is not shown at all; the reader does not take it as the author's either.
+    hidden = ("<details>\n<summary>Original prompt</summary>\n<!--\n</details>\n"
+              "\n- **Risk level:** GREEN\n")
+    assert not _closed(hidden.split("\n\n")[0] + "\n")
+    assert "risk_level" not in run_evaluate(hidden, []).contract

@@ -1,0 +1,54 @@
+"""scripts/action-pending.py: the hardened run's first step posts `pending` on what the
+event names, with the standard library only, before the locked install."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+
+__all__ = ["github_double"]
+
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "action-pending.py"
+REPO, HEAD, BASE = "acme/widgets", "c" * 40, "b" * 40
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("action_pending", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_targets_come_from_each_events_payload() -> None:
+    targets = _script().targets
+    pull = {"pull_request": {"head": {"sha": HEAD}, "base": {"ref": "main"}}}
+    assert targets("pull_request_target", pull) == [(HEAD, "main")]
+    group = {"merge_group": {"head_sha": HEAD, "base_ref": "refs/heads/release"}}
+    assert targets("merge_group", group) == [(HEAD, "release")]
+    run = {"workflow_run": {"pull_requests": [pull["pull_request"], {"head": {"sha": "x"}}]}}
+    assert targets("workflow_run", run) == [(HEAD, "main")]  # a malformed SHA is skipped
+    assert targets("push", pull) == []
+
+
+def test_pending_is_posted_with_the_branch_in_the_context(github_double: FakeGitHub,
+                                                          tmp_path: Path) -> None:
+    github_double.add_repo(REPO)
+    github_double.add_pull(REPO, 7, title="t", body="", head_sha=HEAD, base_sha=BASE)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(github_double.webhook_payload("pull_request", "opened",
+                                                              REPO, 7)), encoding="utf-8")
+    environ = {"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_EVENT_PATH": str(event),
+               "GITHUB_API_URL": github_double.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
+               "GITHUB_REPOSITORY": REPO, "GATEKEEPER_HARDENED": "true"}
+    assert _script().main(environ) == 0
+    [status] = github_double.statuses(REPO, HEAD)
+    assert (status["context"], status["state"]) == ("gatekeeper/contract (main)", "pending")
+    # The simple set-up posts nothing.
+    assert _script().main({**environ, "GATEKEEPER_HARDENED": ""}) == 0
+    assert len(github_double.statuses(REPO, HEAD)) == 1
+    github_double.assert_no_violations()
