@@ -138,9 +138,10 @@ def test_workflow_listens_to_the_spec_events_with_least_privilege(
         "pull_request_review": {"types": list(REVIEW_TYPES)},
         "merge_group": {"types": ["checks_requested"]},
     }
-    # Comments and labels on a pull request need pull-requests: write, not issues: write
-    # (docs/security.md, section 5).
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    # Labels on a pull request go through the issues API, which needs issues: write; that
+    # covers the comment too (docs/security.md, section 5).
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "read",
+                                       "issues": "write"}
     assert list(workflow["jobs"]) == ["gatekeeper"]
     steps = workflow["jobs"]["gatekeeper"]["steps"]
     assert steps == [{"uses": DEFAULT_ACTION_REF}]
@@ -353,8 +354,8 @@ def test_docs_use_the_same_action_ref_and_template() -> None:
     assert step["with"]["status-context"]
     assert hardened[True] == {"pull_request_target": {"types": list(PULL_REQUEST_TYPES)},
                               "merge_group": {"types": ["checks_requested"]}}
-    assert hardened["permissions"] == {"contents": "read", "pull-requests": "write",
-                                       "statuses": "write"}
+    assert hardened["permissions"] == {"contents": "read", "pull-requests": "read",
+                                       "issues": "write", "statuses": "write"}
     assert "actions/checkout" not in str(hardened)
 
     contract_doc = (REPO_ROOT / "docs" / "contract.md").read_text(encoding="utf-8")

@@ -94,8 +94,8 @@ def test_the_verdict_runs_from_the_base_branch_and_never_checks_out_the_pull_req
 
     assert workflow[True] == {"pull_request_target": {"types": list(PULL_REQUEST_TYPES)},
                               "merge_group": {"types": ["checks_requested"]}}
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write",
-                                       "statuses": "write"}
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "read",
+                                       "issues": "write", "statuses": "write"}
     assert _steps(workflow) == [{"uses": DEFAULT_ACTION_REF,
                                  "with": {"status-context": HARDENED_STATUS_CONTEXT_FORMAT}}]
 
@@ -141,8 +141,8 @@ def test_the_review_verdict_is_workflow_run_of_the_trigger_from_the_default_bran
 
     assert verdict[True] == {"workflow_run": {"workflows": [trigger["name"]],
                                               "types": ["completed"]}}
-    assert verdict["permissions"] == {"contents": "read", "pull-requests": "write",
-                                      "statuses": "write"}
+    assert verdict["permissions"] == {"contents": "read", "pull-requests": "read",
+                                      "issues": "write", "statuses": "write"}
     [job] = verdict["jobs"].values()
     assert job["if"] == "github.event.workflow_run.event == 'pull_request_review'"
     # The same status as the pull_request_target run, and nothing taken from the trigger.

@@ -205,6 +205,10 @@ def test_the_check_catches_a_broad_workflow() -> None:
     assert _satisfied(broad, needed)
     assert any(_satisfied(fewer, needed) for fewer in _lowered(broad))
     assert not _satisfied({"contents": "read", "pull-requests": "read"}, needed)
+    # Labels are changed through the issues API: pull-requests: write alone is refused.
+    assert not _satisfied({"contents": "read", "pull-requests": "write"}, needed)
+    assert _satisfied({"contents": "read", "pull-requests": "read", "issues": "write"},
+                      needed)
 
 
 def test_every_workflow_that_runs_the_action_is_checked() -> None:
