@@ -18,8 +18,6 @@ from urllib.parse import quote
 _LEGACY = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read",
            "read": "read", "none": "none"}
 _DOCS = "https://docs.github.com/rest"
-# Custom repository roles seeded by tests: name -> the legacy permission GitHub reports.
-_CUSTOM: dict[str, str] = {}
 
 
 @dataclass
@@ -63,7 +61,7 @@ class AuthorityDouble:
         state = self.__dict__.get("_authority")
         if state is None:
             state = {"commits": {}, "permissions": {}, "issues": {}, "checks": {},
-                     "team_read_status": None}
+                     "custom_roles": {}, "team_read_status": None}
             self.__dict__["_authority"] = state
         return state
 
@@ -105,7 +103,8 @@ class AuthorityDouble:
         if role not in _LEGACY and base not in _LEGACY:
             raise ValueError(f"not a repository role: {role!r} (a custom one needs base=)")
         if role not in _LEGACY:
-            _CUSTOM[role] = _LEGACY[base or "none"]
+            # A custom role: GitHub reports its base as the legacy permission.
+            self._authority_state()["custom_roles"][role] = _LEGACY[base or "none"]
         with self._lock:  # type: ignore[attr-defined]
             self._repo(repo)  # type: ignore[attr-defined]
             self._user(login)  # type: ignore[attr-defined]
@@ -244,7 +243,7 @@ class AuthorityDouble:
             role = "none" if repo.private else "read"
         user = dict(self._user_json(self._user(login)))  # type: ignore[attr-defined]
         user["role_name"] = role
-        legacy = _LEGACY.get(role) or _CUSTOM[role]
+        legacy = _LEGACY.get(role) or self._authority_state()["custom_roles"][role]
         return _Response(200, {"permission": legacy, "role_name": role, "user": user})
 
     def _get_issue(self, me: Any, params: Any, query: Any, body: Any, **_: Any) -> Any:
