@@ -119,7 +119,8 @@ def test_a_force_push_between_event_and_read(fake: FakeGitHub, act_cache: Path) 
     fake.update_pull(REPO, 7, head_sha=MOVED)
     result = _target(fake, act_cache, payload=payload)
     assert not result.ok and _codes(result) == ["GK905"], result.describe()
-    assert _states(fake, HEAD_SHA) == [(MAIN, "failure")]
+    # pending before the install (the event's commit), then the failure, nothing else
+    assert _states(fake, HEAD_SHA) == [(MAIN, "pending"), (MAIN, "failure")]
     assert _states(fake, MOVED) == []  # never judged, never posted on
     assert fake.count("GET", r"/pulls/7/files") == 0
 
