@@ -125,16 +125,20 @@ def test_an_agents_pr_with_a_human_owner_with_write_access_passes(
     assert _codes(github_double) == ["GK313"]
 
 
+def _seed_exempt(fake: FakeGitHub) -> None:
+    """A lockfile bump by Dependabot, under a policy that exempts exactly that."""
+    policy = ("version: 1\nexemptions:\n  - name: lockfiles\n    authors: ['dependabot[bot]']\n"
+              "    paths: [package-lock.json]\n")
+    fake.add_repo(REPO)
+    fake.add_pull(REPO, 7, title="Bump", body="Bumps lodash.", author="dependabot[bot]",
+                  author_type="Bot", head_sha=HEAD, base_sha=BASE, files=["package-lock.json"])
+    fake.set_file(REPO, ".github/gatekeeper.yml", BASE, policy)
+
+
 def test_an_exempt_bots_branch_with_someone_elses_commit_is_judged(
     github_double: FakeGitHub,
 ) -> None:
-    policy = ("version: 1\nexemptions:\n  - name: lockfiles\n    authors: ['dependabot[bot]']\n"
-              "    paths: [package-lock.json]\n")
-    github_double.add_repo(REPO)
-    github_double.add_pull(REPO, 7, title="Bump", body="Bumps lodash.", author="dependabot[bot]",
-                           author_type="Bot", head_sha=HEAD, base_sha=BASE,
-                           files=["package-lock.json"])
-    github_double.set_file(REPO, ".github/gatekeeper.yml", BASE, policy)
+    _seed_exempt(github_double)
     github_double.set_commits(REPO, 7, [{"author": "dependabot[bot]", "committer": "web-flow"}])
     assert _codes(github_double) == []
     github_double.set_commits(REPO, 7, [{"author": "dependabot[bot]"},
@@ -240,13 +244,7 @@ def test_a_record_naming_the_pr_only_in_a_hidden_comment_blocks(
 def test_an_exemption_with_a_commit_typed_in_the_bots_name_is_judged(
     github_double: FakeGitHub,
 ) -> None:
-    policy = ("version: 1\nexemptions:\n  - name: lockfiles\n    authors: ['dependabot[bot]']\n"
-              "    paths: [package-lock.json]\n")
-    github_double.add_repo(REPO)
-    github_double.add_pull(REPO, 7, title="Bump", body="Bumps lodash.", author="dependabot[bot]",
-                           author_type="Bot", head_sha=HEAD, base_sha=BASE,
-                           files=["package-lock.json"])
-    github_double.set_file(REPO, ".github/gatekeeper.yml", BASE, policy)
+    _seed_exempt(github_double)
     github_double.set_commits(REPO, 7, [
         {"author": "dependabot[bot]", "committer": "web-flow"},
         {"author": None, "committer": None, "author_name": "dependabot[bot]",
