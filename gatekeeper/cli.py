@@ -72,6 +72,9 @@ def _exit(code: int) -> NoReturn:
 @click.option("--policy", metavar="FILE",
               help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
                    "level, else the embedded default.")
+@click.option("--default-policy", "embedded_policy", is_flag=True,
+              help="Judge with the embedded default policy, whatever policy file the "
+                   "repository has.")
 @click.option("--format", "output_format", type=click.Choice(reporters.names()),
               default="text", show_default=True)
 @click.option("--author", metavar="LOGIN", help="Pull request author, for exemptions.")
@@ -83,8 +86,9 @@ def _exit(code: int) -> NoReturn:
                    "that body is judged in place of the pull request's. Token from "
                    "GITHUB_TOKEN, GH_TOKEN or `gh auth token`. Posts nothing.")
 def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None,
-             diff_range: str | None, policy: str | None, output_format: str,
-             author: str | None, decision_file: str | None, pull_request: str | None) -> None:
+             diff_range: str | None, policy: str | None, embedded_policy: bool,
+             output_format: str, author: str | None, decision_file: str | None,
+             pull_request: str | None) -> None:
     """Decide pass or block for a pull request body and its changed paths.
 
     Changed paths come from PATHS, --changed-files, --diff, or standard input when none of
@@ -94,8 +98,8 @@ def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None
 
     _exit(command.run(command.ValidateOptions(
         body=body, paths=paths, changed_files=changed_files, diff_range=diff_range,
-        policy=policy, output_format=output_format, author=author,
-        decision_file=decision_file, pull_request=pull_request,
+        policy=policy, embedded_policy=embedded_policy, output_format=output_format,
+        author=author, decision_file=decision_file, pull_request=pull_request,
     ), sys.stdout))
 
 

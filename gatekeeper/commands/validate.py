@@ -16,7 +16,7 @@ from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import Caveat, ChangedPath, Decision
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local import commits, files, git
-from gatekeeper.local.policy_source import load_policy
+from gatekeeper.local.policy_source import default_policy, load_policy
 from gatekeeper.reporters import ReportContext, reporter_for
 
 NO_PATHS = "changed_paths"
@@ -29,6 +29,8 @@ class ValidateOptions:
     changed_files: str | None = None
     diff_range: str | None = None
     policy: str | None = None
+    # --default-policy: the embedded default, whatever file the repository has.
+    embedded_policy: bool = False
     output_format: str = "text"
     author: str | None = None
     decision_file: str | None = None
@@ -85,7 +87,10 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
     if options.body == "-" and options.changed_files == "-":
         raise GatekeeperError("the body and --changed-files cannot both come from standard input")
     cwd = Path.cwd()
-    policy = load_policy(options.policy, cwd=cwd)
+    if options.embedded_policy and options.policy:
+        raise GatekeeperError("give --policy FILE or --default-policy, not both")
+    policy = default_policy() if options.embedded_policy else load_policy(options.policy,
+                                                                          cwd=cwd)
     body_name, body_text = files.read_body(options.body)
     changes, caveats = _changes(options, cwd)
     # --diff reads the origin's evidence (commit authors, trailers, the branch) from git too.
@@ -104,9 +109,10 @@ def _live(options: ValidateOptions) -> tuple[Decision, str]:
     """The pull request as GitHub shows it; with BODY, that body judged in place of its own
     against the pull request's files, reviews and base-branch policy."""
     if (options.paths or options.changed_files or options.diff_range or options.policy
-            or options.author):
+            or options.embedded_policy or options.author):
         raise GatekeeperError("--pr takes the files, reviews and policy from GitHub; give no "
-                              "paths, --changed-files, --diff, --policy or --author with it")
+                              "paths, --changed-files, --diff, --policy, --default-policy or "
+                              "--author with it")
     assert options.pull_request is not None
     from gatekeeper.commands.live_target import connect
 

@@ -99,3 +99,22 @@ def test_githubs_own_committer_reads_as_githubs_locally_too() -> None:
     assert login_of(Person("x", "49699333+dependabot[bot]@users.noreply.github.com")) == (
         "dependabot[bot]")
     assert login_of(Person("Mallory", "mallory@example.com")) is None
+
+
+def test_the_embedded_default_can_be_asked_for_inside_a_repository_with_a_policy(
+    tmp_path: Path, gatekeeper_cli: Cli,
+) -> None:
+    repo = _repo(tmp_path, "Add app")
+    (repo / ".github").mkdir()
+    (repo / ".github" / "gatekeeper.yml").write_text(
+        "version: 1\nclasses:\n  RED:\n    paths: [docs/]\n", encoding="utf-8")
+    (repo / "body.md").write_text(complete_body(), encoding="utf-8")
+    own = gatekeeper_cli("validate", "body.md", "docs/a.md", cwd=repo)
+    assert own.returncode == 1 and "GK201" in own.stdout  # the repository's policy
+    default = gatekeeper_cli("validate", "body.md", "docs/a.md", "--default-policy", cwd=repo)
+    assert default.returncode == 0, default.stdout
+    assert "policy embedded-default" in default.stdout.splitlines()[0]
+    both = gatekeeper_cli("validate", "body.md", "docs/a.md", "--default-policy",
+                          "--policy", ".github/gatekeeper.yml", cwd=repo)
+    assert both.returncode == 2
+    assert "give --policy FILE or --default-policy, not both" in both.stderr
