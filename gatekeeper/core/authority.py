@@ -15,9 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from gatekeeper.core.evidence import WRITE_ROLES, Evidence, Person, PullRequestRef, ReviewRecord
+from gatekeeper.core.evidence import WRITE_ROLES, Evidence, PullRequestRef, ReviewRecord
 from gatekeeper.core.model import Caveat, Reason
-from gatekeeper.core.provenance import GITHUB_WEB_COMMITTER, ProvenanceRules, login_of
+from gatekeeper.core.provenance import (
+    GITHUB_WEB_COMMITTER,
+    ProvenanceRules,
+    co_authors,
+    login_of,
+)
 from gatekeeper.core.reasons import Code
 from gatekeeper.core.visible import visible_text
 
@@ -81,10 +86,6 @@ def latest_reviews(reviews: tuple[ReviewRecord, ...]) -> dict[str, ReviewRecord]
     return latest
 
 
-_CO_AUTHOR = re.compile(r"^\s*co-authored-by\s*:\s*(?P<name>[^<\n]*?)\s*<(?P<email>[^>\n]*)>",
-                        re.IGNORECASE | re.MULTILINE)
-
-
 def commit_people(evidence: Evidence, rules: ProvenanceRules) -> frozenset[str] | None:
     """The accounts that wrote the change: every commit's author and committer (GitHub's
     link, or their no-reply address), and on an agent's commits the people it names as
@@ -98,9 +99,8 @@ def commit_people(evidence: Evidence, rules: ProvenanceRules) -> frozenset[str] 
             if login:
                 people.add(login.casefold())
         if rules.is_agent_account(login_of(commit.author)) or commit.author.is_bot:
-            for match in _CO_AUTHOR.finditer(commit.message):
-                named = login_of(Person(name=match.group("name"), email=match.group("email")))
-                people.add((named or match.group("name").strip()).casefold())
+            for person in co_authors(commit.message):
+                people.add((login_of(person) or person.name).casefold())
     return frozenset(people)
 
 

@@ -113,6 +113,13 @@ def login_of(person: Person) -> str | None:
     return match.group("login") if match else None
 
 
+def co_authors(message: str) -> list[Person]:
+    """The people a commit message names in ``Co-authored-by:`` trailers, with an email."""
+    return [Person(name=(m.group("name") or "").strip(), email=m.group("email"))
+            for m in _TRAILER.finditer(message)
+            if m.group("key").casefold() == "co-authored-by" and m.group("email")]
+
+
 def _words(text: str) -> list[str]:
     """Words as a reader splits a name: ``Claude-Code (aider)`` is claude, code, aider."""
     return re.findall(r"[^\W_]+(?:\.[^\W_]+)*", text.casefold())

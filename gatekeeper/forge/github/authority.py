@@ -22,11 +22,16 @@ _BASE_ROLES = frozenset({"admin", "maintain", "write", "triage", "read", "none"}
 
 
 def is_bot(user: Any) -> bool:
-    """GitHub marks app accounts with type Bot; their logins end in [bot]."""
+    """GitHub marks app accounts with type Bot; their logins end in [bot]. ``user`` is a
+    PyGithub object or a JSON object as the API returns it."""
     if user is None:
         return False
-    login = str(getattr(user, "login", "") or "")
-    return str(getattr(user, "type", "") or "") == "Bot" or login.endswith("[bot]")
+
+    def field(name: str) -> str:
+        value = user.get(name) if isinstance(user, dict) else getattr(user, name, "")
+        return str(value or "")
+
+    return field("type") == "Bot" or field("login").endswith("[bot]")
 
 
 def _person(git_side: Any, account: Any) -> Person:
@@ -37,8 +42,7 @@ def _person(git_side: Any, account: Any) -> Person:
         name=str(side.get("name") or ""),
         email=str(side.get("email") or ""),
         login=str(linked["login"]) if linked and linked.get("login") else None,
-        is_bot=linked is not None and (linked.get("type") == "Bot"
-                                       or str(linked.get("login", "")).endswith("[bot]")),
+        is_bot=is_bot(linked),
     )
 
 
@@ -124,8 +128,7 @@ class AuthorityMixin(GitHubClientBase):
             is_pull_request=bool(issue.get("pull_request")),
             labelled=labelled,
             labelled_by=str(actor["login"]) if actor and actor.get("login") else None,
-            labelled_by_bot=actor is not None and (
-                actor.get("type") == "Bot" or str(actor.get("login", "")).endswith("[bot]")),
+            labelled_by_bot=is_bot(actor),
             mentions_pull_request=names_pull_request(
                 str(issue.get("title") or ""), str(issue.get("body") or ""), pull,
                 same_repository=repo.casefold() == pull.repo.casefold()),
