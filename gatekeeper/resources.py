@@ -26,6 +26,11 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+def json_data(name: str) -> Any:
+    """A JSON file shipped inside the package, such as default_policy.json."""
+    return json.loads(text(name))
+
+
 def text(name: str) -> str:
     """A text file shipped inside the package, such as default_policy.yml."""
     return resources.files("gatekeeper").joinpath(name).read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -28,3 +29,19 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 def write_json_atomically(path: Path, data: object) -> None:
     write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def refresh_generated(path: Path, wanted: str, *, check: bool, command: str,
+                      root: Path) -> int:
+    """A generated file: rewrite it when it differs from ``wanted`` (exit status 0), or,
+    with ``check``, only say that it is out of date (1) and which ``command`` makes it."""
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if current == wanted:
+        return 0
+    shown = path.relative_to(root)
+    if check:
+        print(f"{shown} is out of date: run {command}", file=sys.stderr)
+        return 1
+    write_text_atomically(path, wanted)
+    print(f"wrote {shown}")
+    return 0

@@ -202,21 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when docs/configuration.md is out of date")
     args = parser.parse_args(argv)
-    text = generate()
-    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else None
-    if args.check:
-        if current != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run "
-                  "python scripts/gen_config_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        from gatekeeper.writes import write_text_atomically
+    from gatekeeper.writes import refresh_generated
 
-        write_text_atomically(OUTPUT, text)
-        print(f"wrote {OUTPUT.relative_to(ROOT)}")
-    return 0
-
+    return refresh_generated(OUTPUT, generate(), check=args.check, root=ROOT,
+                             command="python scripts/gen_config_docs.py")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
 from markdown_it.token import Token
 
-from gatekeeper.core import yamltext
 from gatekeeper.core.model import BodyProblem
 from gatekeeper.core.reading import Occurrence, Reader
 from gatekeeper.errors import GatekeeperError
@@ -19,6 +17,11 @@ def is_contract_block(token: Token) -> bool:
 
 
 def read(reader: Reader, token: Token, offset: int, *, hidden: bool, in_section: bool) -> None:
+    # The YAML parser loads only for a body that has a contract block.
+    import yaml
+
+    from gatekeeper.core import yamltext
+
     opener = offset + ((token.map[0] + 1) if token.map else 1)
     reader.blocks_seen += 1
     if reader.blocks_seen > 1:

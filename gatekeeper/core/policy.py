@@ -5,16 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from gatekeeper.core import yamltext
 from gatekeeper.core.model import PolicyOrigin, RiskClass
 from gatekeeper.core.patterns import PatternSet, compile_pattern_set
 from gatekeeper.core.provenance import ProvenanceRules
 from gatekeeper.core.schemas import validation_errors
 from gatekeeper.errors import GatekeeperError
+
+if TYPE_CHECKING:
+    import yaml
 
 DEFAULT_APPROVAL_PATTERN = r"^[A-Z][A-Z0-9]+-\d+$"
 
@@ -85,10 +85,18 @@ def compile_patterns(
     return pattern_set
 
 
-def _item_lines(node: object, path: list[str | int], count: int) -> list[int | None]:
-    if not isinstance(node, yaml.Node):
-        return [None] * count
-    return [yamltext.line_of(node, [*path, index]) for index in range(count)]
+def _line(node: yaml.Node | None, path: list[str | int]) -> int | None:
+    # Only a policy read from YAML has nodes to point into. The embedded default comes
+    # from its JSON build (``policy_from_data``), which never loads the YAML parser.
+    if node is None:
+        return None
+    from gatekeeper.core import yamltext
+
+    return yamltext.line_of(node, path)
+
+
+def _item_lines(node: yaml.Node | None, path: list[str | int], count: int) -> list[int | None]:
+    return [_line(node, [*path, index]) for index in range(count)]
 
 
 def parse_policy(
@@ -99,12 +107,14 @@ def parse_policy(
     origin: PolicyOrigin | None = None,
 ) -> Policy:
     """Parse and validate policy YAML. Raises GatekeeperError naming ``file`` and the line."""
+    from gatekeeper.core import yamltext
+
     data, node = yamltext.load(text, file=file)
     if data is None:
         raise GatekeeperError("policy is empty; it needs at least `version: 1`", file=file, line=1)
     errors = validation_errors(schema, data)
     if errors:
-        located = [(yamltext.line_of(node, _error_path(e)), e) for e in errors]
+        located = [(_line(node, _error_path(e)), e) for e in errors]
         line, first = min(located, key=lambda pair: pair[0] or 0)
         where = ".".join(str(p) for p in first.absolute_path) or "policy"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -112,11 +122,23 @@ def parse_policy(
 
     if origin is None:
         origin = PolicyOrigin(source=file, sha=hashlib.sha256(text.encode()).hexdigest())
+    return policy_from_data(data, file=file, schema=schema, origin=origin, node=node)
 
+
+def policy_from_data(
+    data: dict[str, Any],
+    *,
+    file: str,
+    schema: dict[str, Any],
+    origin: PolicyOrigin,
+    node: yaml.Node | None = None,
+) -> Policy:
+    """The policy of already validated data; ``node``, when the data came from YAML, gives
+    the lines that errors (a malformed pattern, say) name."""
     classes: dict[RiskClass, ClassRule] = {}
     for name, rule in (data.get("classes") or {}).items():
         patterns = [str(p) for p in rule.get("paths", [])]
-        line = yamltext.line_of(node, ["classes", name, "paths"])
+        line = _line(node, ["classes", name, "paths"])
         folded = bool(rule.get("case_insensitive", False))
         classes[RiskClass(name)] = ClassRule(
             patterns=tuple(patterns),
@@ -135,7 +157,7 @@ def parse_policy(
     except re.error as exc:
         raise GatekeeperError(
             f"approval_reference_pattern is not a valid regular expression: {exc}",
-            file=file, line=yamltext.line_of(node, ["approval_reference_pattern"]),
+            file=file, line=_line(node, ["approval_reference_pattern"]),
         ) from None
 
     fields = data.get("fields") or {}
@@ -146,7 +168,7 @@ def parse_policy(
             paths=tuple(item["paths"]),
             spec=compile_patterns(
                 item["paths"], file=file,
-                line=yamltext.line_of(node, ["exemptions", index, "paths"]),
+                line=_line(node, ["exemptions", index, "paths"]),
                 lines=_item_lines(node, ["exemptions", index, "paths"], len(item["paths"])),
             ),
         )

@@ -9,7 +9,6 @@ different values, the body blocks on the conflict (GK106). A block inside a coll
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -85,6 +84,8 @@ class Reader:
         if key in self._close:
             name = self._close[key]
         elif len(self._close) < _NEAR_MISS_CHECKS:
+            import difflib  # only a body with an unknown label-like text needs it
+
             close = difflib.get_close_matches(key, list(self.index), n=1,
                                               cutoff=_NEAR_MISS_CUTOFF)
             name = self.index[close[0]] if close else None

@@ -7,11 +7,14 @@ GitHub to show.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gatekeeper.core.evidence import CommitRecord, Evidence, Person
 from gatekeeper.errors import GatekeeperError
+
+if TYPE_CHECKING:
+    import subprocess
 
 # Six NUL-separated fields a commit, and -z ends each commit with a NUL too: git allows
 # no NUL in names, emails or messages, so no message can shift the fields.
@@ -20,6 +23,9 @@ _FORMAT = "%x00".join(_FIELDS)
 
 
 def _git(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess[bytes]:
+    # Loaded only when git runs: a validate that runs none never pays for it.
+    import subprocess
+
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:

@@ -7,7 +7,6 @@ same whatever the user's configuration says: ``--no-relative`` (``diff.relative`
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from gatekeeper.core.model import ChangedPath
@@ -30,6 +29,9 @@ def top_level(start: Path) -> Path | None:
 def run_git(args: list[str], *, cwd: Path | None, what: str) -> str:
     """Run ``git -C <cwd> ARGS``; its standard output, or a GatekeeperError naming ``what``."""
     command = ["git", *(["-C", str(cwd)] if cwd is not None else []), *args]
+    # Loaded only when git runs: a validate that runs none never pays for it.
+    import subprocess
+
     try:
         result = subprocess.run(command, capture_output=True, check=False)
     except FileNotFoundError:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from gatekeeper import resources
 from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH, POLICY_PATHS
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.model import PolicyOrigin
+from gatekeeper.core.policy import Policy, parse_policy, policy_from_data
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.files import read_text
 from gatekeeper.local.git import top_level
@@ -68,8 +69,13 @@ def load_policy(explicit: str | None, *, cwd: Path) -> Policy:
 
 
 def default_policy() -> Policy:
-    return parse_policy(
-        resources.text("default_policy.yml"),
+    """The embedded default, read from its JSON build (``default_policy.json``, made from
+    ``default_policy.yml`` and validated by ``scripts/gen_default_policy.py``; the tests
+    fail when the two drift): no YAML parser to load and no schema check to repeat."""
+    built = resources.json_data("default_policy.json")
+    return policy_from_data(
+        built["policy"],
         file=EMBEDDED_POLICY,
         schema=resources.schema("policy"),
+        origin=PolicyOrigin(source=EMBEDDED_POLICY, sha=built["source_sha256"]),
     )

@@ -1,6 +1,7 @@
 """The validate path stays fast without changing what it decides.
 
-- `gatekeeper validate` never imports PyGithub or requests.
+- `gatekeeper validate` never imports PyGithub or requests, nor the YAML parser or git's
+  process machinery where the run has no YAML to read and no git to run.
 - The short-lived process exit (no teardown) keeps the exit code and all output.
 """
 
@@ -65,6 +66,46 @@ def test_validate_imports_neither_per_importtime(tmp_path: Path) -> None:
                 if line.startswith("import time:")}
     assert "gatekeeper.cli" in imported
     assert not {m for m in imported if m.split(".")[0] in ("github", "requests")}
+
+
+LOADED = """\
+import atexit, json, sys
+def report():
+    with open(OUT, "w") as fh:
+        json.dump(sorted({m.split(".")[0] for m in sys.modules}), fh)
+atexit.register(report)
+sys.argv = ["gatekeeper", *sys.argv[1:]]
+from gatekeeper.cli import main
+main()
+"""
+
+
+def _loaded(tmp_path: Path, *args: str) -> set[str]:
+    out = tmp_path / "loaded.json"
+    done = _run(*args, cwd=tmp_path, code=f"OUT = {str(out)!r}\n" + LOADED)
+    assert done.returncode in (0, 1), done.stderr
+    return set(json.loads(out.read_text()))
+
+
+def test_the_embedded_default_needs_no_yaml_parser_and_no_git(tmp_path: Path) -> None:
+    # The embedded default is read from its JSON build; a body without a contract block
+    # has no YAML either, and a run without --diff starts no git process.
+    loaded = _loaded(tmp_path, "validate", str(EXAMPLES / "red-complete.md"),
+                     "--changed-files", str(EXAMPLES / "red-complete.files"))
+    assert "jsonschema" in loaded and "markdown_it" in loaded  # it did judge
+    assert not loaded & {"yaml", "subprocess", "difflib"}
+
+
+def test_a_contract_block_or_a_policy_file_still_loads_the_yaml_parser(tmp_path: Path) -> None:
+    block = _loaded(tmp_path, "validate", str(EXAMPLES / "agent-fenced-block.md"),
+                    "--changed-files", str(EXAMPLES / "agent-fenced-block.files"))
+    policy = tmp_path / "policy.yml"
+    policy.write_text("version: 1\nclasses:\n  RED:\n    paths: [secret/]\n",
+                      encoding="utf-8")
+    from_file = _loaded(tmp_path, "validate", str(EXAMPLES / "red-complete.md"),
+                        "--changed-files", str(EXAMPLES / "red-complete.files"),
+                        "--policy", str(policy))
+    assert "yaml" in block and "yaml" in from_file
 
 
 @pytest.mark.parametrize(("example", "code"), [("red-complete", 0), ("under-declared", 1)])

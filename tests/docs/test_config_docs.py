@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import importlib.util
 import json
 import os
 import re
@@ -19,7 +18,7 @@ import pytest
 
 from gatekeeper import resources
 from gatekeeper.core.policy import parse_policy
-from tests.support.fixtures import REPO_ROOT
+from tests.support.fixtures import REPO_ROOT, load_script
 
 ROOT = REPO_ROOT
 DOC = ROOT / "docs" / "configuration.md"
@@ -27,13 +26,7 @@ DOC = ROOT / "docs" / "configuration.md"
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_config_docs",
-                                                  ROOT / "scripts" / "gen_config_docs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_config_docs")
 
 
 def _schema() -> dict[str, Any]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 from types import ModuleType
 
 import pytest
@@ -13,18 +11,12 @@ import pytest
 from gatekeeper import resources
 from gatekeeper.core import fields
 from gatekeeper.core.contract import parse_contract
-from tests.support.fixtures import REPO_ROOT
+from tests.support.fixtures import REPO_ROOT, load_script
 
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "gen_contract_docs", REPO_ROOT / "scripts" / "gen_contract_docs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_contract_docs")
 
 
 def test_schema_and_docs_are_generated_from_the_registry(generator: ModuleType) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,6 +28,16 @@ EVALUATED_AT = "2026-11-21T12:00:00Z"
 # never picks up the policy of the repository it runs from (this one has its own).
 NEUTRAL_CWD = Path(tempfile.mkdtemp(prefix="gatekeeper-cwd-"))
 atexit.register(shutil.rmtree, NEUTRAL_CWD, True)
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of scripts/ imported as a module (``name`` without ``.py``)."""
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def load_policy_text(text: str, *, file: str = "policy.yml") -> Policy:
