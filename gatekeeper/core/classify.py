@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from gatekeeper.core.model import ChangedPath, Classification, PathMatch, RiskClass, highest
 from gatekeeper.core.policy import Policy
 
 _DESCENDING = (RiskClass.RED, RiskClass.AMBER)
+# A backslash, an empty part (a leading, trailing or doubled "/") or a "." part.
+_NEEDS_NORMALIZING = re.compile(r"\\|//|\A/|/\Z|(?:\A|/)\.(?:/|\Z)|\A\Z")
 
 
 def normalize_path(path: str) -> str:
     """Paths as git prints them: forward slashes, no leading ``./`` or ``/``."""
+    if not _NEEDS_NORMALIZING.search(path):
+        return path  # what git, the API and most lists give: nothing to do
     parts = path.replace("\\", "/").split("/")
     return "/".join(part for part in parts if part not in ("", "."))
 

@@ -253,6 +253,9 @@ class Match:
     index: int | None
 
 
+NO_MATCH = Match(False, None)
+
+
 class _Matcher:
     """Which patterns of a list match a subject: all at once (an RE2 set), or one by one."""
 
@@ -261,6 +264,8 @@ class _Matcher:
         self.case_insensitive = case_insensitive
         self.any: re.Pattern[bytes] | None = None
         self.set: Any = None
+        # One result per pattern, made once: a path's check then allocates nothing.
+        self.results = [Match(not pattern.negative, index) for index, pattern in patterns]
         sources = [p.source for _, p in patterns]
         ascii_only = all(source.isascii() for source in sources)
         if _re2 is not None and sources and (ascii_only or not case_insensitive):
@@ -272,16 +277,13 @@ class _Matcher:
     def last(self, subject: bytes) -> Match:
         if self.set is not None:
             ids = self.set.Match(subject)
-            if not ids:
-                return Match(False, None)
-            index, pattern = self.patterns[max(ids)]
-            return Match(not pattern.negative, index)
+            return self.results[max(ids)] if ids else NO_MATCH
         if self.any is None or not self.any.match(subject):
-            return Match(False, None)
-        for index, pattern in reversed(self.patterns):
-            if pattern.regex.match(subject):
-                return Match(not pattern.negative, index)
-        return Match(False, None)
+            return NO_MATCH
+        for position in range(len(self.patterns) - 1, -1, -1):
+            if self.patterns[position][1].regex.match(subject):
+                return self.results[position]
+        return NO_MATCH
 
 
 def _re2_set(sources: list[bytes], case_insensitive: bool) -> Any:
@@ -329,7 +331,7 @@ class PatternSet:
         if cached is not None:
             return cached
         parent = folder.rpartition("/")[0]
-        result = self._directory(parent) if parent else Match(False, None)
+        result = self._directory(parent) if parent else NO_MATCH
         if not result.matched:
             result = self._last(folder.encode("utf-8", "surrogateescape"), True)
         if len(self._cache) < 65536:

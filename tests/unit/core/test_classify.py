@@ -11,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.model import ChangedPath, RiskClass
@@ -149,6 +151,24 @@ def test_paths_are_normalized_and_listed_once() -> None:
                        ChangedPath("src\\auth\\a.py")], policy)
     assert [(m.path, m.pattern) for m in result.matches] == [("src/auth/a.py", "auth/")]
     assert normalize_path("././x/y") == "x/y"
+
+
+def _normalized_the_long_way(path: str) -> str:
+    return "/".join(part for part in path.replace("\\", "/").split("/")
+                    if part not in ("", "."))
+
+
+@given(st.text(alphabet="a./\\\n ", max_size=12))
+def test_the_quick_path_of_normalizing_changes_nothing(path: str) -> None:
+    # normalize_path returns most paths untouched without splitting them; that shortcut
+    # must give exactly what splitting and joining gives, for every path.
+    assert normalize_path(path) == _normalized_the_long_way(path)
+
+
+@pytest.mark.parametrize("path", ["", ".", "./", "a/.", "a/./b", "/a", "a/", "a//b", "a\\b",
+                                  "./a", "a/.\n", ".a/b.", "a/..b"])
+def test_normalizing_edge_cases(path: str) -> None:
+    assert normalize_path(path) == _normalized_the_long_way(path)
 
 
 # --- differential test against git check-ignore ---------------------------------------

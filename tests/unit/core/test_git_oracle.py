@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from gatekeeper.core import patterns
 from gatekeeper.core.patterns import compile_pattern_set
 from tests.support.fixtures import REPO_ROOT
 
@@ -52,5 +53,18 @@ def test_every_case_agrees_in_one_pass() -> None:
         case for case in _load()["cases"]
         if compile_pattern_set(case["patterns"])[0].match_file(case["path"])
         is not case["git_matched"]
+    ]
+    assert disagreements == []
+
+
+def test_every_case_agrees_without_re2(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python's re is the matcher where RE2 is missing or refuses a pattern list: it must
+    # decide every case as git does too.
+    monkeypatch.setattr(patterns, "_re2", None)
+    sets = [compile_pattern_set(case["patterns"])[0] for case in _load()["cases"]]
+    assert all(s._matcher(False).set is None for s in sets)
+    disagreements = [
+        case for case, matcher in zip(_load()["cases"], sets, strict=True)
+        if matcher.match_file(case["path"]) is not case["git_matched"]
     ]
     assert disagreements == []
