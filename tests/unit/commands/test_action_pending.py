@@ -52,3 +52,21 @@ def test_pending_is_posted_with_the_branch_in_the_context(github_double: FakeGit
     assert _script().main({**environ, "GATEKEEPER_HARDENED": ""}) == 0
     assert len(github_double.statuses(REPO, HEAD)) == 1
     github_double.assert_no_violations()
+
+
+def test_the_simple_set_up_loads_nothing_it_does_not_need(tmp_path: Path) -> None:
+    # Run as action.yml runs it: bytecode only from a fresh prefix, so every module it
+    # loads is compiled from source. With nothing to post it loads no HTTP client.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-S", "-P", "-B", "-X", f"pycache_prefix={tmp_path / 'pyc'}",
+         "-X", "importtime", str(SCRIPT)],
+        env={"PATH": "/usr/bin:/bin", "GATEKEEPER_STATUS_CONTEXT": "",
+             "GATEKEEPER_HARDENED": "false"},
+        capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    loaded = {line.split("|")[-1].strip() for line in done.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert not loaded & {"json", "urllib.request", "http.client", "ssl", "gatekeeper"}
