@@ -207,5 +207,6 @@ def main(argv: list[str] | None = None) -> int:
     return refresh_generated(OUTPUT, generate(), check=args.check, root=ROOT,
                              command="python scripts/gen_config_docs.py")
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -52,5 +52,6 @@ def main(argv: list[str] | None = None) -> int:
                              check=args.check, root=ROOT,
                              command="python scripts/gen_default_policy.py")
 
+
 if __name__ == "__main__":
     raise SystemExit(main())

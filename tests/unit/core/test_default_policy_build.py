@@ -61,6 +61,20 @@ def test_the_build_names_the_yaml_it_was_made_from() -> None:
     assert default_policy().origin.sha == digest == _from_yaml().origin.sha
 
 
+def test_a_build_of_another_yaml_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The YAML edited and the JSON not yet rebuilt: the YAML decides, with its own sha.
+    stale = json.loads(resources.text("default_policy.json"))
+    stale["source_sha256"] = "0" * 64
+    stale["policy"]["classes"]["RED"]["paths"] = ["nothing-matches-this/"]
+    real = resources.json_data
+    monkeypatch.setattr(resources, "json_data",
+                        lambda name: stale if name == "default_policy.json" else real(name))
+    policy = default_policy()
+    assert policy.origin.sha == hashlib.sha256(
+        resources.text("default_policy.yml").encode()).hexdigest()
+    assert classify([ChangedPath("src/auth/login.py")], policy).computed_class.value == "RED"
+
+
 def test_the_build_reads_as_the_yaml_reads() -> None:
     built, source = default_policy(), _from_yaml()
     for name in ("approval_reference_raw", "field_aliases", "field_descriptions",
@@ -68,6 +82,7 @@ def test_the_build_reads_as_the_yaml_reads() -> None:
                  "allow_local_diff", "provenance", "escalation_reviewers",
                  "approval_records", "required_checks"):
         assert getattr(built, name) == getattr(source, name), name
+    assert built.origin == source.origin
     assert list(built.classes) == list(source.classes)
     for risk, rule in built.classes.items():
         other = source.classes[risk]
