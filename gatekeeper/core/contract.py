@@ -10,45 +10,21 @@ picks the one that counts and reports conflicts with the fenced block.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gatekeeper.core import block as contract_block
+from gatekeeper.core import html_regions
 from gatekeeper.core.fields import label_index, normalize_label
 from gatekeeper.core.lines import Line, logical_lines, looks_like_label, split_label
 from gatekeeper.core.model import Contract
-from gatekeeper.core.normalize import visible
 from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
 from gatekeeper.core.visible import markdown
 
 BLOCK_INFO = contract_block.BLOCK_INFO
 _SECTION_WORDS = ("contract", "escalation")
-_QUOTED_SUMMARY = re.compile(
-    r"original (?:prompt|task|issue|request|description|pr|pull request|message)|quot|"
-    r"repl(?:y|ied)|wrote|previous|backport|cherry|copied|forwarded|transcript|"
-    r"conversation|comment from|release notes|changelog|commits|prompt|instruction|"
-    r"upstream|old description|description of",
-    re.IGNORECASE,
-)
-_DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
-_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-# Bounded, so that a body of unclosed <summary> tags is read in linear time.
-_SUMMARY = re.compile(r"<summary\b[^>]{0,200}>(.{0,2048}?)</summary\s*>",
-                      re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"</?(?:details|summary|p|div|br|b|i|strong|em|span)\b[^>]*>",
-                   re.IGNORECASE)
-_HTML_QUOTE = re.compile(r"<blockquote\b.*?(?:</blockquote\s*>|\Z)", re.IGNORECASE | re.DOTALL)
-_QUOTE_OPEN = re.compile(r"<blockquote\b[^>]*>", re.IGNORECASE)
-_QUOTE_CLOSE = re.compile(r"</blockquote\s*>", re.IGNORECASE)
-# Tags inside an HTML comment are not tags: `<!-- </details> -->` closes nothing.
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_SUMMARY_OPEN = re.compile(r"<summary\b[^>]*>", re.IGNORECASE)
-# How far after a <details> its <summary> is looked for: bounded, so a body of unclosed
-# summaries stays linear.
-_SUMMARY_REACH = 2048
 _MAX_DEPTH = 4
 
 
@@ -138,51 +114,35 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
             _inline(walk, token, offset)
 
 
-def _quoted_summary(text: str) -> bool:
-    """Whether a <details> summary marks what follows as quoted, read as GitHub shows it
-    (tags, entities, invisible characters and line breaks do not hide the words)."""
-    return bool(_QUOTED_SUMMARY.search(visible(text)))
-
-
 def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
                 skipping: bool) -> None:
     """``<details>`` and ``<blockquote>`` opens and closes, possibly with Markdown inside
-    the same block."""
-    content = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), token.content)
-    opens = list(_DETAILS_OPEN.finditer(content))
-    closes = len(_DETAILS_CLOSE.findall(content))
-    quote_opens = len(_QUOTE_OPEN.findall(content))
-    quote_closes = len(_QUOTE_CLOSE.findall(content))
+    the same block (what each does: core/html_regions.py)."""
+    content = html_regions.without_comments(token.content)
+    opens = html_regions.details_opened(content)
+    closes = html_regions.details_closed(content)
+    quote_opens, quote_closes = html_regions.quotes_opened_and_closed(content)
     summary_only = (not opens and walk.details and not walk.details[-1][2]
-                    and _SUMMARY_OPEN.search(content) is not None)
+                    and html_regions.has_summary(content))
     if not opens and not closes and not quote_opens and not quote_closes and not summary_only:
         return  # a comment or other HTML: a hint, never a value, and the label waits
     if summary_only:
         # <details>, a blank line, then <summary> in a block of its own.
         entry = walk.details[-1]
         entry[2] = True
-        found = _SUMMARY.search(content) or _SUMMARY_OPEN.search(content)
-        text = found.group(1) if found is not None and found.groups() else content
-        if _quoted_summary(text) and not entry[0]:
+        if html_regions.summary_marks_quoted(content) and not entry[0]:
             entry[0] = True
             walk.quoted_details += 1
     was_quoted = walk.quoted_details > 0 or walk.html_quotes > 0 or skipping
-    for index, match in enumerate(opens):
-        reach = opens[index + 1].start() if index + 1 < len(opens) else len(content)
-        window = content[match.end():min(reach, match.end() + _SUMMARY_REACH)]
-        summary = _SUMMARY.search(window)
-        quoted = bool(summary and _quoted_summary(summary.group(1)))
-        hidden = " open" not in match.group(0).casefold()
-        walk.details.append([quoted, hidden, summary is not None])
+    for quoted, hidden, summary_seen in opens:
+        walk.details.append([quoted, hidden, summary_seen])
         walk.quoted_details += quoted
         walk.collapsed += hidden
     walk.html_quotes += quote_opens
     inner_quoted = walk.quoted_details > 0 or walk.html_quotes > 0 or skipping
     if not was_quoted and not inner_quoted and depth < _MAX_DEPTH and opens:
         # <details> without blank lines: its text is one HTML block; read what it shows.
-        keep_lines = lambda m: "\n" * m.group(0).count("\n")  # noqa: E731
-        inner = _HTML_QUOTE.sub(keep_lines, _SUMMARY.sub(keep_lines, content))
-        inner = _TAGS.sub("", inner)
+        inner = html_regions.shown_markdown(content)
         if inner.strip():
             start = offset + (token.map[0] if token.map else 0)
             _walk(walk, inner, start, depth + 1)
