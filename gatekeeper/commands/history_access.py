@@ -22,7 +22,7 @@ from gatekeeper.history.cache import Cache
 from gatekeeper.history.fetch import History, RepositoryInfo, RetrySettings
 from gatekeeper.history.records import PullRecord
 from gatekeeper.local.policy_source import default_policy, load_policy
-from gatekeeper.metrics import compute
+from gatekeeper.metrics import timeline
 from gatekeeper.writes import write_text_atomically
 
 CACHE_FILE = "history.sqlite"
@@ -112,7 +112,7 @@ class Session:
         return cls(history, cache, info, chosen)
 
     def sync(self, since: date | None) -> list[PullRecord]:
-        start, _ = compute.window_bounds(since, None)
+        start, _ = timeline.window_bounds(since, None)
         for base in self.bases:
             self.history.sync(base, start)
         return list(self.cache.pulls(self.history.key, self.bases))

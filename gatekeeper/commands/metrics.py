@@ -12,7 +12,7 @@ from gatekeeper import __version__, replay
 from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
 from gatekeeper.core.policy import Policy
 from gatekeeper.history.records import PullRecord, parse_time
-from gatekeeper.metrics import compute, export, savelog
+from gatekeeper.metrics import compute, export, savelog, timeline
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def _replays(session: Session, records: Sequence[PullRecord], policy: Policy, di
              rollout: datetime | None, options: MetricsOptions
              ) -> dict[str, compute.ReplayOutcome]:
     """Replayed decisions for the pull requests that need one, cached per policy."""
-    start, end = compute.window_bounds(options.since, options.until)
+    start, end = timeline.window_bounds(options.since, options.until)
     needed = [
         r for r in records
         if not r.has_gatekeeper_history and not r.is_draft
@@ -89,7 +89,7 @@ def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
     try:
         records = session.sync(options.since)
         policy, digest = session.policy(options.policy_file)
-        rollout = options.rollout or compute.rollout_time(records)
+        rollout = options.rollout or timeline.rollout_time(records)
         outcomes = _replays(session, records, policy, digest, rollout, options)
 
         def replayed(record: PullRecord) -> compute.ReplayOutcome:

@@ -12,7 +12,7 @@ from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, 
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import parse_time
 from gatekeeper.local.policy_source import load_policy
-from gatekeeper.metrics import compute
+from gatekeeper.metrics import timeline
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _repo_items(options: ReplayOptions, access: GitHubAccess, progress: Progress
     session = Session.open(access, options.repo, options.bases, progress)
     try:
         records = session.sync(options.since)
-        start, end = compute.window_bounds(options.since, options.until)
+        start, end = timeline.window_bounds(options.since, options.until)
         chosen = [r for r in records if not r.is_draft
                   and (start is None or parse_time(r.created_at) >= start)
                   and (end is None or parse_time(r.created_at) < end)]

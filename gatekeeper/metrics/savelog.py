@@ -16,7 +16,8 @@ from gatekeeper.core.classify import classify
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy import Policy
 from gatekeeper.history.records import PullRecord
-from gatekeeper.metrics.compute import PullFacts, body_at
+from gatekeeper.metrics.compute import PullFacts
+from gatekeeper.metrics.timeline import body_at
 from gatekeeper.replay import decide, record_author, record_changes
 
 _SHOWN_PATHS = 3

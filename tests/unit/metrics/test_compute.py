@@ -15,7 +15,7 @@ from gatekeeper.history.records import (
     parse_pull,
     parse_time,
 )
-from gatekeeper.metrics import compute
+from gatekeeper.metrics import compute, timeline
 
 NOT_REPLAYED = compute.ReplayOutcome(red=False, blocked=False, codes=())
 
@@ -65,7 +65,7 @@ def test_rate_rounds_half_up_to_four_decimals() -> None:
 def test_labels_added_twice_or_removed_when_absent_are_idempotent() -> None:
     r = record(events=(("red+", "2026-03-02T10:01:00Z"), ("red+", "2026-03-02T10:02:00Z"),
                        ("red-", "2026-03-02T10:03:00Z"), ("red-", "2026-03-02T10:04:00Z")))
-    assert compute.label_intervals(r, "red") == [
+    assert timeline.label_intervals(r, "red") == [
         (parse_time("2026-03-02T10:01:00Z"), parse_time("2026-03-02T10:03:00Z"))]
 
 
@@ -143,7 +143,7 @@ def test_weeks_are_iso_weeks_in_utc_with_empty_weeks_kept() -> None:
 
 
 def test_the_window_is_whole_weeks() -> None:
-    start, end = compute.window_bounds(date(2026, 3, 4), date(2026, 3, 10))
+    start, end = timeline.window_bounds(date(2026, 3, 4), date(2026, 3, 10))
     assert (start, end) == (datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 16, tzinfo=UTC))
     inside = record(1, "2026-03-15T23:59:59Z")
     outside = record(2, "2026-03-16T00:00:00Z")
@@ -155,10 +155,10 @@ def test_the_window_is_whole_weeks() -> None:
 
 def test_body_at_a_moment_from_the_edit_history() -> None:
     edits = [("2026-03-02T10:00:00Z", "first"), ("2026-03-02T12:00:00Z", "second")]
-    assert compute.body_at(edits, parse_time("2026-03-02T11:00:00Z"), "now") == "first"
-    assert compute.body_at(edits, parse_time("2026-03-02T12:00:00Z"), "now") == "second"
-    assert compute.body_at(edits, parse_time("2026-03-02T09:00:00Z"), "now") is None
-    assert compute.body_at([], parse_time("2026-03-02T09:00:00Z"), "now") == "now"
+    assert timeline.body_at(edits, parse_time("2026-03-02T11:00:00Z"), "now") == "first"
+    assert timeline.body_at(edits, parse_time("2026-03-02T12:00:00Z"), "now") == "second"
+    assert timeline.body_at(edits, parse_time("2026-03-02T09:00:00Z"), "now") is None
+    assert timeline.body_at([], parse_time("2026-03-02T09:00:00Z"), "now") == "now"
 
 
 def test_parsing_keeps_only_gatekeeper_labels_and_notes_more_pages() -> None:
