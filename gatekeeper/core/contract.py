@@ -18,7 +18,13 @@ from markdown_it.token import Token
 from gatekeeper.core import block as contract_block
 from gatekeeper.core import html_regions
 from gatekeeper.core.fields import label_index, normalize_label
-from gatekeeper.core.lines import Line, logical_lines, looks_like_label, split_label
+from gatekeeper.core.lines import (
+    Line,
+    definition_value,
+    logical_lines,
+    looks_like_label,
+    split_label,
+)
 from gatekeeper.core.model import Contract
 from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
 from gatekeeper.core.visible import markdown
@@ -54,6 +60,10 @@ class _Walk:
     # Open <details>: [quoted, hidden, summary seen]
     details: list[list[bool]] = field(default_factory=list)
     heads: list[tuple[int, str]] = field(default_factory=list)
+    # The words of a <summary> written as Markdown in blocks of their own, while it is
+    # open: whether they mark the <details> as quoted is known only at </summary>.
+    summary: list[str] | None = None
+    quoted_heading: int = 0  # the level of a heading over quoted material ("Original prompt")
 
 
 def parse_contract(
@@ -89,6 +99,15 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
             continue
         if quote or walk.quoted_details or walk.html_quotes:
             continue
+        if walk.summary is not None:
+            if kind == "inline":
+                _summary_words(walk, token)  # a summary's words are a title, not a field
+            continue
+        if kind == "heading_open" and _quoted_heading(walk, token, tokens[position]):
+            position += 2
+            continue
+        if walk.quoted_heading:
+            continue
         line = offset + (token.map[0] + 1 if token.map else 1)
         if kind == "list_item_open":
             walk.serial += 1
@@ -104,6 +123,8 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
             walk.pending = None
             contract_block.read(walk.reader, token, offset, hidden=walk.collapsed > 0,
                                 in_section=True)
+        elif kind == "fence" and token.info.strip().casefold() == "math":
+            walk.pending = None  # a formula GitHub typesets is not the author's words
         elif kind in ("fence", "code_block"):
             _code(walk, token, line)
         elif kind == "table_open":
@@ -119,6 +140,14 @@ def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
     """``<details>`` and ``<blockquote>`` opens and closes, possibly with Markdown inside
     the same block (what each does: core/html_regions.py)."""
     content = html_regions.without_comments(token.content)
+    if walk.summary is not None:
+        at = html_regions.summary_closed_at(content)
+        if at is None and not html_regions.details_closed(content):
+            walk.summary.append(content)
+            return
+        walk.summary.append(content[:at])
+        _end_summary(walk)
+        content = content[at:] if at is not None else content
     opens = html_regions.details_opened(content)
     closes = html_regions.details_closed(content)
     quote_opens, quote_closes = html_regions.quotes_opened_and_closed(content)
@@ -152,7 +181,43 @@ def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
             quoted, hidden, _seen = walk.details.pop()
             walk.quoted_details -= quoted
             walk.collapsed -= hidden
+    if walk.details and html_regions.summary_left_open(content):
+        # "<summary>", a blank line, then its words as Markdown ("### Original prompt").
+        walk.details[-1][2] = True
+        walk.summary = [content[content.casefold().rfind("<summary"):]]
     walk.pending = None
+
+
+def _summary_words(walk: _Walk, inline: Token) -> None:
+    """The words of a Markdown summary, up to a ``</summary>`` in the same paragraph."""
+    assert walk.summary is not None
+    for child in inline.children or ():
+        if child.type == "html_inline" and child.content.casefold().startswith("</summary"):
+            _end_summary(walk)
+            return
+        walk.summary.append(child.content)
+    walk.summary.append("\n")
+
+
+def _end_summary(walk: _Walk) -> None:
+    words = " ".join(walk.summary or ())
+    walk.summary = None
+    if walk.details and not walk.details[-1][0] and html_regions.words_mark_quoted(words):
+        walk.details[-1][0] = True
+        walk.quoted_details += 1
+
+
+def _quoted_heading(walk: _Walk, heading: Token, inline: Token) -> bool:
+    """A heading ends a section over quoted material at its level or higher, and a heading
+    such as "Original prompt" starts one. True when the heading starts one."""
+    level = int(heading.tag[1:] or 1)
+    if walk.quoted_heading and level <= walk.quoted_heading:
+        walk.quoted_heading = 0
+    if not html_regions.heading_marks_quoted(inline.content):
+        return False
+    walk.quoted_heading = level
+    walk.pending = None
+    return True
 
 
 def _in_section(walk: _Walk) -> bool:
@@ -238,11 +303,16 @@ def _read_lines(walk: _Walk, lines: list[Line]) -> None:
     last = len(lines) - 1
     for index, (line, found) in enumerate(zip(lines, labels, strict=True)):
         if found is None:
+            # "Risk level" with ": GREEN" on the next line, as a definition list is written.
+            definition = definition_value(lines[index + 1]) if index < last else None
+            name = reader.name_of(line.text) if definition is not None else None
+            if name is not None and definition is not None:
+                _offer(walk, name, definition, line.number)
             continue
         name = reader.name_of(found.label)
         if name is None:
             if opens[index]:
-                reader.near_miss(found.label, line.number)
+                reader.near_miss(found.label, line.number, in_section=_in_section(walk))
             continue
         run = [] if found.value else run_after(index)
         later = (run[0] if run else "") if reader.is_enum(name) else " ".join(run)
@@ -359,7 +429,7 @@ def _table(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:
         name = reader.name_of(label_of(head))
         if name is None:
             if len(row) >= 2 and head and head[0].text.strip():
-                reader.near_miss(label_of(head), head[0].number)
+                reader.near_miss(label_of(head), head[0].number, in_section=_in_section(walk))
             continue
         value = " ".join(line.text for cell in row[1:2] for line in cell).strip()
         _offer(walk, name, value, head[0].number)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from gatekeeper.core.normalize import says_nothing, visible
+from gatekeeper.core.normalize import lookalikes_folded, says_nothing, visible
 
 Section = Literal["contract", "escalation"]
 # "always": every pull request; "red": a RED change (the schema's if/then); "optional".
@@ -32,6 +33,9 @@ class FieldSpec:
     rule: str = ""
     # The accepted values of an enum field, as written in the normalized contract.
     choices: tuple[str, ...] = ()
+    # Shapes of a value that is no answer for this field (regular expressions matched
+    # against the whole visible value, any case): evidence of tests not yet run.
+    non_answers: tuple[str, ...] = ()
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -67,6 +71,11 @@ FIELDS: tuple[FieldSpec, ...] = (
         "give the command you ran and its result, or a link to the CI run",
         "contract", "always", "the command run and its result, or a link to the run",
         "at least 3 characters",
+        non_answers=(
+            r"(?:i |we )?(?:will|shall|going to|to be|plan to|planning to|about to)\b.*",
+            r".*\b(?:to be|will be|yet to be|not yet) (?:run|tested|added|done|written|"
+            r"checked|verified|executed)\b.*",
+        ),
     ),
     FieldSpec(
         "escalation_reviewer", "Escalation reviewer", ("escalation contact",),
@@ -133,21 +142,40 @@ PLACEHOLDERS: tuple[str, ...] = (
     "to be added", "will add later", "add later", "none yet", "not needed", "not required",
     "see description", "see the description", "ditto", "same as description",
     "@tbd", "@todo", "@your-handle", "@yourhandle", "@someone", "@me", "@owner",
+    # Answers to a yes/no question the field does not ask, and pointers to elsewhere.
+    "yes", "no", "y", "n", "done", "ok", "okay", "sure", "etc", "ask me", "ask",
+    "to be written", "to be defined", "to follow", "see ticket", "see the ticket",
+    "see jira", "see issue", "see the issue", "see linked issue", "see the linked issue",
+    "see pr", "see link", "see comments", "see docs", "see commit", "see commits",
+    # The same in other languages authors write in.
+    "folgt", "kommt noch", "siehe ticket", "siehe oben", "offen", "à définir", "à venir",
+    "à compléter", "voir ticket", "pendiente", "por definir", "por hacer", "a definir",
+    "em breve", "da definire", "待定", "未定", "なし", "无",
 )
-_PLACEHOLDER_KEYS = frozenset(re.sub(r"[^0-9a-z@/]+", "", p) for p in PLACEHOLDERS)
 _PLACEHOLDER_SHAPES = re.compile(
     r"""^(?:
         <[^<>]*>            # <your handle>
       | \[[^\[\]]*\]        # [fill me in]
       | x{3,}               # xxx, xxxx
       | (?:tbd|todo|fixme|n/a)\b.*   # TODO: add tests; N/A - docs only
+      | lorem\ ipsum\b.*    # filler text
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z@/]+", "", text.casefold())
+    """Letters, digits, ``@`` and ``/`` of ``text``, casefolded, accents and lookalike
+    letters folded: ``t.b.d.``, ``TBD`` with a Cyrillic T and ``TBD`` have one key; letters of
+    every script are kept, so a plan written in Russian is not an empty key."""
+    folded = unicodedata.normalize("NFKD", lookalikes_folded(text).casefold())
+    return "".join(char for char in folded if char.isalnum() or char in "@/")
+
+
+_PLACEHOLDER_KEYS = frozenset(_key(p) for p in PLACEHOLDERS)
+_NON_ANSWERS = {spec.name: re.compile("|".join(f"(?:{shape})" for shape in spec.non_answers),
+                                      re.IGNORECASE)
+                for spec in FIELDS if spec.non_answers}
 
 
 def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bool:
@@ -158,8 +186,11 @@ def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bo
     punctuation
     (``t.b.d.``, ``NONE!``), or the template's own hint text are all placeholders.
     """
-    bare = visible(value).strip("*_`\"' ").strip()
+    bare = lookalikes_folded(visible(value).strip("*_`\"' ").strip())
     if says_nothing(bare) or _PLACEHOLDER_SHAPES.match(bare):
+        return True
+    non_answer = _NON_ANSWERS.get(field)
+    if non_answer is not None and non_answer.fullmatch(bare.rstrip(".!")):
         return True
     key = _key(bare)
     if not key or key in _PLACEHOLDER_KEYS or key in {_key(p) for p in extra}:

@@ -31,6 +31,16 @@ _QUOTE_CLOSE = re.compile(r"</blockquote\s*>", re.IGNORECASE)
 # Tags inside an HTML comment are not tags: `<!-- </details> -->` closes nothing.
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _SUMMARY_OPEN = re.compile(r"<summary\b[^>]*>", re.IGNORECASE)
+_SUMMARY_CLOSE = re.compile(r"</summary\s*>", re.IGNORECASE)
+# A heading over quoted material: what follows, up to the next heading of its level or
+# higher, is not the author's contract. Narrower than a summary's words, as a heading
+# such as "Changelog" may well head the author's own text.
+_QUOTED_HEADING = re.compile(
+    r"original (?:prompt|task|issue|request|description|pr|pull request|message)"
+    r"|^quot(?:e|ed|ing)\b|^(?:the )?prompt(?: used| given)?$|transcript"
+    r"|^conversation\b|(?:previous|old) description|backported from|cherry.picked from",
+    re.IGNORECASE,
+)
 # How far after a <details> its <summary> is looked for: bounded, so a body of unclosed
 # summaries stays linear.
 _SUMMARY_REACH = 2048
@@ -46,6 +56,11 @@ def _blank_keeping_lines(match: re.Match[str]) -> str:
 def without_comments(content: str) -> str:
     """The block with its HTML comments blanked, line breaks kept."""
     return _COMMENT.sub(_blank_keeping_lines, content)
+
+
+def words_mark_quoted(words: str) -> bool:
+    """Whether the words of a summary, read as GitHub shows them, mark a quote."""
+    return bool(_QUOTED_SUMMARY.search(visible(words)))
 
 
 def summary_marks_quoted(text: str) -> bool:
@@ -76,6 +91,23 @@ def details_closed(content: str) -> int:
 
 def quotes_opened_and_closed(content: str) -> tuple[int, int]:
     return len(_QUOTE_OPEN.findall(content)), len(_QUOTE_CLOSE.findall(content))
+
+
+def heading_marks_quoted(text: str) -> bool:
+    return bool(_QUOTED_HEADING.search(visible(text)))
+
+
+def summary_left_open(content: str) -> bool:
+    """Whether the block ends inside a <summary>: its Markdown follows in other blocks."""
+    opened = [match.start() for match in _SUMMARY_OPEN.finditer(content)]
+    closed = [match.start() for match in _SUMMARY_CLOSE.finditer(content)]
+    return bool(opened) and (not closed or opened[-1] > closed[-1])
+
+
+def summary_closed_at(content: str) -> int | None:
+    """Where the first ``</summary>`` of the block is, if it has one."""
+    found = _SUMMARY_CLOSE.search(content)
+    return found.start() if found is not None else None
 
 
 def has_summary(content: str) -> bool:

@@ -16,6 +16,8 @@ from gatekeeper.core.normalize import visible
 
 _STRUCK_OPEN = re.compile(r"<(?:del|s|strike)(?:\s[^<>]*)?>$", re.IGNORECASE)
 _STRUCK_CLOSE = re.compile(r"</(?:del|s|strike)\s*>$", re.IGNORECASE)
+# <br> is a line break on the page: what follows it is a new line of the same source line.
+_LINE_BREAK = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 
 MAX_LABEL = 60
 _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
@@ -23,8 +25,9 @@ _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
 # and a hyphen with spaces round it.
 _SEPARATOR = re.compile(r"\s*(?::|\uff1a|\u2014|\u2013|=|\s-\s)\s*")
 _LEADING_SEPARATOR = re.compile(r"^\s*(?::|\uff1a|\u2014|\u2013|=|-(?=\s+\S))\s*")
-_SHORTCODE = re.compile(r"^(?::[a-z0-9_+-]+:\s*)+")
-_SHORTCODE_AT = re.compile(r":[a-z0-9_+-]+:\s*")
+# What may stand before a label besides symbols: a :shortcode:, a keycap emoji ("1️⃣",
+# a digit, # or * with the enclosing keycap mark), or list numbering ("1.", "2)").
+_DECORATION_AT = re.compile(r":[a-z0-9_+-]+:\s*|[0-9#*]\ufe0f?\u20e3\s*|\d{1,2}[.)]\s+")
 _TITLE = re.compile(r"^[^\W\d_]+(?:[\s()'/&,?]+[^\W\d_]*)*$")
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
 
@@ -87,6 +90,9 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
             breaks = child.content.count("\n")
             if child.content.startswith("<!--"):
                 line.hinted = True
+            elif _LINE_BREAK.match(child.content):
+                lines.append(Line(number))
+                continue
             elif _STRUCK_OPEN.match(child.content):
                 struck += 1  # <del>, <s>, <strike>: withdrawn words, as ~~text~~
             elif _STRUCK_CLOSE.match(child.content):
@@ -124,15 +130,15 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
 
 
 def decoration(text: str) -> bool:
-    """True for nothing but emoji, symbols and :shortcodes: (what may stand before a label)."""
-    text = _SHORTCODE.sub("", text.strip())
-    return not any(char.isalnum() for char in text)
+    """True for nothing but emoji, symbols, keycaps, numbering and :shortcodes: (what may
+    stand before a label)."""
+    return _decoration_end(text) == len(text)
 
 
 def _decoration_end(text: str) -> int:
     position = 0
     while True:
-        shortcode = _SHORTCODE_AT.match(text, position)
+        shortcode = _DECORATION_AT.match(text, position)
         if shortcode is not None:
             position = shortcode.end()
         elif position < len(text) and not (text[position].isalnum() or text[position] in "_*"):
@@ -149,11 +155,10 @@ class Label:
 
 
 def clean_label(text: str) -> str:
+    """The label without what decorates it: emoji, keycaps, numbering and :shortcodes:
+    before it, a colon, emoji or a parenthetical note after it."""
     text = visible(text)
-    text = _SHORTCODE.sub("", text)
-    start = 0
-    while start < len(text) and not (text[start].isalnum() or text[start] in "_*"):
-        start += 1  # an emoji or symbol before the label
+    start = _decoration_end(text)  # an emoji, keycap, number or symbol before the label
     end = len(text)
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in "_*)"):
         end -= 1  # an emoji, symbol or colon after it
@@ -186,6 +191,15 @@ def split_label(line: Line) -> Label | None:
     if line.code_at is not None and line.code_at < found.end():
         return None  # an inline code example is never a label
     return Label(clean_label(text[:found.start()]), text[found.end():].strip(), False)
+
+
+_DEFINITION = re.compile(r"^\s*[:\uff1a]\s+")
+
+
+def definition_value(line: Line) -> str | None:
+    """The value of a definition-style line (``: GREEN`` under ``Risk level``), if it is one."""
+    found = _DEFINITION.match(line.text)
+    return line.text[found.end():].strip() if found is not None else None
 
 
 def looks_like_label(line: Line, found: Label | None = None) -> bool:

@@ -1,7 +1,10 @@
-"""What a reader sees: text as GitHub renders it, for deciding whether a value says anything.
+r"""What a reader sees: text as GitHub renders it, for deciding whether a value says anything.
 
-A value that renders as nothing (zero-width characters, ``&#8203;``, ``<b></b>``) or as a
-non-answer (a run of dashes, ``···``, ``?!``) is empty, whatever its characters are.
+A value that renders as nothing (zero-width characters, ``&#8203;``, ``<b></b>``, math
+such as ``$\phantom{x}$``) or as a non-answer (a run of dashes, ``···``, ``?!``) is
+empty, whatever its characters are. Letters that look like Latin ones (a Cyrillic ``T``,
+a Greek ``N``) are read as the Latin letter a reader takes them for, when a value is
+compared with a placeholder or a label with a field's name (``lookalikes_folded``).
 The value kept in the contract is the author's text; only the emptiness test and label
 matching look at the normalized form, so an approval reference in fullwidth digits is not
 silently turned into ASCII by NFKC.
@@ -23,6 +26,35 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 # Struck-through HTML renders as a withdrawn word, not an answer.
 _STRUCK = re.compile(r"<(del|s|strike)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 _SPACE = re.compile(r"\s+")
+# GitHub renders $...$ and $$...$$ as math: what shows is a typeset formula (or nothing,
+# `\phantom{...}`, or text coloured away), never the author's plain words. As in GitHub
+# (and pandoc), an opening $ is not followed by a space, a closing $ is not preceded by
+# one nor followed by a digit, so "costs $5 and $10" is not math. Bounded, so linear.
+_MATH = re.compile(
+    r"\$\$.{0,4096}?\$\$"
+    r"|\$(?![\s$])(?:[^$\n\\]|\\.){1,4096}?(?<![\s\\])\$(?!\d)",
+    re.DOTALL,
+)
+# Letters of other scripts that render as a Latin letter (from Unicode's confusables,
+# the unambiguous subset), and Latin small capitals: "TBD" with a Cyrillic T is TBD.
+_LOOKALIKE_LETTERS = (
+    "\u0410\u0412\u0421\u0415\u041d\u0406\u0408\u041a"  # ABCEHIJK
+    "\u041c\u041e\u0420\u0405\u0422\u0425\u0423\u04ae"  # MOPSTXYY
+    "\u04c0\u051a\u051c\u0430\u0441\u0435\u0456\u0458"  # IQWaceij
+    "\u043e\u0440\u0455\u0445\u0443\u04af\u04bb\u0501"  # opsxyyhd
+    "\u051b\u051d\u04cf\u0391\u0392\u0395\u0396\u0397"  # qwlABEZH
+    "\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5"  # IKMNOPTY
+    "\u03a7\u03bf\u03ba\u03bd\u03c1\u03c5\u03f2\u03f3"  # Xokvpucj
+    "\u03b9\u0131\u0237\u0585\u057d\u0570\u0578\u1d00"  # iijouhna
+    "\u0299\u1d04\u1d05\u1d07\ua730\u0262\u029c\u026a"  # bcdefghi
+    "\u1d0a\u1d0b\u029f\u1d0d\u0274\u1d0f\u1d18\u0280"  # jklmnopr
+    "\ua731\u1d1b\u1d1c\u1d20\u1d21\u028f\u1d22"  # stuvwyz
+)
+_LATIN_LETTERS = (
+    "ABCEHIJKMOPSTXYYIQWaceijopsxyyhdqwlABEZHIKMNOPTY"
+    "Xokvpucjiijouhnabcdefghijklmnoprstuvwyz"
+)
+_LOOKALIKES = str.maketrans(_LOOKALIKE_LETTERS, _LATIN_LETTERS)
 
 
 def strip_invisible(text: str) -> str:
@@ -36,8 +68,16 @@ def visible(text: str) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _TAG.sub("", _STRUCK.sub("", text))
+    if "$" in text:
+        text = _MATH.sub(" ", text)
     text = unicodedata.normalize("NFKC", strip_invisible(text))
     return _SPACE.sub(" ", strip_invisible(text)).strip()
+
+
+def lookalikes_folded(text: str) -> str:
+    """``text`` with letters that look Latin read as Latin (for comparisons only: a value
+    kept in the contract is never rewritten)."""
+    return text.translate(_LOOKALIKES)
 
 
 def says_nothing(text: str) -> bool:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from gatekeeper.core.fields import BUILTIN, is_placeholder, label_for, normalize_label
+from gatekeeper.core.lines import clean_label
 from gatekeeper.core.model import BodyProblem, Contract, FieldStatus, FieldValue
-from gatekeeper.core.normalize import strip_invisible, visible
+from gatekeeper.core.normalize import lookalikes_folded, strip_invisible, visible
 from gatekeeper.core.reasons import Code
 
 _NEAR_MISS_CUTOFF = 0.85
@@ -48,6 +49,21 @@ class Occurrence:
     hidden: bool = False  # in a collapsed <details>
 
 
+@dataclass(frozen=True)
+class NearMiss:
+    """A label close to a field's name, where the author wrote it."""
+
+    label: str
+    name: str
+    line: int
+    in_section: bool
+
+
+def label_key(label: str) -> str:
+    """A label as it is looked up: decoration removed, lookalike letters read as Latin."""
+    return normalize_label(lookalikes_folded(clean_label(label)))
+
+
 @dataclass
 class Reader:
     index: dict[str, str]
@@ -56,18 +72,17 @@ class Reader:
     prose: list[Occurrence] = field(default_factory=list)
     block: list[Occurrence] = field(default_factory=list)
     problems: list[BodyProblem] = field(default_factory=list)
-    near: list[tuple[str, str, int]] = field(default_factory=list)
+    near: list[NearMiss] = field(default_factory=list)
     blocks_seen: int = 0
     _names: dict[str, str | None] = field(default_factory=dict)
     _close: dict[str, str | None] = field(default_factory=dict)
-    _near_fields: set[str] = field(default_factory=set)
+    _near_fields: set[tuple[str, bool]] = field(default_factory=set)
 
     def name_of(self, label: str) -> str | None:
         cached = self._names.get(label, "")
         if cached != "":
             return cached
-        key = normalize_label(visible(label))
-        name = self.index.get(key)
+        name = self.index.get(label_key(label))
         if len(self._names) < 4096:
             self._names[label] = name
         return name
@@ -76,9 +91,9 @@ class Reader:
         spec = BUILTIN.get(name)
         return spec is not None and bool(spec.choices)
 
-    def near_miss(self, label: str, line: int) -> None:
+    def near_miss(self, label: str, line: int, *, in_section: bool = False) -> None:
         """A label close to a field's name: remembered with its line and suggestion."""
-        key = normalize_label(visible(label))
+        key = label_key(label)
         if len(key) < _NEAR_MISS_SHORTEST or len(key) > 40:
             return
         if key in self._close:
@@ -92,9 +107,10 @@ class Reader:
             self._close[key] = name
         else:
             return
-        if name is not None and name not in self._near_fields:
-            self._near_fields.add(name)  # the first near miss of each field is reported
-            self.near.append((label.strip(), name, line))
+        if name is not None and (name, in_section) not in self._near_fields:
+            # The first near miss of each field, in its section and elsewhere, is kept.
+            self._near_fields.add((name, in_section))
+            self.near.append(NearMiss(label.strip(), name, line, in_section))
 
     def offer(self, occurrence: Occurrence) -> None:
         (self.block if occurrence.source == "block" else self.prose).append(occurrence)
@@ -192,9 +208,14 @@ def choose(reader: Reader) -> Contract:
                     value.line, code=Code.GK106, field=occurrence.name))
         elif value.status == "filled" and not occurrence.hidden:
             fields[occurrence.name] = value
-    for label, name, line in reader.near:
+    for near in sorted(reader.near, key=lambda miss: (not miss.in_section, miss.line)):
+        label, name, line = near.label, near.name, near.line
         current = fields.get(name)
-        if current is not None and current.status == "filled":
+        if current is not None and current.status == "filled" and (
+                not near.in_section or current.source == "block"
+                or chosen[name].in_section):
+            # Filled where it counts. A near miss in the section beside a value found
+            # only on a stray line elsewhere is what the author meant to fill: reported.
             continue
         if any(isinstance(p, ReadProblem) and p.field == name and p.code is Code.GK107
                for p in problems):

@@ -1,9 +1,10 @@
 """Markdown as GitHub renders a pull request body or an issue, and the words a reader sees.
 
 One parser configuration for every reader of Markdown in the core: GitHub Flavored
-Markdown's tables and strikethrough on CommonMark. ``visible_text`` is what a person
-reading the rendered page sees: no HTML comments or other raw HTML, no code, no quoted
-material, no struck-through words.
+Markdown's tables and strikethrough on CommonMark, with strikethrough by one tilde or two
+as GitHub renders it (``~withdrawn~`` is struck; a run of three is text).
+``visible_text`` is what a person reading the rendered page sees: no HTML comments or
+other raw HTML, no code, no quoted material, no struck-through words.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ _HIDDEN_BLOCKS = ("blockquote_open", "html_block", "code_block", "fence")
 
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"strikethrough_single_tilde": True})
+    return parser.enable(["table", "strikethrough"])
 
 
 def visible_text(text: str) -> str:

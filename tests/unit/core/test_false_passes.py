@@ -175,7 +175,7 @@ def test_missing_field_points_at_its_section() -> None:
 @pytest.mark.parametrize(("field", "value", "rule"), [
     ("Risk level", "PURPLE", "one of GREEN, AMBER, RED"),
     ("Accountable owner", "dana", "one @handle"),
-    ("Test evidence", "ok", "at least 3 characters"),
+    ("Test evidence", "CI", "at least 3 characters"),
     ("Change origin", "robot", "one of human, ai-assisted, agent"),
 ])
 def test_malformed_names_the_rule(field: str, value: str, rule: str) -> None:

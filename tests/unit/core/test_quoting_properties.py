@@ -29,11 +29,19 @@ def _details(lines: list[str], summary: str, gap: str) -> str:
     return f"<details>\n<summary>{summary}</summary>\n{gap}{inner}{gap}</details>\n"
 
 
+def _markdown_summary_details(lines: list[str], summary: str) -> str:
+    # <summary> with its words as Markdown in blocks of their own ("### Original prompt").
+    inner = "".join(f"{line}\n" for line in lines if "details" not in line.casefold()
+                    and "summary" not in line.casefold())
+    return f"<details>\n<summary>\n\n{summary}\n\n</summary>\n\n{inner}\n</details>\n"
+
+
+SUMMARIES = st.sampled_from(["Original prompt", "Quoted reply", "Previous description"])
 QUOTE = st.one_of(
     QUOTED_LINES.map(_blockquote),
-    st.builds(_details, QUOTED_LINES,
-              st.sampled_from(["Original prompt", "Quoted reply", "Previous description"]),
-              st.sampled_from(["\n", ""])),
+    st.builds(_details, QUOTED_LINES, SUMMARIES, st.sampled_from(["\n", ""])),
+    st.builds(_markdown_summary_details, QUOTED_LINES,
+              st.sampled_from(["Original prompt", "### Original prompt", "**Quoted reply**"])),
 )
 EXAMPLE = st.builds(
     lambda label, value: f"For example, write `{label}: {value}` in your body.\n",
@@ -72,6 +80,23 @@ def test_adding_quoted_material_never_changes_the_decision(
     before = run_evaluate(body, paths)
     # A blank line keeps the quote apart from the body, as an author would leave it.
     after = run_evaluate(quote + "\n" + body if at_start else body + "\n\n" + quote, paths)
+    assert _summary(after) == _summary(before)
+
+
+def _has_heading(text: str) -> bool:
+    return any(token.type == "heading_open" for token in _markdown().parse(text))
+
+
+@SETTINGS
+@given(body=BODY, lines=QUOTED_LINES, paths=PATHS,
+       heading=st.sampled_from(["## Original prompt", "### Prompt", "# Quoted from #812"]))
+def test_a_section_headed_as_quoted_material_never_changes_the_decision(
+        body: str, lines: list[str], paths: list[str | ChangedPath], heading: str) -> None:
+    # The section runs to the next heading of its level or higher: its lines hold none.
+    quoted = "".join(f"{line}\n" for line in lines)
+    assume(_closed(body) and _closed(quoted) and not _has_heading(quoted))
+    before = run_evaluate(body, paths)
+    after = run_evaluate(f"{body}\n\n{heading}\n\n{quoted}", paths)
     assert _summary(after) == _summary(before)
 
 

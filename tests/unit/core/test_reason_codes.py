@@ -119,7 +119,7 @@ CASES: dict[str, list[Case]] = {
         Case(contract(risk="PURPLE"), [("GK103", "risk_level", 2)]),
         Case(contract(owner="- **Accountable owner:** alice"), [("GK103", "accountable_owner", 3)]),
         Case(contract(origin="- **Change origin:** robot"), [("GK103", "change_origin", 4)]),
-        Case(contract(tests="- **Test evidence:** ok"), [("GK103", "test_evidence", 5)]),
+        Case(contract(tests="- **Test evidence:** CI"), [("GK103", "test_evidence", 5)]),
         Case(contract() + "- **Escalation reviewer:** security team\n",
              [("GK103", "escalation_reviewer", 6)]),
     ],
