@@ -16,7 +16,6 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gatekeeper.core import block as contract_block
-from gatekeeper.core import html_regions
 from gatekeeper.core.fields import label_index, normalize_label
 from gatekeeper.core.lines import (
     Line,
@@ -27,6 +26,7 @@ from gatekeeper.core.lines import (
 )
 from gatekeeper.core.model import Contract
 from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
+from gatekeeper.core.regions import Regions
 from gatekeeper.core.visible import markdown
 
 BLOCK_INFO = contract_block.BLOCK_INFO
@@ -54,16 +54,8 @@ class _Walk:
     pending: _Pending | None = None
     items: list[int] = field(default_factory=list)
     serial: int = 0
-    quoted_details: int = 0  # depth inside a quoted <details>
-    collapsed: int = 0  # depth inside a <details> without `open`
-    html_quotes: int = 0  # depth inside an HTML <blockquote>
-    # Open <details>: [quoted, hidden, summary seen]
-    details: list[list[bool]] = field(default_factory=list)
+    regions: Regions = field(default_factory=Regions)
     heads: list[tuple[int, str]] = field(default_factory=list)
-    # The words of a <summary> written as Markdown in blocks of their own, while it is
-    # open: whether they mark the <details> as quoted is known only at </summary>.
-    summary: list[str] | None = None
-    quoted_heading: int = 0  # the level of a heading over quoted material ("Original prompt")
 
 
 def parse_contract(
@@ -97,16 +89,19 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
         if kind == "html_block":
             _html_block(walk, token, offset, depth, skipping=bool(quote))
             continue
-        if quote or walk.quoted_details or walk.html_quotes:
+        regions = walk.regions
+        if quote or regions.quoted:
             continue
-        if walk.summary is not None:
+        if regions.summary is not None:
             if kind == "inline":
-                _summary_words(walk, token)  # a summary's words are a title, not a field
+                regions.summary_words(token)  # a summary's words are a title, not a field
             continue
-        if kind == "heading_open" and _quoted_heading(walk, token, tokens[position]):
+        if kind == "heading_open" and regions.heading(int(token.tag[1:] or 1),
+                                                      tokens[position].content):
+            walk.pending = None  # "## Original prompt": its section is quoted
             position += 2
             continue
-        if walk.quoted_heading:
+        if regions.quoted_heading:
             continue
         line = offset + (token.map[0] + 1 if token.map else 1)
         if kind == "list_item_open":
@@ -121,7 +116,7 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
             position += 2
         elif kind == "fence" and contract_block.is_contract_block(token):
             walk.pending = None
-            contract_block.read(walk.reader, token, offset, hidden=walk.collapsed > 0,
+            contract_block.read(walk.reader, token, offset, hidden=regions.hidden,
                                 in_section=True)
         elif kind == "fence" and token.info.strip().casefold() == "math":
             walk.pending = None  # a formula GitHub typesets is not the author's words
@@ -137,87 +132,15 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
 
 def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
                 skipping: bool) -> None:
-    """``<details>`` and ``<blockquote>`` opens and closes, possibly with Markdown inside
-    the same block (what each does: core/html_regions.py)."""
-    content = html_regions.without_comments(token.content)
-    if walk.summary is not None:
-        at = html_regions.summary_closed_at(content)
-        if at is None and not html_regions.details_closed(content):
-            walk.summary.append(content)
-            return
-        walk.summary.append(content[:at])
-        _end_summary(walk)
-        content = content[at:] if at is not None else content
-    opens = html_regions.details_opened(content)
-    closes = html_regions.details_closed(content)
-    quote_opens, quote_closes = html_regions.quotes_opened_and_closed(content)
-    summary_only = (not opens and walk.details and not walk.details[-1][2]
-                    and html_regions.has_summary(content))
-    if not opens and not closes and not quote_opens and not quote_closes and not summary_only:
-        return  # a comment or other HTML: a hint, never a value, and the label waits
-    if summary_only:
-        # <details>, a blank line, then <summary> in a block of its own.
-        entry = walk.details[-1]
-        entry[2] = True
-        if html_regions.summary_marks_quoted(content) and not entry[0]:
-            entry[0] = True
-            walk.quoted_details += 1
-    was_quoted = walk.quoted_details > 0 or walk.html_quotes > 0 or skipping
-    for quoted, hidden, summary_seen in opens:
-        walk.details.append([quoted, hidden, summary_seen])
-        walk.quoted_details += quoted
-        walk.collapsed += hidden
-    walk.html_quotes += quote_opens
-    inner_quoted = walk.quoted_details > 0 or walk.html_quotes > 0 or skipping
-    if not was_quoted and not inner_quoted and depth < _MAX_DEPTH and opens:
-        # <details> without blank lines: its text is one HTML block; read what it shows.
-        inner = html_regions.shown_markdown(content)
-        if inner.strip():
-            start = offset + (token.map[0] if token.map else 0)
-            _walk(walk, inner, start, depth + 1)
-    walk.html_quotes = max(0, walk.html_quotes - quote_closes)
-    for _ in range(closes):
-        if walk.details:
-            quoted, hidden, _seen = walk.details.pop()
-            walk.quoted_details -= quoted
-            walk.collapsed -= hidden
-    if walk.details and html_regions.summary_left_open(content):
-        # "<summary>", a blank line, then its words as Markdown ("### Original prompt").
-        walk.details[-1][2] = True
-        walk.summary = [content[content.casefold().rfind("<summary"):]]
-    walk.pending = None
+    """``<details>`` and ``<blockquote>`` opens and closes (core/regions.py), and the
+    Markdown a ``<details>`` without blank lines shows inside its one HTML block."""
+    def read_shown(inner: str) -> None:
+        if depth < _MAX_DEPTH:
+            _walk(walk, inner, offset + (token.map[0] if token.map else 0), depth + 1)
 
-
-def _summary_words(walk: _Walk, inline: Token) -> None:
-    """The words of a Markdown summary, up to a ``</summary>`` in the same paragraph."""
-    assert walk.summary is not None
-    for child in inline.children or ():
-        if child.type == "html_inline" and child.content.casefold().startswith("</summary"):
-            _end_summary(walk)
-            return
-        walk.summary.append(child.content)
-    walk.summary.append("\n")
-
-
-def _end_summary(walk: _Walk) -> None:
-    words = " ".join(walk.summary or ())
-    walk.summary = None
-    if walk.details and not walk.details[-1][0] and html_regions.words_mark_quoted(words):
-        walk.details[-1][0] = True
-        walk.quoted_details += 1
-
-
-def _quoted_heading(walk: _Walk, heading: Token, inline: Token) -> bool:
-    """A heading ends a section over quoted material at its level or higher, and a heading
-    such as "Original prompt" starts one. True when the heading starts one."""
-    level = int(heading.tag[1:] or 1)
-    if walk.quoted_heading and level <= walk.quoted_heading:
-        walk.quoted_heading = 0
-    if not html_regions.heading_marks_quoted(inline.content):
-        return False
-    walk.quoted_heading = level
-    walk.pending = None
-    return True
+    if walk.regions.html_block(token.content, skipping=skipping, read_shown=read_shown):
+        walk.pending = None
+    # else a comment or other HTML: a hint, never a value, and the label waits
 
 
 def _in_section(walk: _Walk) -> bool:
