@@ -173,6 +173,7 @@ def _key(text: str) -> str:
 
 
 _PLACEHOLDER_KEYS = frozenset(_key(p) for p in PLACEHOLDERS)
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 _NON_ANSWERS = {spec.name: re.compile("|".join(f"(?:{shape})" for shape in spec.non_answers),
                                       re.IGNORECASE)
                 for spec in FIELDS if spec.non_answers}
@@ -186,7 +187,9 @@ def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bo
     punctuation
     (``t.b.d.``, ``NONE!``), or the template's own hint text are all placeholders.
     """
-    bare = lookalikes_folded(visible(value).strip("*_`\"' ").strip())
+    # An emoji shortcode renders as a picture, not words: ":shrug:" says nothing.
+    bare = _SHORTCODE.sub(" ", lookalikes_folded(visible(value)))
+    bare = bare.strip("*_`\"' ").strip()
     if says_nothing(bare) or _PLACEHOLDER_SHAPES.match(bare):
         return True
     non_answer = _NON_ANSWERS.get(field)

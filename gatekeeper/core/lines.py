@@ -24,7 +24,9 @@ _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
 # Separators between a label and its value: ":", fullwidth colon, em and en dashes, "=",
 # and a hyphen with spaces round it.
 _SEPARATOR = re.compile(r"\s*(?::|\uff1a|\u2014|\u2013|=|\s-\s)\s*")
-_LEADING_SEPARATOR = re.compile(r"^\s*(?::|\uff1a|\u2014|\u2013|=|-(?=\s+\S))\s*")
+# (A colon that opens an emoji shortcode, "**Rollback plan** :shrug:", is the value.)
+_LEADING_SEPARATOR = re.compile(
+    r"^\s*(?::(?![a-z0-9_+-]+:)|\uff1a|\u2014|\u2013|=|-(?=\s+\S))\s*")
 # What may stand before a label besides symbols: a :shortcode:, a keycap emoji ("1️⃣",
 # a digit, # or * with the enclosing keycap mark), or list numbering ("1.", "2)").
 _DECORATION_AT = re.compile(r":[a-z0-9_+-]+:\s*|[0-9#*]\ufe0f?\u20e3\s*|\d{1,2}[.)]\s+")

@@ -186,14 +186,15 @@ def test_dollars_and_math_beside_words_leave_the_words(rollback: str) -> None:
 @pytest.mark.parametrize("rollback", [
     "see ticket", "See JIRA", "see the linked issue", "to be written", "ask me", "etc.",
     "lorem ipsum dolor sit amet", "yes", "done", "ok", "folgt", "\u00e0 d\u00e9finir",
-    "pendiente", "por definir", "siehe Ticket",
+    "pendiente", "por definir", "siehe Ticket", ":shrug:", ":x: :x:", "\U0001f937",
 ])
 def test_non_answers_are_placeholders(rollback: str) -> None:
     assert reasons(body_with_rollback(rollback)) == [("GK202", "rollback_plan")]
 
 
 @pytest.mark.parametrize("evidence", ["will run tests after review", "will add tests later",
-                                      "tests to be run on staging", "done", "yes"])
+                                      "tests to be run on staging", "done", "yes",
+                                      ":white_check_mark:", "\u2705"])
 def test_evidence_that_has_not_happened_is_no_evidence(evidence: str) -> None:
     body = body_with_rollback("revert").replace("pytest -q: 12 passed", evidence)
     assert reasons(body) == [("GK102", "test_evidence")]
