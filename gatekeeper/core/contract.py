@@ -16,7 +16,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gatekeeper.core import block as contract_block
-from gatekeeper.core.fields import label_index, normalize_label
+from gatekeeper.core import tables
+from gatekeeper.core.fields import is_template_note, label_index, normalize_label
+from gatekeeper.core.html_regions import without_comments
 from gatekeeper.core.lines import (
     Line,
     definition_value,
@@ -52,6 +54,7 @@ class _Walk:
     reader: Reader
     section: str = ""
     pending: _Pending | None = None
+    held: _Pending | None = None  # a label above a <details> whose summary is being read
     items: list[int] = field(default_factory=list)
     serial: int = 0
     regions: Regions = field(default_factory=Regions)
@@ -80,8 +83,9 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
         kind = token.type
         position += 1
         if kind == "blockquote_open":
+            # Never the value; a label right above it (a hint quoted under a heading)
+            # waits for the author's own words after it, as it does after a comment.
             quote += 1
-            walk.pending = None
             continue
         if kind == "blockquote_close":
             quote -= 1
@@ -95,6 +99,7 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
         if regions.summary is not None:
             if kind == "inline":
                 regions.summary_words(token)  # a summary's words are a title, not a field
+                _summary_read(walk)
             continue
         if kind == "heading_open" and regions.heading(int(token.tag[1:] or 1),
                                                       tokens[position].content):
@@ -138,9 +143,39 @@ def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
         if depth < _MAX_DEPTH:
             _walk(walk, inner, offset + (token.map[0] if token.map else 0), depth + 1)
 
-    if walk.regions.html_block(token.content, skipping=skipping, read_shown=read_shown):
+    regions = walk.regions
+    pending = walk.pending
+    around_quote = skipping or regions.quoted
+    summary_open = regions.summary is not None
+    changed = regions.html_block(token.content, skipping=skipping, read_shown=read_shown)
+    if summary_open and regions.summary is None:  # this block ended a Markdown summary
+        pending, walk.held = walk.held, None
+        changed = True
+    if changed:
+        if around_quote or regions.quoted or regions.opened_quote:
+            walk.pending = pending  # quoted material under a label: the label waits
+        else:
+            walk.pending = None
+            if regions.summary is not None and not summary_open:
+                walk.held = pending  # quoted or not is known at </summary>
+        return
+    if skipping or regions.quoted or regions.summary is not None or regions.quoted_heading:
+        return
+    content = without_comments(token.content)
+    if "<table" in content.casefold():
+        line = offset + (token.map[0] + 1 if token.map else 1)
+        tables.read_rows(walk.reader, tables.html_rows(content, line),
+                         in_section=_in_section(walk))
         walk.pending = None
     # else a comment or other HTML: a hint, never a value, and the label waits
+
+
+def _summary_read(walk: _Walk) -> None:
+    """A Markdown summary has ended: a label held over it waits on if it marked a quote."""
+    if walk.regions.summary is None:
+        if walk.regions.quoted:
+            walk.pending = walk.held
+        walk.held = None
 
 
 def _in_section(walk: _Walk) -> bool:
@@ -149,8 +184,9 @@ def _in_section(walk: _Walk) -> bool:
 
 def _heading(walk: _Walk, inline: Token, line: int, level: int) -> None:
     lines = logical_lines(inline)
+    base = lines[0].number if lines else 0
     for part in lines:
-        part.number = line
+        part.number = line + part.number - base  # a setext heading's lines keep theirs
     text = " ".join(part.text for part in lines)
     label = normalize_label(text)
     walk.pending = None
@@ -164,7 +200,13 @@ def _heading(walk: _Walk, inline: Token, line: int, level: int) -> None:
     found = split_label(lines[0]) if lines else None
     name = walk.reader.name_of(found.label) if found is not None else None
     if name is not None and found is not None and found.value:
-        _offer(walk, name, found.value, line)
+        if len(lines) > 1:
+            # "risk_level: RED" lines over "---" (front matter): a setext heading on the
+            # page, each line of which a reader sees as a field.
+            _read_lines(walk, lines)
+            walk.pending = None
+        else:
+            _offer(walk, name, found.value, line)
         return
     name = walk.reader.name_of(text)
     if name is not None:
@@ -191,15 +233,26 @@ def _inline(walk: _Walk, token: Token, offset: int) -> None:
     lines = logical_lines(token, in_item=bool(walk.items))
     for line in lines:
         line.number += offset
+    if walk.pending is not None and _belongs(walk):
+        shown = [(line.number, text) for line in lines if (text := line.text.strip())]
+        notes = 0
+        while notes < len(shown) and is_template_note(shown[notes][1]):
+            notes += 1  # "_(REQUIRED)_" under the label: the template's, not a value
+        if shown and notes == len(shown):
+            _offer(walk, walk.pending.name, " ".join(text for _, text in shown),
+                   shown[0][0])  # a placeholder, unless a value follows
+            return
     if walk.pending is not None:
         if not _belongs(walk) or looks_like_label(lines[0]):
             walk.pending = None
         else:
-            texts = [line.text.strip() for line in lines if line.text.strip()]
-            first = next((line.number for line in lines if line.text.strip()), 0)
+            shown = [(line.number, text) for line in lines if (text := line.text.strip())]
+            while shown and is_template_note(shown[0][1]):
+                shown.pop(0)
             if walk.reader.is_enum(walk.pending.name):
-                texts = texts[:1]  # an enum field takes its first line
-            _take_pending(walk, " ".join(texts), first)
+                shown = shown[:1]  # an enum field takes its first line
+            _take_pending(walk, " ".join(text for _, text in shown),
+                          shown[0][0] if shown else 0)
             return
     _read_lines(walk, lines)
 
@@ -237,15 +290,18 @@ def _read_lines(walk: _Walk, lines: list[Line]) -> None:
             if opens[index]:
                 reader.near_miss(found.label, line.number, in_section=_in_section(walk))
             continue
-        run = [] if found.value else run_after(index)
+        # "**Rollback plan:** _(required)_": the template's note, and the value may follow.
+        note = found.value if is_template_note(found.value) else ""
+        own = "" if note else found.value
+        run = [] if own else run_after(index)
         later = (run[0] if run else "") if reader.is_enum(name) else " ".join(run)
-        value = found.value or later
+        value = own or later
         if value:
             _offer(walk, name, value, line.number)
         elif index == last or not run:
             # Nothing after the label in its paragraph: the next block may hold the value
             # (a nested list, a paragraph after a hint comment, ticked choices).
-            reader.offer(Occurrence(name, "", line.number, in_section=_in_section(walk)))
+            reader.offer(Occurrence(name, note, line.number, in_section=_in_section(walk)))
             walk.pending = _Pending(name, tuple(walk.items), line.number)
 
 
@@ -311,51 +367,8 @@ def _choices(walk: _Walk, tokens: list[Token], position: int, offset: int) -> in
 
 
 def _table(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:
-    """Rows of ``| label | value |``, or labels as headers over one row of values."""
-    walk.pending = None
-    rows: list[list[list[Line]]] = []
-    end = position
-    while end < len(tokens) and tokens[end].type != "table_close":
-        kind = tokens[end].type
-        if kind == "tr_open":
-            rows.append([])
-        elif kind == "inline" and rows:
-            cell = logical_lines(tokens[end])
-            for line in cell:
-                line.number += offset
-            rows[-1].append(cell)
-        end += 1
-    if not rows:
-        return end
-    reader = walk.reader
-
-    def label_of(cell: list[Line]) -> str:
-        found = split_label(cell[0]) if cell else None
-        text = cell[0].text if cell else ""
-        return found.label if found is not None and not found.value else text
-
-    headers = [reader.name_of(label_of(cell)) for cell in rows[0]]
-    if sum(name is not None for name in headers) >= 2 and len(rows) > 1:
-        for name, cell in zip(headers, rows[1], strict=False):
-            if name is not None:
-                _offer(walk, name, " ".join(line.text for line in cell).strip(),
-                       cell[0].number)
-        return end
-    for row in rows:
-        if not row:
-            continue
-        head = row[0]
-        found = split_label(head[0]) if head else None
-        if found is not None and found.value and reader.name_of(found.label):
-            _read_lines(walk, head)  # "| Risk level: RED |"
-            continue
-        name = reader.name_of(label_of(head))
-        if name is None:
-            if len(row) >= 2 and head and head[0].text.strip():
-                reader.near_miss(label_of(head), head[0].number, in_section=_in_section(walk))
-            continue
-        value = " ".join(line.text for cell in row[1:2] for line in cell).strip()
-        _offer(walk, name, value, head[0].number)
+    rows, end = tables.markdown_rows(tokens, position, offset)
+    tables.read_rows(walk.reader, rows, in_section=_in_section(walk))
     walk.pending = None
     return end
 

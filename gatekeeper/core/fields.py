@@ -66,7 +66,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "test_evidence", "Test evidence",
         ("tests", "testing", "test plan", "testing done", "how did you test this change?",
-         "verification"),
+         "how has this been tested?", "how was this tested?", "how was this PR tested?",
+         "how were these changes tested?", "verification"),
         "command run and its result, or a link to the run",
         "give the command you ran and its result, or a link to the CI run",
         "contract", "always", "the command run and its result, or a link to the run",
@@ -94,7 +95,9 @@ FIELDS: tuple[FieldSpec, ...] = (
         "the policy's approval_reference_pattern, in ASCII",
     ),
     FieldSpec(
-        "rollback_plan", "Rollback plan", ("rollback", "rollback instructions"),
+        "rollback_plan", "Rollback plan",
+        ("rollback", "rollback instructions", "rollback notes", "rollback strategy",
+         "revert plan"),
         "how to undo this change, and how it was checked",
         "say how to undo this change and how that was checked",
         "escalation", "red", "how to undo the change, and how that was checked",
@@ -179,6 +182,17 @@ _NON_ANSWERS = {spec.name: re.compile("|".join(f"(?:{shape})" for shape in spec.
                 for spec in FIELDS if spec.non_answers}
 
 
+# A template's note on a field ("_(REQUIRED)_", "(optional)"), standing where the value goes.
+_TEMPLATE_NOTE = re.compile(
+    r"^\(\s*(?:required|optional|mandatory|if (?:applicable|any|needed|relevant))\b[^()]*\)$",
+    re.IGNORECASE)
+
+
+def is_template_note(value: str) -> bool:
+    """A note the template puts where a value goes: the author's value may follow it."""
+    return bool(_TEMPLATE_NOTE.match(visible(value).strip("*_`\"' ").strip()))
+
+
 def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bool:
     """True when ``value`` stands in for an answer rather than giving one.
 
@@ -190,7 +204,7 @@ def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bo
     # An emoji shortcode renders as a picture, not words: ":shrug:" says nothing.
     bare = _SHORTCODE.sub(" ", lookalikes_folded(visible(value)))
     bare = bare.strip("*_`\"' ").strip()
-    if says_nothing(bare) or _PLACEHOLDER_SHAPES.match(bare):
+    if says_nothing(bare) or _PLACEHOLDER_SHAPES.match(bare) or _TEMPLATE_NOTE.match(bare):
         return True
     non_answer = _NON_ANSWERS.get(field)
     if non_answer is not None and non_answer.fullmatch(bare.rstrip(".!")):

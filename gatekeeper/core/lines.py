@@ -18,6 +18,8 @@ _STRUCK_OPEN = re.compile(r"<(?:del|s|strike)(?:\s[^<>]*)?>$", re.IGNORECASE)
 _STRUCK_CLOSE = re.compile(r"</(?:del|s|strike)\s*>$", re.IGNORECASE)
 # <br> is a line break on the page: what follows it is a new line of the same source line.
 _LINE_BREAK = re.compile(r"<br\s*/?>$", re.IGNORECASE)
+# <code>, <kbd>, <samp>, <tt>, <var>: GitHub shows their words as code, as it does `text`.
+_CODE_OPEN = re.compile(r"<(?:code|kbd|samp|tt|var)(?:\s[^<>]*)?>$", re.IGNORECASE)
 
 MAX_LABEL = 60
 _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
@@ -99,6 +101,8 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
                 struck += 1  # <del>, <s>, <strike>: withdrawn words, as ~~text~~
             elif _STRUCK_CLOSE.match(child.content):
                 struck = max(0, struck - 1)
+            elif _CODE_OPEN.match(child.content) and line.code_at is None:
+                line.code_at = line.length()  # an example in code, never a label
             number += breaks
             if breaks:
                 line.number = line.number  # the text stays on its first line

@@ -91,6 +91,12 @@ class Reader:
         spec = BUILTIN.get(name)
         return spec is not None and bool(spec.choices)
 
+    def choice_of(self, name: str, text: str) -> str | None:
+        """The choice of the enum field ``name`` that ``text`` names, if it names one."""
+        spec = BUILTIN.get(name)
+        value = canonical(name, text)
+        return value if spec is not None and value in spec.choices else None
+
     def near_miss(self, label: str, line: int, *, in_section: bool = False) -> None:
         """A label close to a field's name: remembered with its line and suggestion."""
         key = label_key(label)
@@ -120,8 +126,9 @@ def canonical(name: str, value: str) -> str:
     """An enum value with a trailing note, period or emoji tolerated: ``RED (auth)``."""
     spec = BUILTIN.get(name)
     if name in _TOKENS:
-        # One token: a trailing period or comma is punctuation, not part of it.
-        stripped = value.strip().rstrip(".,;")
+        # One token: a trailing period or comma is punctuation, not part of it, and so are
+        # quotes round it ('"@dana"', as YAML-style lines quote a handle).
+        stripped = _unquoted(value.strip()).rstrip(".,;")
         return stripped if any(c.isalnum() for c in stripped) else value.strip()
     if spec is None or not spec.choices:
         return value.strip()
@@ -138,6 +145,15 @@ def canonical(name: str, value: str) -> str:
         if folded == key:
             return choice
     return value.strip()
+
+
+_QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019"}
+
+
+def _unquoted(text: str) -> str:
+    if len(text) > 2 and _QUOTES.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
 
 
 def _names_other(words: list[str], choices: tuple[str, ...]) -> bool:

@@ -31,6 +31,8 @@ class Regions:
     # open: whether they mark the <details> as quoted is known only at </summary>.
     summary: list[str] | None = None
     quoted_heading: int = 0  # the level of a heading over quoted material
+    # Whether the last HTML block opened quoted material (closed in it or not).
+    opened_quote: bool = False
 
     @property
     def quoted(self) -> bool:
@@ -47,6 +49,7 @@ class Regions:
         ``<details>`` written without blank lines is passed to ``read_shown`` while its
         regions are open. False for a comment or other HTML, which changes nothing."""
         content = html_regions.without_comments(raw)
+        self.opened_quote = False
         if self.summary is not None:
             at = html_regions.summary_closed_at(content)
             if at is None and not html_regions.details_closed(content):
@@ -73,6 +76,7 @@ class Regions:
             self.quoted_details += quoted
             self.collapsed += hidden
         self.html_quotes += quote_opens
+        self.opened_quote = bool(quote_opens) or any(quoted for quoted, _, _ in opens)
         if not was_quoted and not self.quoted and not skipping and opens:
             inner = html_regions.shown_markdown(content)
             if inner.strip():

@@ -83,6 +83,26 @@ def test_adding_quoted_material_never_changes_the_decision(
     assert _summary(after) == _summary(before)
 
 
+LABELS = st.sampled_from(["**Rollback plan:**", "### Rollback plan", "- **Rollback plan:**",
+                          "**Approval reference:**", "### Risk level", "Rollback plan:"])
+VALUE = st.sampled_from(["revert; tried on staging", "SEC-2291", "RED", "TBD", "",
+                         "**Release note:** none", "- [x] CI is green"])
+HEAD = ("## Contract\n- **Risk level:** RED\n- **Accountable owner:** @dana\n"
+        "- **Change origin:** human\n- **Test evidence:** pytest -q: 12 passed\n\n"
+        "## Escalation\n- **Escalation reviewer:** @acme/security\n")
+
+
+@SETTINGS
+@given(label=LABELS, quote=QUOTE, value=VALUE, paths=PATHS)
+def test_a_quote_between_a_label_and_what_follows_never_changes_the_decision(
+        label: str, quote: str, value: str, paths: list[str | ChangedPath]) -> None:
+    # A hint quoted under a label: the label still takes (or does not take) what follows.
+    assume(_closed(quote))
+    before = run_evaluate(f"{HEAD}\n{label}\n\n{value}\n", paths)
+    after = run_evaluate(f"{HEAD}\n{label}\n\n{quote}\n{value}\n", paths)
+    assert _summary(after) == _summary(before)
+
+
 def _has_heading(text: str) -> bool:
     return any(token.type == "heading_open" for token in _markdown().parse(text))
 

@@ -43,7 +43,21 @@ HONEST = {
     "renovate": ({"risk_level": "AMBER", "accountable_owner": "@dana"}, ["package.json"]),
     "headed-aliases": ({**RED_FULL, "approval_reference": "SEC-4418",
                         "change_origin": "human"}, RED_PATHS),
+    "matrix-table": ({**RED_FULL, "approval_reference": "SEC-4420", "change_origin": "human",
+                      "test_evidence": "pytest tests/auth -q: 61 passed"}, RED_PATHS),
+    "quoted-hints": ({**RED_FULL, "approval_reference": "SEC-4421",
+                      "change_origin": "ai-assisted",
+                      "test_evidence": "pytest -q: 212 passed; logged in and out on staging"},
+                     RED_PATHS),
+    "front-matter": ({**RED_FULL, "approval_reference": "SEC-4422", "change_origin": "agent"},
+                     RED_PATHS),
+    "html-table": ({**RED_FULL, "approval_reference": "SEC-4423", "change_origin": "human",
+                    "test_evidence": "pytest tests/auth -q: 44 passed"}, RED_PATHS),
 }
+
+
+# Values taken from the header of the marked column, not from the row's own text.
+CHOSEN_BY_COLUMN = {("matrix-table", "risk_level")}
 
 
 def body(name: str) -> str:
@@ -72,6 +86,10 @@ def test_every_field_points_at_a_line_holding_its_value(name: str) -> None:
             continue
         # the label's line, or (after a hint comment) one of the next two
         near = " ".join(text[value.line - 1:value.line + 2]).casefold()
+        if (name, value.name) in CHOSEN_BY_COLUMN:
+            # a table of choices: the row's line holds the label and the mark
+            assert value.name.replace("_", " ") in near and " x " in near, (value, near)
+            continue
         first = value.value.split()[0].casefold().strip("`.")
         assert first in near, (value, near)
 
