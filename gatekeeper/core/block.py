@@ -11,6 +11,10 @@ from gatekeeper.errors import GatekeeperError
 BLOCK_INFO = "gatekeeper"
 
 
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+
+
 def is_contract_block(token: Token) -> bool:
     words = token.info.strip().split()
     return bool(words) and words[0].casefold() == BLOCK_INFO
@@ -44,6 +48,7 @@ def read(reader: Reader, token: Token, offset: int, *, hidden: bool, in_section:
             "the gatekeeper block must be a mapping of field: value lines", opener))
         return
     seen: dict[str, int] = {}
+    values_seen: set[int] = set()
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
             continue
@@ -61,6 +66,19 @@ def read(reader: Reader, token: Token, offset: int, *, hidden: bool, in_section:
             reader.problems.append(BodyProblem(
                 f"`{key.value}` in the gatekeeper block must be a single text value", line))
             continue
-        text = "" if value.tag == "tag:yaml.org,2002:null" else str(value.value).strip()
+        if id(value) in values_seen:
+            # "*r": the reader sees an alias, not the words it stands for.
+            reader.problems.append(BodyProblem(
+                f"`{key.value}` in the gatekeeper block is an alias (*name); write its "
+                "value out", line))
+            continue
+        values_seen.add(id(value))
+        if value.tag not in (_STR, _NULL):
+            # `true`, `12`, `.nan`, `!!binary ...`, `!tag x`: not the words on the page.
+            reader.problems.append(BodyProblem(
+                f"`{key.value}` in the gatekeeper block must be text, not a YAML "
+                f"{value.tag.rsplit(':', 1)[-1].lstrip('!') or 'tagged'} value; quote it", line))
+            continue
+        text = "" if value.tag == _NULL else str(value.value).strip()
         reader.offer(Occurrence(name, text, line, in_section=in_section, source="block",
                                 hidden=hidden))

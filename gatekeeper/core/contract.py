@@ -10,16 +10,23 @@ picks the one that counts and reports conflicts with the fenced block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gatekeeper.core import block as contract_block
 from gatekeeper.core import tables
-from gatekeeper.core.fields import is_template_note, label_index, normalize_label
+from gatekeeper.core.fields import (
+    OTHER_TEMPLATE_LABELS,
+    is_placeholder,
+    is_template_note,
+    label_index,
+    normalize_label,
+)
 from gatekeeper.core.html_regions import without_comments
 from gatekeeper.core.lines import (
+    Label,
     Line,
     definition_value,
     logical_lines,
@@ -27,38 +34,28 @@ from gatekeeper.core.lines import (
     split_label,
 )
 from gatekeeper.core.model import Contract
+from gatekeeper.core.pending import (
+    SECTION_WORDS,
+    Pending,
+    Walk,
+    belongs,
+    choices,
+    code_value,
+    in_section,
+    offer,
+    take_pending,
+)
 from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
-from gatekeeper.core.regions import Regions
 from gatekeeper.core.visible import markdown
 
 BLOCK_INFO = contract_block.BLOCK_INFO
-_SECTION_WORDS = ("contract", "escalation")
 _MAX_DEPTH = 4
+_REGION_TAG = re.compile(r"</?(?:details|blockquote)\b", re.IGNORECASE)
+_HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>\s*$", re.IGNORECASE | re.DOTALL)
 
 
 def _markdown() -> MarkdownIt:
     return markdown()
-
-
-@dataclass
-class _Pending:
-    """A label with no value yet: its value is the next block, if it belongs to it."""
-
-    name: str
-    items: tuple[int, ...]  # the list items open at the label
-    line: int
-
-
-@dataclass
-class _Walk:
-    reader: Reader
-    section: str = ""
-    pending: _Pending | None = None
-    held: _Pending | None = None  # a label above a <details> whose summary is being read
-    items: list[int] = field(default_factory=list)
-    serial: int = 0
-    regions: Regions = field(default_factory=Regions)
-    heads: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse_contract(
@@ -69,12 +66,12 @@ def parse_contract(
 ) -> Contract:
     """Every contract field in ``body`` with its 1-based line and whether it is filled."""
     reader = Reader(index=label_index(aliases or {}), placeholders=placeholders)
-    walk = _Walk(reader)
+    walk = Walk(reader)
     _walk(walk, body, 0, 0)
     return choose(reader)
 
 
-def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
+def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
     tokens = _markdown().parse(text)
     position = 0
     quote = 0
@@ -126,16 +123,20 @@ def _walk(walk: _Walk, text: str, offset: int, depth: int) -> None:
         elif kind == "fence" and token.info.strip().casefold() == "math":
             walk.pending = None  # a formula GitHub typesets is not the author's words
         elif kind in ("fence", "code_block"):
-            _code(walk, token, line)
+            code_value(walk, token, line)
+        elif kind == "hr":
+            walk.pending = None  # a rule ends what an empty label could take
         elif kind == "table_open":
             position = _table(walk, tokens, position, offset)
         elif kind in ("bullet_list_open", "ordered_list_open") and walk.pending is not None:
-            position = _choices(walk, tokens, position, offset)
+            position = choices(walk, tokens, position, offset)
         elif kind == "inline":
-            _inline(walk, token, offset)
+            token = _before_inline_regions(walk, token, offset, depth)
+            if token.content.strip():
+                _inline(walk, token, offset)
 
 
-def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
+def _html_block(walk: Walk, token: Token, offset: int, depth: int, *,
                 skipping: bool) -> None:
     """``<details>`` and ``<blockquote>`` opens and closes (core/regions.py), and the
     Markdown a ``<details>`` without blank lines shows inside its one HTML block."""
@@ -159,18 +160,31 @@ def _html_block(walk: _Walk, token: Token, offset: int, depth: int, *,
             if regions.summary is not None and not summary_open:
                 walk.held = pending  # quoted or not is known at </summary>
         return
-    if skipping or regions.quoted or regions.summary is not None or regions.quoted_heading:
+    if skipping or regions.quoted or regions.summary is not None:
         return
     content = without_comments(token.content)
-    if "<table" in content.casefold():
-        line = offset + (token.map[0] + 1 if token.map else 1)
-        tables.read_rows(walk.reader, tables.html_rows(content, line),
-                         in_section=_in_section(walk))
+    line = offset + (token.map[0] + 1 if token.map else 1)
+    heading = _HTML_HEADING.match(content)
+    if heading is not None:
+        # <h2>Original prompt</h2> or <h2>Contract</h2>: a heading, as ## is.
         walk.pending = None
-    # else a comment or other HTML: a hint, never a value, and the label waits
+        inline = _markdown().parseInline(heading.group(2))[0]
+        level = int(heading.group(1))
+        if not regions.heading(level, inline.content) and not regions.quoted_heading:
+            _heading(walk, inline, line, level)
+        return
+    if regions.quoted_heading:
+        return
+    if "<table" in content.casefold():
+        tables.read_rows(walk.reader, tables.html_rows(content, line),
+                         in_section=in_section(walk))
+        walk.pending = None
+    elif content.strip():
+        walk.pending = None  # an image, a rule, a <p>: what follows is not the label's
+    # else a comment: a hint, never a value, and the label waits
 
 
-def _summary_read(walk: _Walk) -> None:
+def _summary_read(walk: Walk) -> None:
     """A Markdown summary has ended: a label held over it waits on if it marked a quote."""
     if walk.regions.summary is None:
         if walk.regions.quoted:
@@ -178,11 +192,7 @@ def _summary_read(walk: _Walk) -> None:
         walk.held = None
 
 
-def _in_section(walk: _Walk) -> bool:
-    return any(word in walk.section for word in _SECTION_WORDS)
-
-
-def _heading(walk: _Walk, inline: Token, line: int, level: int) -> None:
+def _heading(walk: Walk, inline: Token, line: int, level: int) -> None:
     lines = logical_lines(inline)
     base = lines[0].number if lines else 0
     for part in lines:
@@ -194,7 +204,7 @@ def _heading(walk: _Walk, inline: Token, line: int, level: int) -> None:
         walk.heads.pop()
     walk.heads.append((level, label))
     walk.section = " ".join(head for _, head in walk.heads)
-    for word in _SECTION_WORDS:
+    for word in SECTION_WORDS:
         if word in label.split():
             walk.reader.sections.setdefault(word, line)
     found = split_label(lines[0]) if lines else None
@@ -206,44 +216,59 @@ def _heading(walk: _Walk, inline: Token, line: int, level: int) -> None:
             _read_lines(walk, lines)
             walk.pending = None
         else:
-            _offer(walk, name, found.value, line)
+            offer(walk, name, found.value, line)
         return
     name = walk.reader.name_of(text)
     if name is not None:
-        walk.pending = _Pending(name, tuple(walk.items), line)
+        walk.pending = Pending(name, tuple(walk.items), line)
 
 
-def _offer(walk: _Walk, name: str, value: str, line: int) -> None:
-    walk.reader.offer(Occurrence(name, value, line, in_section=_in_section(walk)))
+def _before_inline_regions(walk: Walk, token: Token, offset: int, depth: int) -> Token:
+    """A ``<details>`` or ``<blockquote>`` opened or closed inside a paragraph ("Context:
+    <details><summary>Original prompt</summary>"): a browser ends the paragraph there, and
+    what follows is inside it. The paragraph up to the tag is read; the rest opens and
+    closes regions as an HTML block does."""
+    children = token.children or []
+    raw = token.content
+    cursor = 0
+    for index, child in enumerate(children):
+        if child.type != "html_inline":
+            continue
+        found = raw.find(child.content, cursor)
+        cursor = found + len(child.content) if found >= 0 else cursor
+        if found < 0 or not _REGION_TAG.match(child.content):
+            continue
+        rest = raw[found:]
+        line = offset + (token.map[0] if token.map else 0) + raw.count("\n", 0, found)
+
+        def read_shown(inner: str, line: int = line) -> None:
+            if depth < _MAX_DEPTH:
+                _walk(walk, inner, line, depth + 1)
+
+        head = token.copy(children=children[:index], content=raw[:found])
+        if head.content.strip():
+            _inline(walk, head, offset)
+        walk.regions.html_block(rest, skipping=walk.regions.quoted, read_shown=read_shown)
+        walk.pending = None
+        return token.copy(children=[], content="")
+    return token
 
 
-def _take_pending(walk: _Walk, value: str, line: int) -> None:
-    pending = walk.pending
-    walk.pending = None
-    if pending is not None and value.strip():
-        _offer(walk, pending.name, value, line)
-
-
-def _belongs(walk: _Walk) -> bool:
-    pending = walk.pending
-    return pending is not None and tuple(walk.items[:len(pending.items)]) == pending.items
-
-
-def _inline(walk: _Walk, token: Token, offset: int) -> None:
+def _inline(walk: Walk, token: Token, offset: int) -> None:
     lines = logical_lines(token, in_item=bool(walk.items))
     for line in lines:
         line.number += offset
-    if walk.pending is not None and _belongs(walk):
+    if walk.pending is not None and belongs(walk):
         shown = [(line.number, text) for line in lines if (text := line.text.strip())]
         notes = 0
         while notes < len(shown) and is_template_note(shown[notes][1]):
             notes += 1  # "_(REQUIRED)_" under the label: the template's, not a value
         if shown and notes == len(shown):
-            _offer(walk, walk.pending.name, " ".join(text for _, text in shown),
+            offer(walk, walk.pending.name, " ".join(text for _, text in shown),
                    shown[0][0])  # a placeholder, unless a value follows
             return
     if walk.pending is not None:
-        if not _belongs(walk) or looks_like_label(lines[0]):
+        if not belongs(walk) or _ends_value(walk.reader, lines[0], split_label(lines[0])):
             walk.pending = None
         else:
             shown = [(line.number, text) for line in lines if (text := line.text.strip())]
@@ -251,25 +276,26 @@ def _inline(walk: _Walk, token: Token, offset: int) -> None:
                 shown.pop(0)
             if walk.reader.is_enum(walk.pending.name):
                 shown = shown[:1]  # an enum field takes its first line
-            _take_pending(walk, " ".join(text for _, text in shown),
+            take_pending(walk, " ".join(text for _, text in shown),
                           shown[0][0] if shown else 0)
             return
     _read_lines(walk, lines)
 
 
-def _read_lines(walk: _Walk, lines: list[Line]) -> None:
+def _read_lines(walk: Walk, lines: list[Line]) -> None:
     reader = walk.reader
     # Whether each line opens a new item, computed once: a label with nothing after it
     # takes the following lines of its paragraph up to the next such line (linear).
     labels = [split_label(line) for line in lines]
     opens = [found is not None and looks_like_label(line, found) for found, line in zip(
         labels, lines, strict=True)]
-    # Where the run of lines after each line ends: at the next line that opens an item.
+    # Where the run of lines after each line ends: at the next line that opens an item
+    # other than the value's own words ("Unit tests: 31 passed" under "Test evidence:").
     ends: list[int] = [len(lines)] * len(lines)
     end = len(lines)
     for index in range(len(lines) - 1, -1, -1):
         ends[index] = end
-        if opens[index]:
+        if opens[index] and _ends_value(reader, lines[index], labels[index]):
             end = index
 
     def run_after(index: int) -> list[str]:
@@ -283,12 +309,12 @@ def _read_lines(walk: _Walk, lines: list[Line]) -> None:
             definition = definition_value(lines[index + 1]) if index < last else None
             name = reader.name_of(line.text) if definition is not None else None
             if name is not None and definition is not None:
-                _offer(walk, name, definition, line.number)
+                offer(walk, name, definition, line.number)
             continue
         name = reader.name_of(found.label)
         if name is None:
             if opens[index]:
-                reader.near_miss(found.label, line.number, in_section=_in_section(walk))
+                reader.near_miss(found.label, line.number, in_section=in_section(walk))
             continue
         # "**Rollback plan:** _(required)_": the template's note, and the value may follow.
         note = found.value if is_template_note(found.value) else ""
@@ -297,78 +323,28 @@ def _read_lines(walk: _Walk, lines: list[Line]) -> None:
         later = (run[0] if run else "") if reader.is_enum(name) else " ".join(run)
         value = own or later
         if value:
-            _offer(walk, name, value, line.number)
+            offer(walk, name, value, line.number)
         elif index == last or not run:
             # Nothing after the label in its paragraph: the next block may hold the value
             # (a nested list, a paragraph after a hint comment, ticked choices).
-            reader.offer(Occurrence(name, note, line.number, in_section=_in_section(walk)))
-            walk.pending = _Pending(name, tuple(walk.items), line.number)
+            reader.offer(Occurrence(name, note, line.number, in_section=in_section(walk)))
+            walk.pending = Pending(name, tuple(walk.items), line.number)
 
 
-def _code(walk: _Walk, token: Token, line: int) -> None:
-    """A code block under a label with no value (a command, a script) is its value."""
-    if walk.pending is None or not _belongs(walk):
-        walk.pending = None
-        return
-    first = line + (1 if token.type == "fence" else 0)
-    _take_pending(walk, " ".join(token.content.split()), first)
+def _ends_value(reader: Reader, line: Line, found: Label | None) -> bool:
+    """Whether a line after an empty label starts an item of its own rather than being the
+    label's value: a bold label, a field, a label another template uses ("Release note:"),
+    or a label left unfilled ("Reviewers: TBD"). "Unit tests: 31 passed" is a value."""
+    if found is None or not looks_like_label(line, found):
+        return False
+    return (found.bold or not found.value or reader.name_of(found.label) is not None
+            or normalize_label(found.label) in OTHER_TEMPLATE_LABELS
+            or is_placeholder(found.value, field=""))
 
 
-def _choices(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:
-    """A list right under a label with no value: ticked boxes, or the list as the value.
-
-    Only the list's leading run of task items (or of plain items) is the value; items
-    after it (``- **Accountable owner:** ...`` in the same list) are read as usual.
-    """
-    if not _belongs(walk):
-        walk.pending = None
-        return position
-    items: list[tuple[int, list[Line]]] = []  # (index of the item's open token, lines)
-    depth = 0
-    end = position
-    while end < len(tokens):
-        token = tokens[end]
-        if token.type.endswith("_list_open"):
-            depth += 1
-        elif token.type.endswith("_list_close"):
-            if depth == 0:
-                break
-            depth -= 1
-        elif token.type == "list_item_open" and depth == 0:
-            items.append((end, []))
-        elif token.type == "inline" and items and not items[-1][1]:
-            items[-1][1].extend(logical_lines(token, in_item=True))
-        end += 1
-    if not items or not items[0][1] or looks_like_label(items[0][1][0]):
-        walk.pending = None
-        return position  # the list holds other fields: read it as usual
-    pending = walk.pending
-    tasks = items[0][1][0].task is not None
-    run: list[Line] = []
-    stop = end
-    for index, lines in items:
-        if not lines or (lines[0].task is not None) != tasks or looks_like_label(lines[0]):
-            stop = index
-            break
-        run.append(lines[0])
-    if pending is None or (tasks and not walk.reader.is_enum(pending.name)):
-        walk.pending = None  # a checklist under a free-text label is not its value
-        return position
-    if tasks:
-        ticked = [line for line in run if line.task]
-        if ticked:
-            _take_pending(walk, ", ".join(line.text.strip() for line in ticked),
-                          ticked[0].number + offset)
-        walk.pending = None
-    else:
-        texts = [line.text.strip() for line in run if line.text.strip()]
-        _take_pending(walk, "; ".join(texts), run[0].number + offset)
-    return stop
-
-
-def _table(walk: _Walk, tokens: list[Token], position: int, offset: int) -> int:
+def _table(walk: Walk, tokens: list[Token], position: int, offset: int) -> int:
     rows, end = tables.markdown_rows(tokens, position, offset)
-    tables.read_rows(walk.reader, rows, in_section=_in_section(walk))
+    tables.read_rows(walk.reader, rows, in_section=in_section(walk))
     walk.pending = None
     return end
 

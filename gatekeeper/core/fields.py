@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from gatekeeper.core.normalize import lookalikes_folded, says_nothing, visible
+from gatekeeper.core.normalize import display_orders, lookalikes_folded, says_nothing, visible
 
 Section = Literal["contract", "escalation"]
 # "always": every pull request; "red": a RED change (the schema's if/then); "optional".
@@ -73,9 +73,16 @@ FIELDS: tuple[FieldSpec, ...] = (
         "contract", "always", "the command run and its result, or a link to the run",
         "at least 3 characters",
         non_answers=(
-            r"(?:i |we )?(?:will|shall|going to|to be|plan to|planning to|about to)\b.*",
-            r".*\b(?:to be|will be|yet to be|not yet) (?:run|tested|added|done|written|"
-            r"checked|verified|executed)\b.*",
+            # Tests not yet run: the promise of evidence, not evidence ("will run tests
+            # after review", "tests to be run on staging"), as the value's opening words;
+            # "pytest -q: 31 passed; e2e will be run after deploy" is evidence.
+            r"(?:i |we )?(?:will|shall|am going to|are going to|going to|plan to|"
+            r"planning to|about to|to be)\s+(?:\w+\s+)?(?:run|test|add|write|do|check|"
+            r"verify|execute|update|tested|added|done|written|checked|verified|run)\b.*",
+            r"(?:[\w/.-]+\s+){0,3}(?:to be|will be|yet to be|not yet|not) (?:run|tested|"
+            r"added|done|written|checked|verified|executed)\b.*",
+            r"(?:untested|no tests?(?: run| yet| needed)?|skipped|none run|"
+            r"did ?n[o']t (?:run|test)\b.*|tests? skipped)",
         ),
     ),
     FieldSpec(
@@ -147,6 +154,7 @@ PLACEHOLDERS: tuple[str, ...] = (
     "@tbd", "@todo", "@your-handle", "@yourhandle", "@someone", "@me", "@owner",
     # Answers to a yes/no question the field does not ask, and pointers to elsewhere.
     "yes", "no", "y", "n", "done", "ok", "okay", "sure", "etc", "ask me", "ask",
+    "true", "false", "idk", "not sure", "dunno", "lgtm", "looks good", "trust me",
     "to be written", "to be defined", "to follow", "see ticket", "see the ticket",
     "see jira", "see issue", "see the issue", "see linked issue", "see the linked issue",
     "see pr", "see link", "see comments", "see docs", "see commit", "see commits",
@@ -165,6 +173,17 @@ _PLACEHOLDER_SHAPES = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+# Labels real templates use for other things than the contract: after an empty field
+# label, a line such as "Release note: see below" starts its own item, never the value.
+OTHER_TEMPLATE_LABELS = frozenset({
+    "release note", "release notes", "reviewer", "reviewers", "fixes", "closes", "resolves",
+    "related issue", "related issues", "related", "issue", "issues", "ticket", "jira",
+    "special notes", "notes", "screenshots", "checklist", "changelog", "breaking change",
+    "breaking changes", "documentation", "docs", "dependencies", "type of change",
+    "description", "summary", "motivation", "context", "kind", "area", "labels",
+})
 
 
 def _key(text: str) -> str:
@@ -188,12 +207,34 @@ _TEMPLATE_NOTE = re.compile(
     re.IGNORECASE)
 
 
+def _hint_keys(spec: FieldSpec) -> frozenset[str]:
+    """The hint and, for free-text and handle fields, each of its parts: "@org/team" and
+    "how to undo this change" are the template's words, not an answer."""
+    keys = {_key(spec.hint)}
+    if not spec.choices:
+        for part in _HINT_PARTS.split(spec.hint):
+            keys.add(_key(part))  # "and how it was checked"
+            keys.add(_key(_HINT_JOIN.sub("", part.strip())))  # "how it was checked"
+    return frozenset(keys - {""})
+
+
+# (Not an example after "e.g.": "APR-1234" has the shape of a real reference.)
+_HINT_PARTS = re.compile(r",|\bor\b")
+_HINT_JOIN = re.compile(r"^(?:and|or)\s+")
+_HINT_KEYS = {spec.name: _hint_keys(spec) for spec in FIELDS}
+
+
 def is_template_note(value: str) -> bool:
     """A note the template puts where a value goes: the author's value may follow it."""
     return bool(_TEMPLATE_NOTE.match(visible(value).strip("*_`\"' ").strip()))
 
 
 def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bool:
+    """True when ``value``, in any order a reader may see it in, stands in for an answer."""
+    return any(_stands_in(shown, field=field, extra=extra) for shown in display_orders(value))
+
+
+def _stands_in(value: str, *, field: str, extra: tuple[str, ...]) -> bool:
     """True when ``value`` stands in for an answer rather than giving one.
 
     ``value`` is compared as a reader sees it (normalize.visible): a value with no letter
@@ -213,7 +254,7 @@ def is_placeholder(value: str, *, field: str, extra: tuple[str, ...] = ()) -> bo
     if not key or key in _PLACEHOLDER_KEYS or key in {_key(p) for p in extra}:
         return True
     spec = BUILTIN.get(field)
-    return spec is not None and key == _key(spec.hint)
+    return spec is not None and key in _HINT_KEYS.get(spec.name, ())
 
 
 def required_fields(requirement: Requirement) -> list[str]:

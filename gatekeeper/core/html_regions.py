@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gatekeeper.core.normalize import visible
+from gatekeeper.core.normalize import lookalikes_folded, visible
 
 _QUOTED_SUMMARY = re.compile(
     r"original (?:prompt|task|issue|request|description|pr|pull request|message)|quot|"
@@ -49,6 +49,20 @@ _SUMMARY_REACH = 2048
 DetailsOpen = tuple[bool, bool, bool]
 
 
+def _shown(text: str) -> str:
+    """Words as a reader takes them: a Cyrillic O in "Original prompt" is read as Latin."""
+    return lookalikes_folded(visible(text))
+
+
+_ATTRIBUTES = re.compile(
+    r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|"
+    r"[^\s\"'=<>`]+))?)+)\s*(/?)>")
+
+
+def _tag_name_only(match: re.Match[str]) -> str:
+    return f"<{match.group(1)}{match.group(3)}>" + "\n" * match.group(0).count("\n")
+
+
 def _blank_keeping_lines(match: re.Match[str]) -> str:
     return "\n" * match.group(0).count("\n")
 
@@ -60,7 +74,7 @@ def without_comments(content: str) -> str:
 
 def words_mark_quoted(words: str) -> bool:
     """Whether the words of a summary, read as GitHub shows them, mark a quote."""
-    return bool(_QUOTED_SUMMARY.search(visible(words)))
+    return bool(_QUOTED_SUMMARY.search(_shown(words)))
 
 
 def summary_marks_quoted(text: str) -> bool:
@@ -68,7 +82,7 @@ def summary_marks_quoted(text: str) -> bool:
     (tags, entities, invisible characters and line breaks do not hide the words)."""
     found = _SUMMARY.search(text) or _SUMMARY_OPEN.search(text)
     words = found.group(1) if found is not None and found.groups() else text
-    return bool(_QUOTED_SUMMARY.search(visible(words)))
+    return bool(_QUOTED_SUMMARY.search(_shown(words)))
 
 
 def details_opened(content: str) -> list[DetailsOpen]:
@@ -79,7 +93,7 @@ def details_opened(content: str) -> list[DetailsOpen]:
         reach = opens[index + 1].start() if index + 1 < len(opens) else len(content)
         window = content[match.end():min(reach, match.end() + _SUMMARY_REACH)]
         summary = _SUMMARY.search(window)
-        quoted = bool(summary and _QUOTED_SUMMARY.search(visible(summary.group(1))))
+        quoted = bool(summary and _QUOTED_SUMMARY.search(_shown(summary.group(1))))
         hidden = " open" not in match.group(0).casefold()
         found.append((quoted, hidden, summary is not None))
     return found
@@ -94,7 +108,7 @@ def quotes_opened_and_closed(content: str) -> tuple[int, int]:
 
 
 def heading_marks_quoted(text: str) -> bool:
-    return bool(_QUOTED_HEADING.search(visible(text)))
+    return bool(_QUOTED_HEADING.search(_shown(text)))
 
 
 def summary_left_open(content: str) -> bool:
@@ -118,5 +132,7 @@ def has_summary(content: str) -> bool:
 def shown_markdown(content: str) -> str:
     """The Markdown a <details> written without blank lines shows: its summaries and the
     HTML blockquotes inside it blanked, the tags around the text removed, lines kept."""
+    # Attribute values (a title="...", an alt="...") are tooltips, never shown as text.
+    content = _ATTRIBUTES.sub(_tag_name_only, content)
     inner = _HTML_QUOTE.sub(_blank_keeping_lines, _SUMMARY.sub(_blank_keeping_lines, content))
     return _TAGS.sub("", inner)

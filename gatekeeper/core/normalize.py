@@ -12,6 +12,7 @@ silently turned into ASCII by NFKC.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -49,12 +50,22 @@ _LOOKALIKE_LETTERS = (
     "\u0299\u1d04\u1d05\u1d07\ua730\u0262\u029c\u026a"  # bcdefghi
     "\u1d0a\u1d0b\u029f\u1d0d\u0274\u1d0f\u1d18\u0280"  # jklmnopr
     "\ua731\u1d1b\u1d1c\u1d20\u1d21\u028f\u1d22"  # stuvwyz
+    "\u13aa\u13f4\u13df\u13a0\u13ac\u13c0\u13bb\u13a5"  # Cherokee ABCDEGHi
+    "\u13ab\u13e6\u13de\u13b7\u13e2\u13a1\u13da\u13a2"  # JKLMPRST
+    "\u13d9\u13b3\u13c3"  # VWZ
 )
 _LATIN_LETTERS = (
     "ABCEHIJKMOPSTXYYIQWaceijopsxyyhdqwlABEZHIKMNOPTY"
     "Xokvpucjiijouhnabcdefghijklmnoprstuvwyz"
+    "ABCDEGHiJKLMPRSTVWZ"
 )
 _LOOKALIKES = str.maketrans(_LOOKALIKE_LETTERS, _LATIN_LETTERS)
+# Latin letters with a hook, stroke, tail and the like ("Ƭ", "Ɗ") that do not decompose:
+# read as their base letter, from the character's Unicode name.
+_LATIN_NAME = re.compile(r"^LATIN (CAPITAL|SMALL) LETTER ([A-Z]) WITH ")
+# A combining overlay after a letter (U+0335 to U+0338) strikes it through on the page.
+_COMBINING_STRIKE = re.compile("[^\u0335-\u0338][\u0335-\u0338]+")
+_BIDI_OVERRIDE = re.compile("[\u202d\u202e\u2066-\u2069]")
 
 
 def strip_invisible(text: str) -> str:
@@ -70,6 +81,7 @@ def visible(text: str) -> str:
         text = _TAG.sub("", _STRUCK.sub("", text))
     if "$" in text:
         text = _MATH.sub(" ", text)
+    text = _COMBINING_STRIKE.sub("", text)  # r\u0336e\u0336v\u0336: a struck word
     text = unicodedata.normalize("NFKC", strip_invisible(text))
     return _SPACE.sub(" ", strip_invisible(text)).strip()
 
@@ -77,7 +89,28 @@ def visible(text: str) -> str:
 def lookalikes_folded(text: str) -> str:
     """``text`` with letters that look Latin read as Latin (for comparisons only: a value
     kept in the contract is never rewritten)."""
-    return text.translate(_LOOKALIKES)
+    text = text.translate(_LOOKALIKES)
+    if text.isascii():
+        return text
+    return "".join(_latin_base(char) for char in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_base(char: str) -> str:
+    if char.isascii():
+        return char
+    found = _LATIN_NAME.match(unicodedata.name(char, ""))
+    if found is None:
+        return char
+    return found.group(2) if found.group(1) == "CAPITAL" else found.group(2).lower()
+
+
+def display_orders(text: str) -> tuple[str, ...]:
+    """``text``, and as it shows when a bidi override reverses it (``\u202eDBT`` shows
+    as TBD): a value is judged in every order a reader may see it in."""
+    if _BIDI_OVERRIDE.search(text) is None:
+        return (text,)
+    return (text, text[::-1])
 
 
 def says_nothing(text: str) -> bool:

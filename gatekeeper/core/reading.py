@@ -24,6 +24,7 @@ _NEAR_MISS_SHORTEST = 5  # "Risk" alone is too short to call "Rsik" a near miss
 _NEAR_MISS_CHECKS = 400  # distinct label-like texts looked at for near misses, at most
 _ENUM_TAIL = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 _ENUM_SPLIT = re.compile(r"[\s,;/]+")
+_INLINE_BOX = re.compile(r"\[([ xX])\]\s*([^\[\]]*)")
 _TOKENS = ("accountable_owner", "escalation_reviewer", "approval_reference")
 # Fields whose two different values are two different claims. Free text (test evidence,
 # a rollback plan) is worded differently in prose and block without contradicting itself;
@@ -128,18 +129,24 @@ def canonical(name: str, value: str) -> str:
     if name in _TOKENS:
         # One token: a trailing period or comma is punctuation, not part of it, and so are
         # quotes round it ('"@dana"', as YAML-style lines quote a handle).
-        stripped = _unquoted(value.strip()).rstrip(".,;")
+        # A note in parentheses after it is the author's aside: "@bob (Bob Smith)",
+        # "SEC-2291 (approved in #security)".
+        stripped = _unquoted(_ENUM_TAIL.sub("", value.strip()) or value.strip()).rstrip(".,;")
         return stripped if any(c.isalnum() for c in stripped) else value.strip()
     if spec is None or not spec.choices:
         return value.strip()
     text = visible(value).strip()
+    boxes = _INLINE_BOX.findall(text)
+    if len(boxes) >= 2:
+        # "[ ] GREEN [ ] AMBER [x] RED" on one line: the ticked choices.
+        text = ", ".join(choice.strip() for mark, choice in boxes if mark != " ")
     text = _ENUM_TAIL.sub("", text)
     text = text.strip(" .!,;:*_`\"'")
     words = [w for w in _ENUM_SPLIT.split(text) if any(c.isalnum() for c in w)]
     folded = "-".join(w.casefold().replace("_", "-") for w in words[:2])
     for choice in spec.choices:
         key = choice.casefold()
-        if words and words[0].casefold().replace("_", "-").strip(".!") == key:
+        if words and words[0].casefold().replace("_", "-").strip(".!:") == key:
             return choice if len(words) == 1 or not _names_other(words[1:], spec.choices) \
                 else value.strip()
         if folded == key:

@@ -314,7 +314,9 @@ def test_the_embedded_default_and_an_exemption_are_named() -> None:
 
 HOSTILE_PATHS = ("src/auth/a|b.py", "src/auth/``x`.py", "src/auth/<details>.py",
                  "src/auth/x-->y.py", "src/auth/\u202eevil.py", "src/auth/|`|.py")
-HOSTILE_VALUE = ("ran `pytest` | <details><summary>x</summary> --> @org/everyone \u200b a\\|b"
+# (The <details> is in a code span: opened bare in the paragraph it would, as on GitHub,
+# hide the rest of the value from the reader, and from the contract.)
+HOSTILE_VALUE = ("ran `pytest` | `<details><summary>x</summary>` --> @org/everyone \u200b a\\|b"
                  " \U000e0041\u2066 [x](https://evil.example) #12 acme/other#3 ok")
 
 
