@@ -220,7 +220,7 @@ def _heading(walk: Walk, inline: Token, line: int, level: int) -> None:
         return
     name = walk.reader.name_of(text)
     if name is not None:
-        walk.pending = Pending(name, tuple(walk.items), line)
+        walk.pending = Pending(name, tuple(walk.items), line, heading=True)
 
 
 def _before_inline_regions(walk: Walk, token: Token, offset: int, depth: int) -> Token:

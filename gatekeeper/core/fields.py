@@ -36,6 +36,9 @@ class FieldSpec:
     # Shapes of a value that is no answer for this field (regular expressions matched
     # against the whole visible value, any case): evidence of tests not yet run.
     non_answers: tuple[str, ...] = ()
+    # Whether a ticked checklist under the field's heading (or nested in its label's item)
+    # is its value: "- [x] pytest -q: 31 passed" as test evidence.
+    checklist: bool = False
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -84,6 +87,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             r"(?:untested|no tests?(?: run| yet| needed)?|skipped|none run|"
             r"did ?n[o']t (?:run|test)\b.*|tests? skipped)",
         ),
+        checklist=True,
     ),
     FieldSpec(
         "escalation_reviewer", "Escalation reviewer", ("escalation contact",),

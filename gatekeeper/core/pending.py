@@ -23,6 +23,7 @@ class Pending:
     name: str
     items: tuple[int, ...]  # the list items open at the label
     line: int
+    heading: bool = False  # the label is a heading: what follows is its section
 
 
 @dataclass
@@ -103,14 +104,21 @@ def choices(walk: Walk, tokens: list[Token], position: int, offset: int) -> int:
             stop = index
             break
         run.append(lines[0])
-    if pending is None or (tasks and not walk.reader.is_enum(pending.name)):
-        walk.pending = None  # a checklist under a free-text label is not its value
+    if pending is None:
+        return position
+    enum = walk.reader.is_enum(pending.name)
+    # A checklist is the value of a choice, and of a field that takes one (test evidence)
+    # when it is right under the field's heading or nested in the label's own item; a
+    # reviewer checklist after an empty label elsewhere is not its value.
+    listed = walk.reader.takes_checklist(pending.name) and (pending.heading or pending.items)
+    if tasks and not enum and not listed:
+        walk.pending = None
         return position
     if tasks:
         ticked = [line for line in run if line.task]
         if ticked:
-            take_pending(walk, ", ".join(line.text.strip() for line in ticked),
-                          ticked[0].number + offset)
+            take_pending(walk, (", " if enum else "; ").join(
+                line.text.strip() for line in ticked), ticked[0].number + offset)
         walk.pending = None
     else:
         texts = [line.text.strip() for line in run if line.text.strip()]

@@ -92,6 +92,10 @@ class Reader:
         spec = BUILTIN.get(name)
         return spec is not None and bool(spec.choices)
 
+    def takes_checklist(self, name: str) -> bool:
+        spec = BUILTIN.get(name)
+        return spec is not None and spec.checklist
+
     def choice_of(self, name: str, text: str) -> str | None:
         """The choice of the enum field ``name`` that ``text`` names, if it names one."""
         spec = BUILTIN.get(name)

@@ -212,3 +212,28 @@ def test_notes_after_a_value_are_asides(field: str, text: str, expected: str) ->
 def test_two_ticked_boxes_on_one_line_are_no_single_answer() -> None:
     body = OWN.replace("- **Risk level:** RED", "- **Risk level:** [x] GREEN [ ] AMBER [x] RED")
     assert ("GK103", "risk_level") in codes(body + ESCALATION.format(rollback="revert"))
+
+
+@pytest.mark.parametrize("section", [
+    "- **Test evidence:**\n  - [x] `pytest tests/auth -q`: 31 passed\n"
+    "  - [x] manual login on staging\n",
+    "\n## Testing\n- [x] `pytest tests/auth -q`: 31 passed\n- [ ] load test\n"
+    "- [x] manual login on staging\n",
+])
+def test_a_ticked_checklist_of_tests_is_the_evidence(section: str) -> None:
+    body = OWN.replace("- **Test evidence:** pytest -q: 12 passed\n", section) + \
+        ESCALATION.format(rollback="revert")
+    assert filled(body)["test_evidence"] == (
+        "pytest tests/auth -q: 31 passed; manual login on staging")
+    assert codes(body) == []
+
+
+@pytest.mark.parametrize("section", [
+    "- **Test evidence:**\n  - [ ] `pytest -q`\n  - [ ] manual login\n",
+    "\n**Test evidence:**\n\n- [x] I read the contributing guide\n- [x] CI is green\n",
+])
+def test_an_unticked_or_unrelated_checklist_is_no_evidence(section: str) -> None:
+    body = OWN.replace("- **Test evidence:** pytest -q: 12 passed\n", section) + \
+        ESCALATION.format(rollback="revert")
+    assert "test_evidence" not in filled(body)
+    assert run_evaluate(body, RED_PATHS).outcome == "block"
