@@ -293,9 +293,17 @@ def _read_lines(walk: Walk, lines: list[Line]) -> None:
     # other than the value's own words ("Unit tests: 31 passed" under "Test evidence:").
     ends: list[int] = [len(lines)] * len(lines)
     end = len(lines)
+    stops: dict[tuple[str, str, bool], bool] = {}  # by label, value and boldness
     for index in range(len(lines) - 1, -1, -1):
         ends[index] = end
-        if opens[index] and _ends_value(reader, lines[index], labels[index]):
+        found = labels[index]
+        if not opens[index] or found is None:
+            continue
+        key = (found.label, found.value, found.bold)
+        stop = stops.get(key)
+        if stop is None:
+            stop = stops[key] = _ends_value(reader, lines[index], found)
+        if stop:
             end = index
 
     def run_after(index: int) -> list[str]:
