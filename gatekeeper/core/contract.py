@@ -50,6 +50,9 @@ from gatekeeper.core.visible import markdown
 
 BLOCK_INFO = contract_block.BLOCK_INFO
 _MAX_DEPTH = 4
+# Tokens that open or close nothing the walk keeps track of: skipped at once.
+_NOTHING_TO_READ = frozenset({"paragraph_open", "paragraph_close", "bullet_list_close",
+                              "ordered_list_close"})
 _REGION_TAG = re.compile(r"</?(?:details|blockquote)\b", re.IGNORECASE)
 _HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>\s*$", re.IGNORECASE | re.DOTALL)
 
@@ -79,6 +82,8 @@ def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
         token = tokens[position]
         kind = token.type
         position += 1
+        if kind in _NOTHING_TO_READ:
+            continue
         if kind == "blockquote_open":
             # Never the value; a label right above it (a hint quoted under a heading)
             # waits for the author's own words after it, as it does after a comment.
@@ -132,7 +137,7 @@ def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
             position = choices(walk, tokens, position, offset)
         elif kind == "inline":
             token = _before_inline_regions(walk, token, offset, depth)
-            if token.content.strip():
+            if token.content and not token.content.isspace():
                 _inline(walk, token, offset)
 
 
@@ -228,8 +233,10 @@ def _before_inline_regions(walk: Walk, token: Token, offset: int, depth: int) ->
     <details><summary>Original prompt</summary>"): a browser ends the paragraph there, and
     what follows is inside it. The paragraph up to the tag is read; the rest opens and
     closes regions as an HTML block does."""
-    children = token.children or []
     raw = token.content
+    if "<" not in raw:
+        return token  # no HTML in it: most paragraphs, and no child to look at
+    children = token.children or []
     cursor = 0
     for index, child in enumerate(children):
         if child.type != "html_inline":
