@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from gatekeeper.core.contract import _markdown, parse_contract
+from gatekeeper.core.body.contract import _markdown, parse_contract
 
 SIZE = 65_536
 TEMPLATE = """## Summary

@@ -41,7 +41,7 @@ from machine import cpu  # noqa: E402  (bench/ is on sys.path when run)
 from gatekeeper import __version__, resources  # noqa: E402
 from gatekeeper.core.decide import evaluate  # noqa: E402
 from gatekeeper.core.model import Decision, RiskClass  # noqa: E402
-from gatekeeper.core.policy import Policy, compile_patterns, parse_policy  # noqa: E402
+from gatekeeper.core.policy.load import Policy, compile_patterns, parse_policy  # noqa: E402
 from gatekeeper.local.files import MAX_BODY_CHARS, parse_changed_lines  # noqa: E402
 
 EVALUATE_TARGET_MS = 50.0

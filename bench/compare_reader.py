@@ -27,8 +27,8 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).parent))
     import bench_reader
 
-    from gatekeeper.core.contract import parse_contract
-    from gatekeeper.core.visible import markdown
+    from gatekeeper.core.body.contract import parse_contract
+    from gatekeeper.core.text.visible import markdown
 
     body = bench_reader.validate_body()
     parse_contract(body)

@@ -25,8 +25,8 @@ OUTPUT = ROOT / "gatekeeper" / "default_policy.json"
 
 sys.path.insert(0, str(ROOT))
 from gatekeeper import resources  # noqa: E402
-from gatekeeper.core import yamltext  # noqa: E402
 from gatekeeper.core.schemas import validation_errors  # noqa: E402
+from gatekeeper.core.text import yamltext  # noqa: E402
 from gatekeeper.writes import refresh_generated  # noqa: E402
 
 

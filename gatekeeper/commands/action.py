@@ -22,11 +22,11 @@ from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.evaluation import LiveResult, LocalDiff, confirm_head, evaluate_live
 from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.runner import RunnerContext, Target, read_context, target_of
+from gatekeeper.live.evaluation import LiveResult, LocalDiff, confirm_head, evaluate_live
+from gatekeeper.live.merge_group import evaluate_merge_group, pulls_of_run
 from gatekeeper.local import git
-from gatekeeper.merge_group import evaluate_merge_group, pulls_of_run
 from gatekeeper.reporters import ReportContext, runner_files
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import comment

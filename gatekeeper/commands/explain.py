@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TextIO
 
 from gatekeeper.constants import EXIT_PASS
-from gatekeeper.core.explain import Rule, explain, pattern_lines
-from gatekeeper.core.policy import parse_policy
+from gatekeeper.core.policy.explain import Rule, explain, pattern_lines
+from gatekeeper.core.policy.load import parse_policy
 from gatekeeper.local.policy_source import PolicyText, default_policy, policy_text
 
 

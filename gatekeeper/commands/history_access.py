@@ -15,7 +15,7 @@ from typing import TextIO
 from gatekeeper import resources
 from gatekeeper.constants import POLICY_PATH
 from gatekeeper.core.model import PolicyOrigin
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.policy.load import Policy, parse_policy
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge.github import DEFAULT_API_URL, GitHubForge
 from gatekeeper.history.cache import Cache

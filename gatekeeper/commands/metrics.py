@@ -8,11 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from gatekeeper import __version__, replay
+from gatekeeper import __version__
 from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.history.records import PullRecord, parse_time
-from gatekeeper.metrics import compute, export, savelog, timeline
+from gatekeeper.metrics import compute, export, savelog, timeline, weekly
+from gatekeeper.replay import compare as replay
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class MetricsOptions:
 
 def _replays(session: Session, records: Sequence[PullRecord], policy: Policy, digest: str,
              rollout: datetime | None, options: MetricsOptions
-             ) -> dict[str, compute.ReplayOutcome]:
+             ) -> dict[str, replay.ReplayOutcome]:
     """Replayed decisions for the pull requests that need one, cached per policy."""
     start, end = timeline.window_bounds(options.since, options.until)
     needed = [
@@ -42,12 +43,12 @@ def _replays(session: Session, records: Sequence[PullRecord], policy: Policy, di
     ]
     key = session.history.key
     kind = f"replay:{digest}:{__version__}"
-    outcomes: dict[str, compute.ReplayOutcome] = {}
+    outcomes: dict[str, replay.ReplayOutcome] = {}
     fresh = []
     for record in needed:
         cached = session.cache.extra(key, record.id, kind, record.updated_at)
         if cached is not None:
-            outcomes[record.id] = compute.ReplayOutcome(
+            outcomes[record.id] = replay.ReplayOutcome(
                 red=cached["red"], blocked=cached["blocked"], codes=tuple(cached["codes"]),
                 note=cached["note"], origin=cached.get("origin"),
                 computed_origin=cached.get("computed_origin"))
@@ -92,18 +93,18 @@ def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
         rollout = options.rollout or timeline.rollout_time(records)
         outcomes = _replays(session, records, policy, digest, rollout, options)
 
-        def replayed(record: PullRecord) -> compute.ReplayOutcome:
+        def replayed(record: PullRecord) -> replay.ReplayOutcome:
             found = outcomes.get(record.id)
             return found if found is not None else replay.replay_record(record, policy)
 
         origins = _origins(session, records, policy, digest)
-        metrics = compute.compute(records, since=options.since, until=options.until,
+        metrics = weekly.compute(records, since=options.since, until=options.until,
                                   replay=replayed, rollout=rollout,
                                   origin=lambda record: origins.get(record.id),
                                   computed=lambda record: compute.computed_origin(
                                       record, policy.provenance),
                                   include_replayed=options.include_replayed)
-        saved = compute.saved_pulls(metrics)
+        saved = weekly.saved_pulls(metrics)
         by_number = {r.number: r for r in records}
         for record in session.history.complete_files([by_number[f.number] for f in saved]):
             by_number[record.number] = record

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from gatekeeper import resources
 from gatekeeper.constants import EXIT_PASS, EXIT_USAGE, POLICY_PATHS
-from gatekeeper.core.policy_check import policy_problems
+from gatekeeper.core.policy.check import policy_problems
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.policy_source import PolicyText, policy_text
 

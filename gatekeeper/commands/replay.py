@@ -7,12 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from gatekeeper import replay, replay_markdown
 from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import parse_time
 from gatekeeper.local.policy_source import load_policy
 from gatekeeper.metrics import timeline
+from gatekeeper.replay import compare as replay
+from gatekeeper.replay import markdown as replay_markdown
 
 
 @dataclass(frozen=True)

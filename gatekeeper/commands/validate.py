@@ -119,7 +119,7 @@ def _live(options: ValidateOptions) -> tuple[Decision, str]:
     local_body = files.read_body(options.body) if options.body is not None else None
     forge, target = connect(options.pull_request, cwd=Path.cwd(),
                             body=local_body[1] if local_body else None)
-    from gatekeeper.evaluation import evaluate_live
+    from gatekeeper.live.evaluation import evaluate_live
 
     result = evaluate_live(forge, target.repo, target.number, policy_path=POLICY_PATH,
                            evaluated_at=now_utc())

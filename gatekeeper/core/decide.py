@@ -9,10 +9,12 @@ from dataclasses import replace
 from typing import Any
 
 from gatekeeper.core import suggest
-from gatekeeper.core.authority import Findings, exemption_commits, required_checks
-from gatekeeper.core.classify import classify, normalize_path
-from gatekeeper.core.contract import parse_contract
-from gatekeeper.core.evidence import Evidence
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.judge import Findings, exemption_commits, required_checks
+from gatekeeper.core.authority.provenance import normalize_origin
+from gatekeeper.core.authority.verify import verify
+from gatekeeper.core.body.contract import parse_contract
+from gatekeeper.core.body.reading import ReadProblem
 from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, label_for
 from gatekeeper.core.model import (
     BodyProblem,
@@ -26,12 +28,10 @@ from gatekeeper.core.model import (
     Reason,
     RiskClass,
 )
-from gatekeeper.core.policy import Policy
-from gatekeeper.core.provenance import normalize_origin
-from gatekeeper.core.reading import ReadProblem
+from gatekeeper.core.policy.classify import classify, normalize_path
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.core.reasons import Code, Family
 from gatekeeper.core.schemas import validation_errors
-from gatekeeper.core.verify import verify
 
 _LISTED_PATHS = 5
 

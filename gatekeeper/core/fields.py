@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from gatekeeper.core.normalize import display_orders, lookalikes_folded, says_nothing, visible
+from gatekeeper.core.text.normalize import display_orders, lookalikes_folded, says_nothing, visible
 
 Section = Literal["contract", "escalation"]
 # "always": every pull request; "red": a RED change (the schema's if/then); "optional".

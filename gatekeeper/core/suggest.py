@@ -14,7 +14,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
+from gatekeeper.core.body.reading import ReadProblem
 from gatekeeper.core.fields import (
     BUILTIN,
     FIELDS,
@@ -30,10 +31,9 @@ from gatekeeper.core.model import (
     Repair,
     RiskClass,
 )
-from gatekeeper.core.normalize import strip_invisible
-from gatekeeper.core.policy import DEFAULT_APPROVAL_PATTERN, Policy
-from gatekeeper.core.reading import ReadProblem
+from gatekeeper.core.policy.load import DEFAULT_APPROVAL_PATTERN, Policy
 from gatekeeper.core.reasons import Code, Family
+from gatekeeper.core.text.normalize import strip_invisible
 
 Style = Literal["prose", "block"]
 # What marks a blank in the suggestion; a blank left as it is still reads as missing.

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from gatekeeper.core.evidence import (
+from gatekeeper.core.authority.evidence import (
     ApprovalRecordFacts,
     CheckRunFacts,
     CommitRecord,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gatekeeper.core.evidence import CommitRecord, Evidence, Person
+from gatekeeper.core.authority.evidence import CommitRecord, Evidence, Person
 from gatekeeper.errors import GatekeeperError
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from pathlib import Path
 from gatekeeper import resources
 from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH, POLICY_PATHS
 from gatekeeper.core.model import PolicyOrigin
-from gatekeeper.core.policy import Policy, parse_policy, policy_from_data
+from gatekeeper.core.policy.load import Policy, parse_policy, policy_from_data
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.files import read_text
 from gatekeeper.local.git import top_level

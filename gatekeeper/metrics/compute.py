@@ -1,4 +1,5 @@
-"""The weekly metrics, computed from cached pull request records. Pure: no I/O.
+"""Each pull request's facts and the weekly rows, from cached pull request records.
+Pure: no I/O. The period's whole export is assembled in metrics/weekly.py.
 
 Definitions (docs/metrics.md explains them with a worked example that a test checks):
 
@@ -25,14 +26,15 @@ Definitions (docs/metrics.md explains them with a worked example that a test che
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from gatekeeper.core.evidence import Evidence
-from gatekeeper.core.provenance import ProvenanceRules, compute_origin
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.provenance import compute_origin
+from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from gatekeeper.history.records import PullRecord, parse_time
 from gatekeeper.metrics.timeline import (
     first_human_review,
@@ -41,28 +43,12 @@ from gatekeeper.metrics.timeline import (
     label_intervals,
     on_at,
     ready_time,
-    rollout_time,
     week_monday,
-    window_bounds,
 )
-
-if TYPE_CHECKING:
-    from gatekeeper.metrics import breakdown
+from gatekeeper.replay.compare import ReplayOutcome
 
 Source = Literal["history", "replay"]
 RedStatus = Literal["reviewed", "pending", "closed_unreviewed"]
-
-
-@dataclass(frozen=True)
-class ReplayOutcome:
-    """A replayed decision, reduced to what the metrics count."""
-
-    red: bool
-    blocked: bool  # blocked with at least one GK1xx-GK3xx reason
-    codes: tuple[str, ...]
-    note: str | None = None
-    origin: str | None = None  # the change origin the contract declares
-    computed_origin: str | None = None  # the decision record's, when it carries one
 
 
 Replay = Callable[[PullRecord], ReplayOutcome]
@@ -260,68 +246,6 @@ def weekly(facts: Sequence[PullFacts], since: date | None, until: date | None
         rows.append(aggregate(label, monday, by_week.get(label, [])))
         monday += timedelta(days=7)
     return rows
-
-
-@dataclass(frozen=True)
-class Metrics:
-    facts: tuple[PullFacts, ...]
-    weeks: tuple[WeekRow, ...]
-    totals: WeekRow
-    drafts_excluded: int
-    rollout: datetime | None
-    since: date | None
-    until: date | None
-    headline: breakdown.Headline
-    splits: dict[str, tuple[WeekRow, ...]]  # by change origin: breakdown.SPLITS
-
-
-def compute(
-    records: Iterable[PullRecord],
-    *,
-    since: date | None,
-    until: date | None,
-    replay: Replay,
-    rollout: datetime | None = None,
-    origin: Origin | None = None,
-    computed: Origin | None = None,
-    include_replayed: bool = False,
-) -> Metrics:
-    """The metrics for the pull requests created in the whole ISO weeks from ``since``
-    to ``until``. ``rollout`` None: the first Gatekeeper label event in ``records``."""
-    from gatekeeper.metrics import breakdown
-
-    pulls = list(records)
-    start, end = window_bounds(since, until)
-    chosen = rollout if rollout is not None else rollout_time(pulls)
-    facts: list[PullFacts] = []
-    drafts = 0
-    for record in pulls:
-        created = parse_time(record.created_at)
-        if (start is not None and created < start) or (end is not None and created >= end):
-            continue
-        fact = pull_facts(record, rollout=chosen, replay=replay, origin=origin,
-                          computed=computed)
-        if fact is None:
-            drafts += 1
-        else:
-            facts.append(fact)
-    facts.sort(key=lambda f: f.number)
-    weeks = weekly(facts, since, until)
-    return Metrics(
-        facts=tuple(facts), weeks=tuple(weeks), totals=aggregate("total", None, facts),
-        drafts_excluded=drafts, rollout=chosen,
-        since=week_monday(since) if since else None,
-        until=week_monday(until) + timedelta(days=6) if until else None,
-        headline=breakdown.headline(facts, weeks, include_replayed=include_replayed),
-        splits={name: breakdown.split(facts, group)
-                for name, group in breakdown.SPLITS.items()},
-    )
-
-
-def saved_pulls(metrics: Metrics) -> list[PullFacts]:
-    """RED pull requests that were blocked, then fixed, then merged: the save log."""
-    return sorted((f for f in metrics.facts if f.saved),
-                  key=lambda f: (f.merged_at or f.created_at, f.number))
 
 
 def computed_origin(record: PullRecord, rules: ProvenanceRules) -> str:

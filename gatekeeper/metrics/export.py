@@ -15,8 +15,9 @@ from typing import Any
 from gatekeeper.core.reasons import reason_words
 from gatekeeper.history.records import format_time
 from gatekeeper.metrics.breakdown import WeekRate
-from gatekeeper.metrics.compute import WEEK_FIELDS, Metrics, WeekRow, half_up
+from gatekeeper.metrics.compute import WEEK_FIELDS, WeekRow, half_up
 from gatekeeper.metrics.savelog import SaveEntry
+from gatekeeper.metrics.weekly import Metrics
 from gatekeeper.reporters.markdown import code, escape
 
 FORMAT = "gatekeeper-metrics/1"

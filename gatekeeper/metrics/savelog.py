@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from gatekeeper.core.classify import classify
 from gatekeeper.core.model import RiskClass
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.classify import classify
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.history.records import PullRecord
 from gatekeeper.metrics.compute import PullFacts
 from gatekeeper.metrics.timeline import body_at
-from gatekeeper.replay import decide, record_author, record_changes
+from gatekeeper.replay.compare import decide, record_author, record_changes
 
 _SHOWN_PATHS = 3
 

@@ -16,9 +16,9 @@ import unicodedata
 from gatekeeper.constants import EMBEDDED_POLICY
 from gatekeeper.core.fields import BUILTIN, FIELDS
 from gatekeeper.core.model import Decision, RiskClass
-from gatekeeper.core.normalize import strip_invisible
 from gatekeeper.core.reasons import Family
 from gatekeeper.core.suggest import NEEDED, fixable, where
+from gatekeeper.core.text.normalize import strip_invisible
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&])")
 # What GitHub would turn into a mention (and a notification) in plain text.

@@ -29,7 +29,7 @@ from gatekeeper.constants import (
 )
 from gatekeeper.core.fields import FIELDS
 from gatekeeper.core.model import RiskClass
-from gatekeeper.core.policy import parse_policy
+from gatekeeper.core.policy.load import parse_policy
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 WRITTEN = (POLICY_PATH, TEMPLATE_PATH, WORKFLOW_PATH)

@@ -92,8 +92,8 @@ def test_a_separator_in_a_message_hides_no_trailer(tmp_path: Path, gatekeeper_cl
 
 
 def test_githubs_own_committer_reads_as_githubs_locally_too() -> None:
-    from gatekeeper.core.evidence import Person
-    from gatekeeper.core.provenance import login_of
+    from gatekeeper.core.authority.evidence import Person
+    from gatekeeper.core.authority.provenance import login_of
 
     assert login_of(Person("GitHub", "noreply@github.com")) == "web-flow"
     assert login_of(Person("x", "49699333+dependabot[bot]@users.noreply.github.com")) == (

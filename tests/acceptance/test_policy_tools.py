@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gatekeeper.core.classify import classify
 from gatekeeper.core.model import ChangedPath
+from gatekeeper.core.policy.classify import classify
 from gatekeeper.local.policy_source import default_policy
 from tests.support.bodies import complete_body
 from tests.support.fixtures import REPO_ROOT
@@ -143,7 +143,7 @@ def test_explain_shows_a_negation_and_the_embedded_default(gatekeeper_cli: Cli,
 @pytest.mark.parametrize("path", ["src/auth/a.py", "infra/main.tf", "README.md",
                                   ".github/workflows/ci.yml", "src/Auth/.env.example"])
 def test_explain_agrees_with_the_classification(gatekeeper_cli: Cli, path: str) -> None:
-    from gatekeeper.core.explain import explain
+    from gatekeeper.core.policy.explain import explain
 
     policy = default_policy()
     computed = classify([ChangedPath(path)], policy).computed_class

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from gatekeeper import resources
-from gatekeeper.core.policy import parse_policy
+from gatekeeper.core.policy.load import parse_policy
 from tests.support.fixtures import REPO_ROOT, load_script
 
 ROOT = REPO_ROOT

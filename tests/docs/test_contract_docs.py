@@ -10,7 +10,7 @@ import pytest
 
 from gatekeeper import resources
 from gatekeeper.core import fields
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 from tests.support.fixtures import REPO_ROOT, load_script
 
 

@@ -8,7 +8,8 @@ import re
 from datetime import UTC, datetime
 
 from gatekeeper.history.records import PullRecord, ReviewEvent, TimelineEvent, format_time
-from gatekeeper.metrics import compute, export
+from gatekeeper.metrics import export, weekly
+from gatekeeper.replay.compare import ReplayOutcome
 from tests.support.fixtures import REPO_ROOT
 
 DOC = REPO_ROOT / "docs" / "metrics.md"
@@ -28,7 +29,7 @@ def _actor(text: str) -> tuple[str, bool]:
     return (name.removesuffix(" (bot)"), True) if name.endswith(" (bot)") else (name, False)
 
 
-def example() -> tuple[list[PullRecord], dict[int, compute.ReplayOutcome]]:
+def example() -> tuple[list[PullRecord], dict[int, ReplayOutcome]]:
     text = DOC.read_text(encoding="utf-8")
     table = _section(text, "input").split("<!-- /worked-example:input -->")[0]
     rows = [line for line in table.strip().splitlines() if line.startswith("| #")]
@@ -63,7 +64,7 @@ def example() -> tuple[list[PullRecord], dict[int, compute.ReplayOutcome]]:
         ))
         if replayed:
             outcome, risk, *codes = replayed.split()
-            replays[int(number[1:])] = compute.ReplayOutcome(
+            replays[int(number[1:])] = ReplayOutcome(
                 red=risk == "RED", blocked=outcome == "block", codes=tuple(codes))
     return records, replays
 
@@ -72,10 +73,10 @@ def test_the_worked_example_gives_the_documented_output() -> None:
     records, replays = example()
     on_main = [r for r in records if r.base == "main"]  # --base main, as cache.pulls does
 
-    def replay(record: PullRecord) -> compute.ReplayOutcome:
+    def replay(record: PullRecord) -> ReplayOutcome:
         return replays[record.number]
 
-    metrics = compute.compute(on_main, since=None, until=None, replay=replay)
+    metrics = weekly.compute(on_main, since=None, until=None, replay=replay)
     report = export.Report(
         repository="acme/widgets", repository_url="", bases=("main",), as_of=None,
         policy_source="embedded-default", policy_sha=None, rollout_source="labels",
@@ -90,7 +91,7 @@ def test_the_worked_example_gives_the_documented_output() -> None:
     assert {k: totals[k] for k in documented if k in totals} == \
         {k: v for k, v in documented.items() if k in totals}
     assert metrics.drafts_excluded == documented["drafts_excluded"]
-    assert [f.number for f in compute.saved_pulls(metrics)] == documented["save_log"]
+    assert [f.number for f in weekly.saved_pulls(metrics)] == documented["save_log"]
     assert metrics.rollout == datetime(2026, 3, 3, 9, 5, tzinfo=UTC)
     headline = json.loads(_section(text, "headline").split("```json\n", 1)[1]
                           .split("```", 1)[0])
@@ -99,6 +100,6 @@ def test_the_worked_example_gives_the_documented_output() -> None:
 
 def test_every_replayed_row_is_marked_as_such() -> None:
     records, replays = example()
-    metrics = compute.compute([r for r in records if r.base == "main"], since=None,
+    metrics = weekly.compute([r for r in records if r.base == "main"], since=None,
                               until=None, replay=lambda r: replays[r.number])
     assert {f.number for f in metrics.facts if f.source == "replay"} == set(replays)

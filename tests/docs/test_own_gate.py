@@ -16,9 +16,9 @@ import yaml
 
 from gatekeeper import resources
 from gatekeeper.constants import GATEKEEPER_REPOSITORY
-from gatekeeper.core.classify import classify
 from gatekeeper.core.model import ChangedPath, RiskClass
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.policy.classify import classify
+from gatekeeper.core.policy.load import Policy, parse_policy
 from tests.support.fixtures import REPO_ROOT
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))

@@ -25,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 MAIN_CONTEXT = HARDENED_STATUS_CONTEXT_FORMAT.format(branch="main")
 REPO = "gatekeeper-dev/gatekeeper"
 BASE_SHA, HEAD_SHA = "b" * 40, "c" * 40
-CHECKER = ["gatekeeper/evaluation.py", "action.yml"]
+CHECKER = ["gatekeeper/live/evaluation.py", "action.yml"]
 CHECKOUT = re.compile(r"      - uses: actions/checkout@[0-9a-f]{40}.*?persist-credentials: false\n",
                       re.DOTALL)
 COPY = ("      - name: The base commit, as the checkout step gives it\n"

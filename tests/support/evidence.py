@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from gatekeeper.core.evidence import (
+from gatekeeper.core.authority.evidence import (
     CommitRecord,
     Evidence,
     Person,

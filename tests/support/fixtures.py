@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from gatekeeper import resources
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import ChangedPath, Decision
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.policy.load import Policy, parse_policy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EVALUATED_AT = "2026-11-21T12:00:00Z"

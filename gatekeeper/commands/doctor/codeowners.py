@@ -1,6 +1,6 @@
 """Does CODEOWNERS make the policy and the workflows need their owners' review? Pure.
 
-CODEOWNERS patterns are read with the git-exact matcher (``core/patterns.py``): GitHub
+CODEOWNERS patterns are read with the git-exact matcher (``core/policy/patterns.py``): GitHub
 follows .gitignore rules, except that ``!`` negation is not supported and a pattern
 ending in ``/*`` matches the folder's own files only, not deeper ones. The last matching
 line decides, and a line with no owners leaves its paths unowned.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gatekeeper.commands.doctor.results import CheckResult
-from gatekeeper.core.patterns import GitPattern, PatternError, parse_pattern
+from gatekeeper.core.policy.patterns import GitPattern, PatternError, parse_pattern
 from gatekeeper.forge import ProtectionFacts, RulesFacts
 
 # A file that a new workflow would be: .github/workflows/ must be owned as a folder.

@@ -15,7 +15,7 @@ from gatekeeper.constants import (
     JOB_ID,
 )
 from gatekeeper.core.model import RiskClass
-from gatekeeper.core.policy import parse_policy
+from gatekeeper.core.policy.load import parse_policy
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import FileFacts, ProtectionFacts, RequiredCheck, RulesFacts
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from gatekeeper.core import fields
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 
 _PLACES = ("", ".github", "docs")
 _FILE = re.compile(r"^pull_request_template\.(?:md|txt)$", re.IGNORECASE)

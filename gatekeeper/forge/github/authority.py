@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from gatekeeper.core.authority import names_pull_request
-from gatekeeper.core.evidence import (
+from gatekeeper.core.authority.evidence import (
     ApprovalRecordFacts,
     CheckRunFacts,
     CommitRecord,
     Person,
     PullRequestRef,
 )
+from gatekeeper.core.authority.judge import names_pull_request
 from gatekeeper.forge import CommitList, ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.client import GitHubClientBase
 from gatekeeper.forge.github.paths import repo_path, segment

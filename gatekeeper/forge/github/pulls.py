@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from gatekeeper.core.evidence import ReviewRecord
+from gatekeeper.core.authority.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import (
     CommitSummary,

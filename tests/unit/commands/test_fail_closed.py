@@ -15,7 +15,7 @@ import pytest
 
 from gatekeeper.commands.action import judge
 from gatekeeper.constants import POLICY_PATH
-from gatekeeper.core.evidence import (
+from gatekeeper.core.authority.evidence import (
     ApprovalRecordFacts,
     CheckRunFacts,
     CommitRecord,
@@ -25,7 +25,6 @@ from gatekeeper.core.evidence import (
 )
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.core.reasons import Code
-from gatekeeper.evaluation import evaluate_live
 from gatekeeper.forge import (
     CommitList,
     CommitSummary,
@@ -35,6 +34,7 @@ from gatekeeper.forge import (
     PullSummary,
 )
 from gatekeeper.forge.github.runner import read_context, target_of
+from gatekeeper.live.evaluation import evaluate_live
 from tests.support.bodies import complete_body
 
 REPO = "acme/widgets"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.evaluation import evaluate_live
 from gatekeeper.forge.github import GitHubForge
+from gatekeeper.live.evaluation import evaluate_live
 from tests.support.bodies import complete_body
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double, github_double_ghes
 

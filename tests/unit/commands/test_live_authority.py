@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.evaluation import evaluate_live
 from gatekeeper.forge.github import GitHubForge
+from gatekeeper.live.evaluation import evaluate_live
 from tests.support.bodies import complete_body
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
 

@@ -12,7 +12,7 @@ from gatekeeper.commands.replay import ReplayOptions
 from gatekeeper.commands.replay import run as run_replay
 from gatekeeper.core.reasons import Code
 from gatekeeper.history.fetch import RetrySettings
-from gatekeeper.replay_markdown import MARKER
+from gatekeeper.replay.markdown import MARKER
 from tests.support.github_double import FakeGitHub
 from tests.support.markdown_render import MENTION, render
 from tests.support.metrics_synth import REPO, TOKEN, SynthGitHub, generate, repository_policy

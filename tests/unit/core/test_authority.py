@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from gatekeeper.core.authority import Need
+from gatekeeper.core.authority.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
+from gatekeeper.core.authority.judge import Need
 from gatekeeper.core.decide import settle_pending
-from gatekeeper.core.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
 from gatekeeper.core.model import Decision
 from tests.support.bodies import complete_body
 from tests.support.evidence import HEAD, OLD, PULL, REPO, approved, commit, live
@@ -340,7 +340,7 @@ def test_pending_is_in_the_record_and_valid(evaluate_body: Evaluator,
 # --- found in review: ways around, and honest authors wrongly blocked -----------------------
 
 def test_a_record_names_the_pr_only_where_a_reader_sees_it() -> None:
-    from gatekeeper.core.authority import names_pull_request
+    from gatekeeper.core.authority.judge import names_pull_request
 
     def named(body: str, title: str = "Sign-off") -> bool:
         return names_pull_request(title, body, PULL, same_repository=False)
@@ -386,7 +386,7 @@ def test_the_owner_of_an_agents_change_cannot_also_authorise_it(
 def test_an_approver_who_pushed_under_a_no_reply_address_still_pushed(
     evaluate_body: Evaluator,
 ) -> None:
-    from gatekeeper.core.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.evidence import CommitRecord, Person
 
     unlinked = Person("Carol", "4242+carol@users.noreply.github.com")  # GitHub linked none
     pushed = CommitRecord("d" * 40, "fixup", unlinked, unlinked, verified=False)
@@ -398,7 +398,7 @@ def test_an_approver_who_pushed_under_a_no_reply_address_still_pushed(
 def test_an_exemption_wants_githubs_link_and_signature_not_a_typed_address(
     evaluate_body: Evaluator,
 ) -> None:
-    from gatekeeper.core.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.evidence import CommitRecord, Person
 
     policy = load_policy_text(EXEMPT)
     spoofed = CommitRecord("e" * 40, "pin lodash to a fork",
@@ -454,7 +454,7 @@ def test_colleagues_named_like_tools_are_people(message: str, evaluate_body: Eva
 def test_an_aider_commit_is_ai_assisted_and_formatting_bots_are_not_agents(
     evaluate_body: Evaluator,
 ) -> None:
-    from gatekeeper.core.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.evidence import CommitRecord, Person
 
     aider = Person("Bob Smith (aider)", "bob@example.com", "bob")
     assisted = live(commits=(CommitRecord("a" * 40, "x", aider, aider, verified=False),))

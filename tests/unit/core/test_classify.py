@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.model import ChangedPath, RiskClass
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.classify import classify, normalize_path
+from gatekeeper.core.policy.load import Policy
 from tests.support.fixtures import load_policy_text
 
 # --- the embedded default policy ---------------------------------------------------------

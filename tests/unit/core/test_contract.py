@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
+from gatekeeper.core.body.reading import ReadProblem
 from gatekeeper.core.fields import FIELDS
 from gatekeeper.core.model import Contract
-from gatekeeper.core.reading import ReadProblem
 from gatekeeper.core.reasons import Code
 from tests.support.fixtures import REPO_ROOT
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
+from gatekeeper.core.authority.evidence import ReviewRecord
 from gatekeeper.core.decide import could_not_evaluate, evaluate
-from gatekeeper.core.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, RiskClass
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.core.reasons import Code
 from tests.support.evidence import live
 from tests.support.fixtures import EVALUATED_AT, load_policy_text

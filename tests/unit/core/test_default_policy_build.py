@@ -15,9 +15,9 @@ from types import ModuleType
 import pytest
 
 from gatekeeper import resources
-from gatekeeper.core.classify import classify
 from gatekeeper.core.model import ChangedPath
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.policy.classify import classify
+from gatekeeper.core.policy.load import Policy, parse_policy
 from gatekeeper.local.policy_source import default_policy
 from tests.support.fixtures import load_script
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 from tests.support.fixtures import run_evaluate
 
 RED_PATHS = ["src/auth/session.py"]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gatekeeper.core import patterns
-from gatekeeper.core.patterns import compile_pattern_set
+from gatekeeper.core.policy import patterns
+from gatekeeper.core.policy.patterns import compile_pattern_set
 from tests.support.fixtures import REPO_ROOT
 
 CASES = REPO_ROOT / "tests" / "fixtures" / "git" / "gitignore-cases.json"

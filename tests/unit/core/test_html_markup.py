@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 from tests.support.fixtures import run_evaluate
 from tests.unit.core.test_false_passes import ESCALATION, OWN, RED_PATHS
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.core.classify import classify
 from gatekeeper.core.model import ChangedPath, RiskClass
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.classify import classify
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.errors import GatekeeperError
 from tests.support.fixtures import load_policy_text
 

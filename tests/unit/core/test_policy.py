@@ -11,7 +11,7 @@ import pytest
 
 from gatekeeper import resources
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
-from gatekeeper.core.policy import DEFAULT_APPROVAL_PATTERN, Policy, parse_policy
+from gatekeeper.core.policy.load import DEFAULT_APPROVAL_PATTERN, Policy, parse_policy
 from gatekeeper.errors import GatekeeperError
 
 PolicyFactory = Callable[..., Policy]

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from gatekeeper import resources
-from gatekeeper.core.policy_check import plain, policy_problems
+from gatekeeper.core.policy.check import plain, policy_problems
 
 
 def _message(schema: dict[str, Any], instance: Any) -> str:

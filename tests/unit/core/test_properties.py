@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gatekeeper import resources
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from tests.support.fixtures import assert_valid_decision_record, load_policy_text, run_evaluate

@@ -9,9 +9,9 @@ import re
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gatekeeper.core.contract import _markdown
+from gatekeeper.core.body.contract import _markdown
 from gatekeeper.core.model import ChangedPath, Decision
-from gatekeeper.core.patterns import compile_pattern_set
+from gatekeeper.core.policy.patterns import compile_pattern_set
 from gatekeeper.errors import GatekeeperError
 from tests.support.fixtures import load_policy_text, run_evaluate
 from tests.unit.core.test_properties import BODY, LINE, PATHS, SETTINGS

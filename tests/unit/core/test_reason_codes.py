@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from gatekeeper.core.authority.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
 from gatekeeper.core.decide import could_not_evaluate
-from gatekeeper.core.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.reasons import Code, Family
 from tests.support.evidence import approved, commit, live

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 from tests.support.fixtures import REPO_ROOT, run_evaluate
 
 BODIES = REPO_ROOT / "tests" / "fixtures" / "bodies"

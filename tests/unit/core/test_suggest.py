@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gatekeeper import resources
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.policy.load import Policy, parse_policy
 from gatekeeper.core.suggest import NEEDED, fixable, style_for
 from gatekeeper.local.policy_source import default_policy
 from tests.support.bodies import complete_body

@@ -15,9 +15,10 @@ from gatekeeper.history.records import (
     parse_pull,
     parse_time,
 )
-from gatekeeper.metrics import compute, timeline
+from gatekeeper.metrics import compute, timeline, weekly
+from gatekeeper.replay.compare import ReplayOutcome
 
-NOT_REPLAYED = compute.ReplayOutcome(red=False, blocked=False, codes=())
+NOT_REPLAYED = ReplayOutcome(red=False, blocked=False, codes=())
 
 
 def record(number: int = 1, created: str = "2026-03-02T10:00:00Z", *,
@@ -33,7 +34,7 @@ def record(number: int = 1, created: str = "2026-03-02T10:00:00Z", *,
 
 
 def facts(r: PullRecord, *, rollout: str | None = "2026-01-01T00:00:00Z",
-          outcome: compute.ReplayOutcome = NOT_REPLAYED) -> compute.PullFacts:
+          outcome: ReplayOutcome = NOT_REPLAYED) -> compute.PullFacts:
     found = compute.pull_facts(r, rollout=parse_time(rollout) if rollout else None,
                                replay=lambda _: outcome)
     assert found is not None
@@ -110,7 +111,7 @@ def test_converted_to_draft_later_keeps_its_first_ready_time() -> None:
 def test_before_the_rollout_without_labels_is_replayed() -> None:
     r = record(created="2026-03-02T10:00:00Z", reviews=(
         review("APPROVED", "2026-03-02T13:00:00Z"),))
-    outcome = compute.ReplayOutcome(red=True, blocked=True, codes=("GK202",))
+    outcome = ReplayOutcome(red=True, blocked=True, codes=("GK202",))
     f = facts(r, rollout="2026-03-03T00:00:00Z", outcome=outcome)
     assert (f.source, f.red, f.blocked, f.review_seconds) == ("replay", True, True, 3 * 3600)
     after = facts(r, rollout="2026-03-01T00:00:00Z", outcome=outcome)
@@ -133,7 +134,7 @@ def test_saved_needs_the_block_lifted_before_the_merge() -> None:
 def test_weeks_are_iso_weeks_in_utc_with_empty_weeks_kept() -> None:
     late = record(1, "2026-12-31T23:30:00Z")  # Thursday of ISO week 2026-W53
     early = record(2, "2027-01-18T00:00:00Z")
-    metrics = compute.compute([late, early], since=None, until=None,
+    metrics = weekly.compute([late, early], since=None, until=None,
                               replay=lambda _: NOT_REPLAYED,
                               rollout=datetime(2026, 1, 1, tzinfo=UTC))
     assert [w.week for w in metrics.weeks] == ["2026-W53", "2027-W01", "2027-W02",
@@ -147,7 +148,7 @@ def test_the_window_is_whole_weeks() -> None:
     assert (start, end) == (datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 16, tzinfo=UTC))
     inside = record(1, "2026-03-15T23:59:59Z")
     outside = record(2, "2026-03-16T00:00:00Z")
-    metrics = compute.compute([inside, outside], since=date(2026, 3, 4),
+    metrics = weekly.compute([inside, outside], since=date(2026, 3, 4),
                               until=date(2026, 3, 10), replay=lambda _: NOT_REPLAYED)
     assert metrics.totals.prs_total == 1
     assert (metrics.since, metrics.until) == (date(2026, 3, 2), date(2026, 3, 15))

@@ -18,22 +18,22 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from gatekeeper import resources
-from gatekeeper.core.policy import parse_policy
-from gatekeeper.metrics import compute, export
-from gatekeeper.replay import declared_origin
+from gatekeeper.core.policy.load import parse_policy
+from gatekeeper.metrics import compute, export, weekly
+from gatekeeper.replay.compare import declared_origin
 from tests.docs.test_metrics_docs import example
 from tests.support.github_double import FakeGitHub
 from tests.support.metrics_synth import SynthGitHub, generate, run_export
 
 
-def _metrics(**options: object) -> compute.Metrics:
+def _metrics(**options: object) -> weekly.Metrics:
     records, replays = example()
     on_main = [r for r in records if r.base == "main"]
-    return compute.compute(on_main, since=None, until=None,
+    return weekly.compute(on_main, since=None, until=None,
                            replay=lambda r: replays[r.number], **options)  # type: ignore[arg-type]
 
 
-def _report(metrics: compute.Metrics) -> export.Report:
+def _report(metrics: weekly.Metrics) -> export.Report:
     return export.Report(repository="acme/widgets", repository_url="", bases=("main",),
                          as_of=None, policy_source="embedded-default", policy_sha=None,
                          rollout_source="labels", metrics=metrics, save_log=())
@@ -91,7 +91,7 @@ def test_rows_split_by_declared_origin_replayed_ones_by_their_record() -> None:
     records, replays = example()
     declared = {103: "agent", 104: "agent", 105: "human", 107: "ai-assisted"}
     replays[102] = replace(replays[102], origin="human", computed_origin="agent")
-    metrics = compute.compute([r for r in records if r.base == "main"], since=None,
+    metrics = weekly.compute([r for r in records if r.base == "main"], since=None,
                               until=None, replay=lambda r: replays[r.number],
                               origin=lambda r: declared.get(r.number))
     rows = {row.week: row for row in metrics.splits["declared"]}
@@ -159,7 +159,7 @@ def test_rows_split_by_the_origin_the_evidence_shows(tmp_path: Path) -> None:
 
 
 def test_the_computed_origin_reads_trailers_branches_and_authors() -> None:
-    from gatekeeper.core.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.evidence import CommitRecord, Person
     from gatekeeper.history.records import PullRecord
 
     rules = parse_policy("version: 1\n", file="p.yml",

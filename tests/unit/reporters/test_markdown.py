@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from gatekeeper import resources
+from gatekeeper.core.authority.evidence import Evidence
 from gatekeeper.core.decide import could_not_evaluate, evaluate
-from gatekeeper.core.evidence import Evidence
 from gatekeeper.core.fields import BUILTIN, FIELDS, normalize_label
 from gatekeeper.core.model import ChangedPath, Contract, Decision, PolicyOrigin, Reason
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.policy.load import Policy, parse_policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.core.suggest import NEEDED, fixable
 from gatekeeper.core.suggest import repairs as suggest_repairs

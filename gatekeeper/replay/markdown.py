@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.core.reasons import Code, reason_words
-from gatekeeper.replay import Compared, Side, exit_code, totals
+from gatekeeper.replay.compare import Compared, Side, exit_code, totals
 from gatekeeper.reporters.markdown import code, escape
 
 MARKER = "<!-- gatekeeper:policy-replay -->"

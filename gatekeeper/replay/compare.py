@@ -20,18 +20,29 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gatekeeper import __version__, resources
-from gatekeeper.core.contract import parse_contract
+from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.decide import evaluate, normalized_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.core.reasons import reason_words
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import PullRecord
 from gatekeeper.local.files import parse_changed_lines, read_body, read_text
-from gatekeeper.metrics.compute import ReplayOutcome
 
 REPLAYED_AT = "1970-01-01T00:00:00Z"  # replayed decisions carry no wall-clock time
 Change = Literal["same", "newly blocked", "newly passed", "reasons changed"]
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    """A replayed decision, reduced to what the metrics count."""
+
+    red: bool
+    blocked: bool  # blocked with at least one GK1xx-GK3xx reason
+    codes: tuple[str, ...]
+    note: str | None = None
+    origin: str | None = None  # the change origin the contract declares
+    computed_origin: str | None = None  # the decision record's, when it carries one
 
 
 def record_author(record: PullRecord) -> str | None:

@@ -1,6 +1,6 @@
 """The state of the walk over a body, and what a label with no value takes from the
 block after it: a code block (a command), a list (ticked choices or the list as the
-value). The walk itself is core/contract.py.
+value). The walk itself is core/body/contract.py.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from gatekeeper.core.lines import Line, logical_lines, looks_like_label
-from gatekeeper.core.reading import Occurrence, Reader
-from gatekeeper.core.regions import Regions
+from gatekeeper.core.body.lines import Line, logical_lines, looks_like_label
+from gatekeeper.core.body.reading import Occurrence, Reader
+from gatekeeper.core.body.regions import Regions
 
 SECTION_WORDS = ("contract", "escalation")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from gatekeeper.core.authority import Need
-from gatekeeper.core.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
+from gatekeeper.core.authority.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
+from gatekeeper.core.authority.judge import Need
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
 
 # GitHub lists at most 250 commits of a pull request.

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gatekeeper.core import authority
-from gatekeeper.core.authority import COMMITS_CHECK, Findings, Need
-from gatekeeper.core.evidence import Evidence
+from gatekeeper.core.authority import judge as authority
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.judge import COMMITS_CHECK, Findings, Need
+from gatekeeper.core.authority.provenance import Origin, Provenance, compute_origin
 from gatekeeper.core.model import Contract, Reason, RiskClass
-from gatekeeper.core.policy import Policy
-from gatekeeper.core.provenance import Origin, Provenance, compute_origin
+from gatekeeper.core.policy.load import Policy
 from gatekeeper.core.reasons import Code
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gatekeeper.core.model import PolicyOrigin, RiskClass
-from gatekeeper.core.patterns import PatternSet, compile_pattern_set
-from gatekeeper.core.provenance import ProvenanceRules
+from gatekeeper.core.policy.patterns import PatternSet, compile_pattern_set
+from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from gatekeeper.core.schemas import validation_errors
 from gatekeeper.errors import GatekeeperError
 
@@ -90,7 +90,7 @@ def _line(node: yaml.Node | None, path: list[str | int]) -> int | None:
     # from its JSON build (``policy_from_data``), which never loads the YAML parser.
     if node is None:
         return None
-    from gatekeeper.core import yamltext
+    from gatekeeper.core.text import yamltext
 
     return yamltext.line_of(node, path)
 
@@ -107,7 +107,7 @@ def parse_policy(
     origin: PolicyOrigin | None = None,
 ) -> Policy:
     """Parse and validate policy YAML. Raises GatekeeperError naming ``file`` and the line."""
-    from gatekeeper.core import yamltext
+    from gatekeeper.core.text import yamltext
 
     data, node = yamltext.load(text, file=file)
     if data is None:

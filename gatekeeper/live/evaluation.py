@@ -9,7 +9,7 @@ reads the pull request (not the one the event named), the policy is the base bra
 current tip, and a pass covers every other open pull request whose head is the same
 commit. ``evaluate_pull`` judges one pull request; the rest of the module decides which
 pull requests and which commit a verdict is about. A merge group is judged as a whole in
-``gatekeeper.merge_group``.
+``gatekeeper.live.merge_group``.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from dataclasses import dataclass, replace
 
 from gatekeeper import __version__, resources
 from gatekeeper.constants import EMBEDDED_POLICY
+from gatekeeper.core.authority.evidence import Evidence
 from gatekeeper.core.decide import could_not_evaluate, evaluate, settle_pending
-from gatekeeper.core.evidence import Evidence
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, Reason
-from gatekeeper.core.policy import Policy, parse_policy
+from gatekeeper.core.policy.load import Policy, parse_policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.evidence_reads import UnreadableFact, read_needs
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
+from gatekeeper.live.evidence_reads import UnreadableFact, read_needs
 from gatekeeper.local.policy_source import candidate_paths, default_policy, the_one_policy
 
 LocalDiff = Callable[[str, str], list[ChangedPath]]

@@ -4,7 +4,7 @@ The body is parsed as GitHub renders it (markdown-it-py with GFM tables and
 strikethrough; task-list boxes are read from list items), never scanned with patterns
 over the raw text. Only the author's own words count: blockquotes, quoted ``<details>``,
 HTML comments, code blocks other than the contract block and inline code are skipped.
-Every occurrence of a field is collected with its line; ``choose`` (core/reading.py)
+Every occurrence of a field is collected with its line; ``choose`` (core/body/reading.py)
 picks the one that counts and reports conflicts with the fenced block.
 """
 
@@ -15,17 +15,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from gatekeeper.core import block as contract_block
-from gatekeeper.core import tables
-from gatekeeper.core.fields import (
-    OTHER_TEMPLATE_LABELS,
-    is_placeholder,
-    is_template_note,
-    label_index,
-    normalize_label,
-)
-from gatekeeper.core.html_regions import without_comments
-from gatekeeper.core.lines import (
+from gatekeeper.core.body.html_regions import without_comments
+from gatekeeper.core.body.lines import (
     Label,
     Line,
     definition_value,
@@ -33,8 +24,10 @@ from gatekeeper.core.lines import (
     looks_like_label,
     split_label,
 )
-from gatekeeper.core.model import Contract
-from gatekeeper.core.pending import (
+from gatekeeper.core.body.reading import Occurrence, Reader, ReadProblem, choose
+from gatekeeper.core.body.shapes import block as contract_block
+from gatekeeper.core.body.shapes import tables
+from gatekeeper.core.body.walk import (
     SECTION_WORDS,
     Pending,
     Walk,
@@ -45,8 +38,15 @@ from gatekeeper.core.pending import (
     offer,
     take_pending,
 )
-from gatekeeper.core.reading import Occurrence, Reader, ReadProblem, choose
-from gatekeeper.core.visible import markdown
+from gatekeeper.core.fields import (
+    OTHER_TEMPLATE_LABELS,
+    is_placeholder,
+    is_template_note,
+    label_index,
+    normalize_label,
+)
+from gatekeeper.core.model import Contract
+from gatekeeper.core.text.visible import markdown
 
 BLOCK_INFO = contract_block.BLOCK_INFO
 _MAX_DEPTH = 4
@@ -143,7 +143,7 @@ def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
 
 def _html_block(walk: Walk, token: Token, offset: int, depth: int, *,
                 skipping: bool) -> None:
-    """``<details>`` and ``<blockquote>`` opens and closes (core/regions.py), and the
+    """``<details>`` and ``<blockquote>`` opens and closes (core/body/regions.py), and the
     Markdown a ``<details>`` without blank lines shows inside its one HTML block."""
     def read_shown(inner: str) -> None:
         if depth < _MAX_DEPTH:

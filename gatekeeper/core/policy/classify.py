@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from gatekeeper.core.model import ChangedPath, Classification, PathMatch, RiskClass, highest
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.load import Policy
 
 _DESCENDING = (RiskClass.RED, RiskClass.AMBER)
 # A backslash, an empty part (a leading, trailing or doubled "/") or a "." part.

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gatekeeper.core import yamltext
-from gatekeeper.core.classify import classify, normalize_path
 from gatekeeper.core.model import ChangedPath, RiskClass
-from gatekeeper.core.policy import Policy
+from gatekeeper.core.policy.classify import classify, normalize_path
+from gatekeeper.core.policy.load import Policy
+from gatekeeper.core.text import yamltext
 
 _DESCENDING = (RiskClass.RED, RiskClass.AMBER)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
+from gatekeeper.core.body.reading import Occurrence, Reader
 from gatekeeper.core.model import BodyProblem
-from gatekeeper.core.reading import Occurrence, Reader
 from gatekeeper.errors import GatekeeperError
 
 BLOCK_INFO = "gatekeeper"
@@ -24,7 +24,7 @@ def read(reader: Reader, token: Token, offset: int, *, hidden: bool, in_section:
     # The YAML parser loads only for a body that has a contract block.
     import yaml
 
-    from gatekeeper.core import yamltext
+    from gatekeeper.core.text import yamltext
 
     opener = offset + ((token.map[0] + 1) if token.map else 1)
     reader.blocks_seen += 1

@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from gatekeeper.core import yamltext
-from gatekeeper.core.patterns import compile_pattern_set
-
 # The schema error's location, pointing at an unknown key itself (shared with parse_policy).
-from gatekeeper.core.policy import _error_path, parse_policy
+from gatekeeper.core.policy.load import _error_path, parse_policy
+from gatekeeper.core.policy.patterns import compile_pattern_set
 from gatekeeper.core.schemas import validation_errors
+from gatekeeper.core.text import yamltext
 from gatekeeper.errors import GatekeeperError
 
 _TYPES = {"object": "a mapping (key: value)", "array": "a list", "string": "text",

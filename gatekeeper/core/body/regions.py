@@ -1,7 +1,7 @@
 """The regions open around the reader as it walks a body: quoted ``<details>`` (by their
 summary, written in HTML or in Markdown), collapsed ``<details>``, HTML ``<blockquote>``
 and sections under a heading over quoted material. What one HTML block opens and closes
-is read by core/html_regions.py; this keeps the state between blocks.
+is read by core/body/html_regions.py; this keeps the state between blocks.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from gatekeeper.core import html_regions
+from gatekeeper.core.body import html_regions
 
 
 @dataclass

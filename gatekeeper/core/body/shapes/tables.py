@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from gatekeeper.core.html_table import table_rows
-from gatekeeper.core.lines import Line, logical_lines, split_label
-from gatekeeper.core.normalize import visible
-from gatekeeper.core.reading import Occurrence, Reader
-from gatekeeper.core.visible import markdown
+from gatekeeper.core.body.lines import Line, logical_lines, split_label
+from gatekeeper.core.body.reading import Occurrence, Reader
+from gatekeeper.core.body.shapes.html_table import table_rows
+from gatekeeper.core.text.normalize import visible
+from gatekeeper.core.text.visible import markdown
 
 # A row of cells, each cell its logical lines.
 Row = list[list[Line]]

@@ -15,16 +15,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from gatekeeper.core.evidence import WRITE_ROLES, Evidence, PullRequestRef, ReviewRecord
-from gatekeeper.core.model import Caveat, Reason
-from gatekeeper.core.provenance import (
+from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence, PullRequestRef, ReviewRecord
+from gatekeeper.core.authority.provenance import (
     GITHUB_WEB_COMMITTER,
-    ProvenanceRules,
     co_authors,
     login_of,
 )
+from gatekeeper.core.model import Caveat, Reason
+from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from gatekeeper.core.reasons import Code
-from gatekeeper.core.visible import visible_text
+from gatekeeper.core.text.visible import visible_text
 
 # Pending checks, by kind (the ``check`` of their caveat).
 APPROVAL_CHECK = "escalation_approval"

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gatekeeper.core.evidence import CommitRecord, Evidence, Person
+from gatekeeper.core.authority.evidence import CommitRecord, Evidence, Person
+from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 
 
 class Origin(StrEnum):
@@ -39,24 +40,6 @@ def normalize_origin(text: str) -> str:
 
 
 _RANK = {Origin.HUMAN: 0, Origin.AI_ASSISTED: 1, Origin.AGENT: 2}
-
-
-@dataclass(frozen=True)
-class ProvenanceRules:
-    agent_accounts: tuple[str, ...]
-    ai_tools: tuple[str, ...]
-    agent_branch_prefixes: tuple[str, ...]
-    agent_owner_must_approve: bool = False
-    automation_accounts: tuple[str, ...] = ()
-
-    def is_automation_account(self, login: str) -> bool:
-        return login.casefold() in {a.casefold() for a in self.automation_accounts}
-
-    def is_agent_account(self, login: str | None) -> bool:
-        if not login:
-            return False
-        folded = login.casefold()
-        return folded.endswith("[bot]") or folded in {a.casefold() for a in self.agent_accounts}
 
 
 @dataclass(frozen=True)

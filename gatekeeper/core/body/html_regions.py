@@ -1,7 +1,7 @@
 """What an HTML block of a pull request body does to what a reader of the rendered page
 sees: the ``<details>`` it opens (collapsed or open, marked as quoted material by its
 summary or not) and closes, the ``<blockquote>`` elements it opens and closes, and the
-Markdown it shows inside. Text in, facts out; the walk in core/contract.py keeps the
+Markdown it shows inside. Text in, facts out; the walk in core/body/contract.py keeps the
 state of the regions open around it.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gatekeeper.core.normalize import lookalikes_folded, visible
+from gatekeeper.core.text.normalize import lookalikes_folded, visible
 
 _QUOTED_SUMMARY = re.compile(
     r"original (?:prompt|task|issue|request|description|pr|pull request|message)|quot|"

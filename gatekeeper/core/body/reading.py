@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from gatekeeper.core.body.lines import clean_label
 from gatekeeper.core.fields import BUILTIN, is_placeholder, label_for, normalize_label
-from gatekeeper.core.lines import clean_label
 from gatekeeper.core.model import BodyProblem, Contract, FieldStatus, FieldValue
-from gatekeeper.core.normalize import lookalikes_folded, strip_invisible, visible
 from gatekeeper.core.reasons import Code
+from gatekeeper.core.text.normalize import lookalikes_folded, strip_invisible, visible
 
 _NEAR_MISS_CUTOFF = 0.85
 _NEAR_MISS_SHORTEST = 5  # "Risk" alone is too short to call "Rsik" a near miss

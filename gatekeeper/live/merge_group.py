@@ -14,18 +14,18 @@ from dataclasses import replace
 
 from gatekeeper.core.model import PolicyOrigin, Reason
 from gatekeeper.core.reasons import Code
-from gatekeeper.evaluation import (
-    LiveResult,
-    LocalDiff,
-    blocked_decision,
-    evaluate_pull,
-)
 from gatekeeper.forge import (
     CommitSummary,
     ForgeUnavailable,
     MergeGroupEvent,
     PullRequestReader,
     WorkflowRunEvent,
+)
+from gatekeeper.live.evaluation import (
+    LiveResult,
+    LocalDiff,
+    blocked_decision,
+    evaluate_pull,
 )
 
 # The first lines GitHub writes for a queued pull request: a merge commit, or a squash

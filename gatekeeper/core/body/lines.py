@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from gatekeeper.core.normalize import visible
+from gatekeeper.core.text.normalize import visible
 
 _STRUCK_OPEN = re.compile(r"<(?:del|s|strike)(?:\s[^<>]*)?>$", re.IGNORECASE)
 _STRUCK_CLOSE = re.compile(r"</(?:del|s|strike)\s*>$", re.IGNORECASE)

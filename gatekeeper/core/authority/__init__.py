@@ -1,0 +1,1 @@
+"""Who may approve, and whether they did: evidence, provenance, judgement."""

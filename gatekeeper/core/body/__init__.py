@@ -1,0 +1,1 @@
+"""The body as GitHub renders it → contract fields with their lines."""

@@ -1,0 +1,1 @@
+"""One module per shape a field's value takes in a body."""

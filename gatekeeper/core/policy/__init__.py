@@ -1,0 +1,1 @@
+"""The policy: loading, git's patterns, checking, classifying, explaining."""

@@ -1,0 +1,1 @@
+"""What a policy would have decided on past pull requests; its formats."""
