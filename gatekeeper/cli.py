@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 import click
 
-from gatekeeper import __version__, reporters
+from gatekeeper import __version__, formats
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
 
@@ -75,8 +75,8 @@ def _exit(code: int) -> NoReturn:
 @click.option("--default-policy", "embedded_policy", is_flag=True,
               help="Judge with the embedded default policy, whatever policy file the "
                    "repository has.")
-@click.option("--format", "output_format", type=click.Choice(reporters.names()),
-              default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(formats.VALIDATE.names()),
+              default=formats.VALIDATE.default, show_default=True)
 @click.option("--author", metavar="LOGIN", help="Pull request author, for exemptions.")
 @click.option("--decision-file", metavar="FILE", help="Also write the decision record here.")
 @click.option("--pr", "pull_request", is_flag=False, flag_value="", metavar="[PR]",
@@ -230,8 +230,8 @@ def _access(cache: str | None, page_size: int, retry_backoff: float) -> Any:
 @cli.command()
 @click.option("--repo", required=True, type=REPOSITORY)
 @_history_options
-@click.option("--format", "output_format", type=click.Choice(["csv", "json", "markdown"]),
-              default="markdown", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(formats.METRICS.names()),
+              default=formats.METRICS.default, show_default=True)
 @click.option("--policy", metavar="FILE",
               help="Replay pre-rollout pull requests with this policy. Default: "
                    ".github/gatekeeper.yml on the default branch, else the embedded one.")
@@ -270,8 +270,8 @@ def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tu
               help="Saved pull requests: N.md bodies with N.files changed-path lists.")
 @click.option("--repo", type=REPOSITORY, help="A repository's pull request history.")
 @_history_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(formats.REPLAY.names()),
+              default=formats.REPLAY.default, show_default=True,
               help="markdown: a comment for the pull request that changes the policy.")
 @click.option("--changed-only", is_flag=True, help="List only pull requests that change.")
 def replay(baseline_policy: str, candidate_policy: str, from_dir: str | None,
