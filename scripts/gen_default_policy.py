@@ -8,7 +8,7 @@ written by `gatekeeper init`. The JSON file is its build: the same data, validat
 against schemas/policy.schema.json, with the sha256 of the YAML text that the decision
 record names. `gatekeeper validate` reads the JSON, so the common local run never loads
 the YAML parser nor validates an unchanged policy again.
-tests/unit/core/test_default_policy_build.py fails when the two drift.
+tests/unit/core/policy/test_default_policy_build.py fails when the two drift.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from gatekeeper.core.policy.load import Policy, parse_policy
 from gatekeeper.local.policy_source import default_policy
 from tests.support.fixtures import load_script
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 @pytest.fixture(scope="module")

@@ -119,7 +119,7 @@ def test_a_repository_name_from_the_payload_cannot_leave_the_repos_route(
 # --- every REST path the forge builds goes through paths.py ---------------------------------
 
 _SEGMENT_CALLS = {"segment", "repo_path", "repo_name", "ref_path"}
-FORGE = Path(__file__).resolve().parents[3] / "gatekeeper" / "forge" / "github"
+FORGE = Path(__file__).resolve().parents[4] / "gatekeeper" / "forge" / "github"
 
 
 def _called(node: ast.expr) -> str | None:
@@ -151,6 +151,10 @@ def unquoted_path_values(source: str) -> list[str]:
                 if isinstance(part, ast.FormattedValue)
                 and _called(part.value) not in _SEGMENT_CALLS and not _integer(part)]
     return raw
+
+
+def test_the_forge_modules_are_found() -> None:
+    assert len(list(FORGE.glob("*.py"))) >= 5, FORGE
 
 
 @pytest.mark.parametrize("module", sorted(FORGE.glob("*.py")), ids=lambda p: p.name)
