@@ -44,6 +44,9 @@ class FieldSpec:
     # is its value: "- [x] pytest -q: 31 passed" as test evidence.
     checklist: bool = False
     kind: Kind = "text"
+    # A value that passes, as an author would write it (tests and examples build complete
+    # bodies from these).
+    example: str = ""
 
     @property
     def claim(self) -> bool:
@@ -65,6 +68,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "`GREEN`, `AMBER` or `RED`, any case; at least the class the changed paths fall in",
         "one of GREEN, AMBER, RED", ("GREEN", "AMBER", "RED"),
         kind="enum",
+        example="GREEN",
     ),
     FieldSpec(
         "accountable_owner", "Accountable owner", ("owner",),
@@ -73,6 +77,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "contract", "always", "a GitHub handle: `@alice`",
         "one @handle (ASCII letters, digits and single hyphens)",
         kind="handle",
+        example="@bob",
     ),
     FieldSpec(
         "change_origin", "Change origin", ("origin",),
@@ -83,6 +88,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "`ai-assisted`)",
         "one of human, ai-assisted, agent", ("human", "ai-assisted", "agent"),
         kind="enum",
+        example="human",
     ),
     FieldSpec(
         "test_evidence", "Test evidence",
@@ -106,6 +112,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             r"did ?n[o']t (?:run|test)\b.*|tests? skipped)",
         ),
         checklist=True,
+        example="pytest -q: 3 passed",
     ),
     FieldSpec(
         "escalation_reviewer", "Escalation reviewer", ("escalation contact",),
@@ -114,6 +121,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "escalation", "red", "`@handle` or `@org/team`",
         "one @handle or @org/team",
         kind="handle",
+        example="@acme/security",
     ),
     FieldSpec(
         "approval_reference", "Approval reference", ("approval", "approval ref"),
@@ -124,6 +132,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "`^[A-Z][A-Z0-9]+-\\d+$`, such as `APR-1234`)",
         "the policy's approval_reference_pattern, in ASCII",
         kind="reference",
+        example="APR-2291",
     ),
     FieldSpec(
         "rollback_plan", "Rollback plan",
@@ -133,6 +142,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "say how to undo this change and how that was checked",
         "escalation", "red", "how to undo the change, and how that was checked",
         "at least 3 characters",
+        example="revert the pull request; the revert was tried on staging",
     ),
 )
 

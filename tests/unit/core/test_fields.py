@@ -33,3 +33,10 @@ def test_an_enum_value_is_normalized_to_its_choice_and_others_are_left_as_writte
 def test_enum_fields_have_choices_and_only_they() -> None:
     for spec in fields.FIELDS:
         assert bool(spec.choices) is (spec.kind == "enum"), spec.name
+
+
+def test_every_field_has_an_example_that_is_a_filled_answer() -> None:
+    for spec in fields.FIELDS:
+        assert spec.example, spec.name
+        assert not fields.is_placeholder(spec.example, field=spec.name), spec.name
+        assert fields.normalized(spec.name, spec.example) == spec.example
