@@ -271,8 +271,7 @@ def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tu
 @click.option("--repo", type=REPOSITORY, help="A repository's pull request history.")
 @_history_options
 @click.option("--format", "output_format", type=click.Choice(formats.REPLAY.names()),
-              default=formats.REPLAY.default, show_default=True,
-              help="markdown: a comment for the pull request that changes the policy.")
+              default=formats.REPLAY.default, show_default=True, help=formats.REPLAY.help())
 @click.option("--changed-only", is_flag=True, help="List only pull requests that change.")
 def replay(baseline_policy: str, candidate_policy: str, from_dir: str | None,
            repo: str | None, since: datetime | None, until: datetime | None,

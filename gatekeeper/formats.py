@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from gatekeeper.errors import GatekeeperError
@@ -23,6 +23,8 @@ class Formats(Generic[Renderer]):
 
     command: str
     targets: Mapping[str, str]
+    # What a format is for, where its name does not say it: the --format option's help.
+    described: Mapping[str, str] = field(default_factory=dict)
 
     def names(self) -> tuple[str, ...]:
         return tuple(self.targets)
@@ -30,6 +32,9 @@ class Formats(Generic[Renderer]):
     @property
     def default(self) -> str:
         return next(iter(self.targets))
+
+    def help(self) -> str | None:
+        return "; ".join(f"{name}: {what}" for name, what in self.described.items()) or None
 
     def renderer(self, name: str) -> Renderer:
         target = self.targets.get(name)
@@ -59,6 +64,6 @@ REPLAY: Formats[Callable[..., str]] = Formats("replay", {
     "text": "gatekeeper.replay.text:render",
     "json": "gatekeeper.replay.json:render",
     "markdown": "gatekeeper.replay.markdown:render",
-})
+}, described={"markdown": "a comment for the pull request that changes the policy."})
 
 ALL: tuple[Formats[Any], ...] = (VALIDATE, METRICS, REPLAY)

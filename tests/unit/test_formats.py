@@ -33,6 +33,7 @@ def test_the_command_line_offers_exactly_the_registry(path: tuple[str, ...]) -> 
     assert isinstance(option.type, click.Choice)
     assert tuple(option.type.choices) == registry.names()
     assert option.default == registry.default
+    assert option.help == registry.help()
 
 
 def test_every_command_with_a_format_option_is_in_the_registry() -> None:
