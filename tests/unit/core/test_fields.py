@@ -7,7 +7,8 @@ from gatekeeper.core import fields
 
 def test_each_field_has_its_kind() -> None:
     kinds = {spec.name: spec.kind for spec in fields.FIELDS}
-    assert kinds | {  # the built-in fields' kinds (a new field brings its own)"risk_level": "enum", "accountable_owner": "handle",
+    # the built-in fields' kinds (a new field brings its own)
+    assert kinds | {"risk_level": "enum", "accountable_owner": "handle",
                      "change_origin": "enum", "test_evidence": "text",
                      "escalation_reviewer": "handle", "approval_reference": "reference",
                      "rollback_plan": "text"} == kinds
