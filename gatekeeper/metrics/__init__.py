@@ -1,15 +1,11 @@
-"""`gatekeeper metrics` and `gatekeeper replay`: what the gate did to past pull requests.
+"""What the gate did to past pull requests, computed from history records: pure analytics
+and their exports. Fetching and caching the history is gatekeeper.history; deciding past
+pull requests again is gatekeeper.replay.
 
-Layout (small modules, one job each):
-
-``model``    typed pull request records, parsed from GitHub's GraphQL answers; JSON round trip
-``queries``  every GraphQL document sent (tests validate each against GitHub's schema)
-``history``  fetching: batched GraphQL through the GitHub adapter, incremental, resumable
-``cache``    the embedded SQLite cache (pull requests, sync watermarks, walks in progress)
-``compute``  pure: per-PR facts and the weekly metrics (definitions in docs/metrics.md)
-``export``   CSV, JSON (schemas/metrics.schema.json) and Markdown
-``replay``   two policies over saved or fetched pull requests, side by side
-``run``      the commands' glue: options in, files out
-
-Only ``history`` talks to GitHub, and only through ``gatekeeper.forge.github.client``.
+``timeline``   when things happened to a pull request: ISO weeks, label intervals, reviews
+``compute``    per pull request facts and weekly rows (the definitions, docs/metrics.md)
+``breakdown``  the headline (week over week) and the split by change origin
+``weekly``     a period's metrics: facts, weekly rows, totals, headline, splits
+``savelog``    RED pull requests blocked, then fixed before merging
+``export``     CSV, JSON (schemas/metrics.schema.json) and Markdown
 """
