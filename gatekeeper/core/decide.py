@@ -60,7 +60,8 @@ def evaluate(
         evidence = replace(evidence, author=author)
     author = evidence.author
     contract = parse_contract(
-        body, aliases=policy.field_aliases, placeholders=policy.placeholders
+        body, aliases=policy.field_aliases, placeholders=policy.placeholders,
+        approval_pattern=policy.approval_reference_pattern,
     )
     classification = classify(changes, policy)
     declared = _declared_class(contract)
@@ -278,6 +279,7 @@ def _contract_reasons(
 
     approval = instance.get("approval_reference")
     if (approval is not None and "approval_reference" not in malformed_seen
+            and not any(reason.code is Code.GK105 for reason in reasons)
             and not policy.approval_reference_pattern.fullmatch(approval)):
         # The policy's pattern is a Python regex matched in full, which JSON Schema's
         # `pattern` (a search, ECMA dialect) cannot express for every pattern.
@@ -326,7 +328,9 @@ def _missing_reason(
     else:
         code, message = Code.GK101, f"{label} {state}"
     line = _line_for(contract, name)
-    if field is None and line is None:
+    if name in contract.outside:
+        message += f"; {contract.outside[name]}"
+    elif field is None and line is None:
         section = "Escalation" if name in ESCALATION_FIELDS else "Contract"
         message += f" (add a '- **{label}:** ...' line under a '## {section}' heading)"
     return Reason(code=code, message=message, field=name, line=line,
@@ -358,6 +362,7 @@ _PROBLEM_FIXES = {
     Code.GK106: "give the field one value: correct the prose or the gatekeeper block so "
                 "they agree, or remove one of them",
     Code.GK107: "write the field's label exactly (case, bold and colons do not matter)",
+    Code.GK105: "give exactly one approval reference, in the policy's format",
 }
 
 

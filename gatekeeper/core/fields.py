@@ -39,6 +39,9 @@ class FieldSpec:
     # Whether a ticked checklist under the field's heading (or nested in its label's item)
     # is its value: "- [x] pytest -q: 31 passed" as test evidence.
     checklist: bool = False
+    # The questions other projects' templates ask for this field, as headings or labels
+    # ("How has this been tested?"): read as the field's label, answered under it.
+    questions: tuple[str, ...] = ()
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -68,9 +71,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "test_evidence", "Test evidence",
-        ("tests", "testing", "test plan", "testing done", "how did you test this change?",
-         "how has this been tested?", "how was this tested?", "how was this PR tested?",
-         "how were these changes tested?", "verification"),
+        ("tests", "testing", "test plan", "testing done", "tested", "verified",
+         "verification", "test output", "test results"),
         "command run and its result, or a link to the run",
         "give the command you ran and its result, or a link to the CI run",
         "contract", "always", "the command run and its result, or a link to the run",
@@ -88,6 +90,19 @@ FIELDS: tuple[FieldSpec, ...] = (
             r"did ?n[o']t (?:run|test)\b.*|tests? skipped)",
         ),
         checklist=True,
+        # From a survey of 54 projects' pull request templates and their pull requests.
+        questions=(
+            "how did you test this change?", "how has this been tested?",
+            "how has it been tested?", "how was this tested?", "how was this PR tested?",
+            "how were these changes tested?", "how did you test this code?",
+            "how did you test it?", "how is this PR tested?", "how was it tested?",
+            "how did you verify this change?", "how did you verify it?", "how I verified",
+            "how was this verified?", "testing done", "tests and evidence",
+            "tests & checks", "testing / validation", "validation",
+            "validation steps performed", "verification steps", "manual QA steps",
+            "QA steps", "test notes", "test evidence and results", "testing performed",
+            "tests run", "what tests did you run?", "which tests did you run?",
+        ),
     ),
     FieldSpec(
         "escalation_reviewer", "Escalation reviewer", ("escalation contact",),
@@ -137,7 +152,7 @@ def label_index(extra_aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Map every accepted label (normalized) to its field name."""
     index: dict[str, str] = {}
     for spec in FIELDS:
-        for label in (spec.name, spec.label, *spec.aliases):
+        for label in (spec.name, spec.label, *spec.aliases, *spec.questions):
             index[normalize_label(label)] = spec.name
     for name, aliases in extra_aliases.items():
         for label in (name, *aliases):
@@ -228,6 +243,17 @@ _HINT_JOIN = re.compile(r"^(?:and|or)\s+")
 _HINT_KEYS = {spec.name: _hint_keys(spec) for spec in FIELDS}
 
 
+# A value that points at what stands below it: the answer is there, or there is none.
+_POINTS_BELOW = re.compile(
+    r"^(?:\(?\s*)?(?:see|as|shown|details|output|results?|logs?)?\s*(?:below|underneath|"
+    r"following)\s*[:.)]*$", re.IGNORECASE)
+
+
+def points_below(value: str) -> bool:
+    """"see below", "below:", "(see below)": the value is the block below, if any."""
+    return bool(_POINTS_BELOW.match(visible(value).strip("*_` ")))
+
+
 def is_template_note(value: str) -> bool:
     """A note the template puts where a value goes: the author's value may follow it."""
     return bool(_TEMPLATE_NOTE.match(visible(value).strip("*_`\"' ").strip()))
@@ -312,6 +338,9 @@ def docs_table() -> str:
         aliases = ", ".join(alias.capitalize() if alias.islower() else alias
                             for alias in spec.aliases)
         label = f"{spec.label} ({aliases})" if aliases else spec.label
+        if spec.questions:
+            label += f"; or a heading or label asking {len(spec.questions)} forms of the " \
+                     f"question, such as {spec.questions[1].capitalize()!r}"
         rows.append(f"| `{spec.name}` | {label} | {spec.value_doc} | "
                     f"{_REQUIREMENT_DOC[spec.requirement]} |")
     return "\n".join(rows) + "\n"
