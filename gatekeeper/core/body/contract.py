@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gatekeeper.core.body.html_regions import without_comments
+from gatekeeper.core.body.lines import html_anchors
 from gatekeeper.core.body.reading import Reader, ReadProblem, choose
 from gatekeeper.core.body.regions import Regions
 from gatekeeper.core.body.shapes import block as contract_block
@@ -223,6 +224,8 @@ def _html_block(walk: Walk, token: Token, offset: int, depth: int, *,
     if skipping or regions.quoted or regions.summary is not None:
         return
     content = without_comments(token.content)
+    if "=" in content:
+        walk.reader.anchors.update(html_anchors(content))
     heading = _HTML_HEADING.match(content)
     if heading is not None:
         # <h2>Original prompt</h2> or <h2>Contract</h2>: a heading, as ## is.

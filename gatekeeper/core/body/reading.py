@@ -91,6 +91,7 @@ class Reader:
     _names: dict[str, str | None] = field(default_factory=dict)
     _close: dict[str, str | None] = field(default_factory=dict)
     _near_fields: set[tuple[str, bool]] = field(default_factory=set)
+    _slugs: dict[str, int] = field(default_factory=dict)
 
     def name_of(self, label: str) -> str | None:
         cached = self._names.get(label, "")
@@ -100,6 +101,12 @@ class Reader:
         if len(self._names) < 4096:
             self._names[label] = name
         return name
+
+    def heading_anchor(self, slug: str) -> None:
+        """A heading's anchor, numbered as GitHub numbers a repeated one ("tests-1")."""
+        seen = self._slugs.get(slug, 0)
+        self._slugs[slug] = seen + 1
+        self.anchors.add(f"{slug}-{seen}" if seen else slug)
 
     def is_label_of(self, name: str, value: str) -> bool:
         """Whether ``value`` is the field's label (or an alias of it) written again."""

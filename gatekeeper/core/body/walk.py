@@ -45,17 +45,19 @@ def where(walk: Walk) -> str:
     return walk.heads[-1][2] if walk.heads else ""
 
 
-def offer(walk: Walk, name: str, value: str, line: int, *, own: bool = False) -> None:
-    """``own``: the value stands under its own label (a heading or summary naming it)."""
+def offer(walk: Walk, name: str, value: str, line: int, *, own: bool = False,
+          anchor: str | None = None) -> None:
+    """``own``: the value stands under its own label (a heading or summary naming it);
+    ``anchor``: the value is only a link to that place on the page."""
     walk.reader.offer(Occurrence(name, value, line, in_section=own or in_section(walk),
-                                 where=where(walk)))
+                                 where=where(walk), anchor=anchor))
 
 
-def take_pending(walk: Walk, value: str, line: int) -> None:
+def take_pending(walk: Walk, value: str, line: int, *, anchor: str | None = None) -> None:
     pending = walk.pending
     walk.pending = None
     if pending is not None and value.strip():
-        offer(walk, pending.name, value, line, own=pending.heading)
+        offer(walk, pending.name, value, line, own=pending.heading, anchor=anchor)
 
 
 def belongs(walk: Walk) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from gatekeeper.core.body.lines import logical_lines, split_label
+from gatekeeper.core.body.lines import logical_lines, slug, split_label
 from gatekeeper.core.body.reading import SECTION_WORDS
 from gatekeeper.core.body.shapes.label_lines import read_lines
 from gatekeeper.core.body.walk import Pending, Walk, offer
@@ -20,6 +20,7 @@ def read_heading(walk: Walk, inline: Token, line: int, level: int) -> None:
         part.number = line + part.number - base  # a setext heading's lines keep theirs
     text = " ".join(part.text for part in lines)
     label = normalize_label(text)
+    walk.reader.heading_anchor(slug(text))
     walk.pending = None
     while walk.heads and walk.heads[-1][0] >= level:
         walk.heads.pop()

@@ -13,6 +13,7 @@ from gatekeeper.core.body.lines import (
     definition_value,
     logical_lines,
     looks_like_label,
+    only_link,
     split_label,
 )
 from gatekeeper.core.body.reading import Occurrence, Reader
@@ -32,6 +33,7 @@ def read_inline(walk: Walk, token: Token, offset: int) -> None:
     lines = logical_lines(token, in_item=bool(walk.items))
     for line in lines:
         line.number += offset
+        walk.reader.anchors.update(line.anchors)
     pending = walk.pending
     if pending is not None and belongs(walk):
         shown = [(line.number, text) for line in lines if (text := line.text.strip())]
@@ -51,8 +53,9 @@ def read_inline(walk: Walk, token: Token, offset: int) -> None:
                 shown.pop(0)
             if walk.reader.is_enum(pending.name):
                 shown = shown[:1]  # an enum field takes its first line
-            take_pending(walk, " ".join(text for _, text in shown),
-                         shown[0][0] if shown else 0)
+            value = " ".join(text for _, text in shown)
+            take_pending(walk, value, shown[0][0] if shown else 0,
+                         anchor=only_link(lines[-1], value) if len(lines) == 1 else None)
             return
     read_lines(walk, lines)
 
@@ -108,7 +111,9 @@ def read_lines(walk: Walk, lines: list[Line]) -> None:
         later = (run[0] if run else "") if reader.is_enum(name) else " ".join(run)
         value = own or later
         if value:
-            offer(walk, name, value, line.number)
+            anchor = only_link(line, own) if own else (
+                only_link(lines[index + 1], later) if len(run) == 1 else None)
+            offer(walk, name, value, line.number, anchor=anchor)
         elif index == last or not run:
             # Nothing after the label in its paragraph: the next block may hold the value
             # (a nested list, a paragraph after a hint comment, ticked choices).
