@@ -42,6 +42,7 @@ _MAX_DEPTH = 4
 _NOTHING_TO_READ = frozenset({"paragraph_open", "paragraph_close", "bullet_list_close",
                               "ordered_list_close"})
 _REGION_TAG = re.compile(r"</?(?:details|blockquote)\b", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:")
 _HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>\s*$", re.IGNORECASE | re.DOTALL)
 
 
@@ -170,6 +171,11 @@ def _list_open(walk: Walk, cursor: _Cursor, token: Token) -> None:
 
 
 def _inline(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    if token.content.startswith("[^") and _FOOTNOTE.match(token.content):
+        # "[^1]: ...": a footnote, shown (when referenced at all) under the body, never
+        # the author's answer in its place.
+        walk.pending = None
+        return
     token = _before_inline_regions(walk, token, cursor.offset, cursor.depth)
     if token.content and not token.content.isspace():
         read_inline(walk, token, cursor.offset)

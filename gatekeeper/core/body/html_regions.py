@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from gatekeeper.core.text.github_html import without_removed
 from gatekeeper.core.text.normalize import lookalikes_folded, visible
 
 _QUOTED_SUMMARY = re.compile(
@@ -147,7 +148,8 @@ def has_summary(content: str) -> bool:
 def shown_markdown(content: str) -> str:
     """The Markdown a <details> written without blank lines shows: its summaries and the
     HTML blockquotes inside it blanked, the tags around the text removed, lines kept."""
-    # Attribute values (a title="...", an alt="...") are tooltips, never shown as text.
-    content = _ATTRIBUTES.sub(_tag_name_only, content)
+    # Attribute values (a title="...", an alt="...") are tooltips, never shown as text;
+    # a <script> or <template> is removed with its content.
+    content = _ATTRIBUTES.sub(_tag_name_only, without_removed(content))
     inner = _HTML_QUOTE.sub(_blank_keeping_lines, _SUMMARY.sub(_blank_keeping_lines, content))
     return _TAGS.sub("", inner)

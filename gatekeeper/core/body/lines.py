@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from gatekeeper.core.text.github_html import closes_removed, opens_removed
 from gatekeeper.core.text.normalize import visible
 
 _STRUCK_OPEN = re.compile(r"<(?:del|s|strike)(?:\s[^<>]*)?>$", re.IGNORECASE)
@@ -64,7 +65,7 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
     cursor = 0
     number = (token.map[0] + 1) if token.map else 1
     lines = [Line(number)]
-    struck = 0
+    struck = 0  # struck-through or removed by GitHub's sanitiser: not shown as text
     strong_depth = 0
     strong_start: int | None = None
     strong_parts: list[str] = []
@@ -110,6 +111,10 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
                 line.anchors.extend(html_anchors(child.content))
             if child.content.startswith("<!--"):
                 line.hinted = True
+            elif opens_removed(child.content):
+                struck += 1  # <script>, <template>, <textarea>: GitHub removes the text
+            elif closes_removed(child.content):
+                struck = max(0, struck - 1)
             elif _LINE_BREAK.match(child.content):
                 lines.append(Line(number))
                 continue

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from gatekeeper.core.body import html_regions
+from gatekeeper.core.text.github_html import removed_left_open
 
 
 @dataclass
@@ -52,10 +53,14 @@ class Regions:
         name, self.named_field = self.named_field, None
         return name
 
+    # Depth inside an element GitHub removes with its content (<template>, <script>).
+    removed: int = 0
+
     @property
     def quoted(self) -> bool:
-        """Inside quoted material: nothing here is the author's contract."""
-        return self.quoted_details > 0 or self.html_quotes > 0
+        """Inside quoted material (or material GitHub does not show): nothing here is the
+        author's contract."""
+        return self.quoted_details > 0 or self.html_quotes > 0 or self.removed > 0
 
     @property
     def hidden(self) -> bool:
@@ -76,6 +81,10 @@ class Regions:
             self.summary.append(content[:at])
             self._end_summary()
             content = content[at:] if at is not None else content
+        balance = removed_left_open(content)
+        if balance:
+            self.removed = max(0, self.removed + balance)
+            return True
         opens = html_regions.details_opened(content)
         closes = html_regions.details_closed(content)
         quote_opens, quote_closes = html_regions.quotes_opened_and_closed(content)
