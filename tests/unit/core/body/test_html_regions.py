@@ -19,7 +19,7 @@ def test_comments_are_blanked_with_their_lines_and_close_nothing() -> None:
 def test_summary_words_as_shown() -> None:
     assert html_regions.summary_text("<summary><b>Re&shy;lease notes</b></summary>") == (
         "Release notes")
-    assert html_regions.words_mark_quoted("Оriginal prompt")  # a Cyrillic O
+    assert html_regions.words_mark_quoted("\u041eriginal prompt")  # a Cyrillic O
     assert not html_regions.words_mark_quoted("Contract")
 
 
