@@ -102,6 +102,10 @@ FIELDS: tuple[FieldSpec, ...] = (
             "validation steps performed", "verification steps", "manual QA steps",
             "QA steps", "test notes", "test evidence and results", "testing performed",
             "tests run", "what tests did you run?", "which tests did you run?",
+            "how should this be tested?", "how to test", "how to test the change",
+            "how to test the changes", "how to test the changes in this pull request",
+            "how can this be tested?", "testing instructions", "steps to test",
+            "how to verify", "describe how to verify it",
         ),
     ),
     FieldSpec(

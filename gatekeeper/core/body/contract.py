@@ -256,7 +256,7 @@ def _named_value(walk: Walk, line: int) -> None:
     """A ``<details>`` whose summary is a field's label: what it shows is that value."""
     name = walk.regions.take_named_field()
     if name is not None:
-        walk.pending = Pending(name, tuple(walk.items), line, heading=True)
+        walk.pending = Pending(name, tuple(walk.items), line, heading=True, own=True)
 
 
 def _summary_read(walk: Walk, line: int) -> None:

@@ -18,7 +18,8 @@ class Pending:
     name: str
     items: tuple[int, ...]  # the list items open at the label
     line: int
-    heading: bool = False  # the label is a heading (or a summary): what follows is its own
+    heading: bool = False  # the label stands alone (a heading, a summary, a bare line)
+    own: bool = False  # a heading or summary naming the field: its value is in the region
     note: str = ""  # "see below": the value is the block below, or there is none
 
 
@@ -57,7 +58,7 @@ def take_pending(walk: Walk, value: str, line: int, *, anchor: str | None = None
     pending = walk.pending
     walk.pending = None
     if pending is not None and value.strip():
-        offer(walk, pending.name, value, line, own=pending.heading, anchor=anchor)
+        offer(walk, pending.name, value, line, own=pending.own, anchor=anchor)
 
 
 def belongs(walk: Walk) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from gatekeeper.core.body.lines import Line, logical_lines, looks_like_label
+from gatekeeper.core.body.lines import Line, logical_lines, looks_like_label, split_label
 from gatekeeper.core.body.walk import Walk, belongs, take_pending
 
 
@@ -33,7 +33,14 @@ def choices(walk: Walk, tokens: list[Token], position: int, offset: int) -> int:
         elif token.type == "inline" and items and not items[-1][1]:
             items[-1][1].extend(logical_lines(token, in_item=True))
         end += 1
-    if not items or not items[0][1] or looks_like_label(items[0][1][0]):
+    def a_field(line: Line) -> bool:
+        # "- **Accountable owner:** ...", "- Risk level: RED": the list holds fields; a
+        # step such as "1. Upload it offline, go online: it uploads" is the value's own.
+        found = split_label(line)
+        return found is not None and looks_like_label(line, found) and (
+            found.bold or walk.reader.name_of(found.label) is not None)
+
+    if not items or not items[0][1] or a_field(items[0][1][0]):
         walk.pending = None
         return position  # the list holds other fields: read it as usual
     pending = walk.pending
@@ -41,7 +48,7 @@ def choices(walk: Walk, tokens: list[Token], position: int, offset: int) -> int:
     run: list[Line] = []
     stop = end
     for index, lines in items:
-        if not lines or (lines[0].task is not None) != tasks or looks_like_label(lines[0]):
+        if not lines or (lines[0].task is not None) != tasks or a_field(lines[0]):
             stop = index
             break
         run.append(lines[0])

@@ -42,4 +42,4 @@ def read_heading(walk: Walk, inline: Token, line: int, level: int) -> None:
         return
     name = walk.reader.name_of(text)
     if name is not None:
-        walk.pending = Pending(name, tuple(walk.items), line, heading=True)
+        walk.pending = Pending(name, tuple(walk.items), line, heading=True, own=True)

@@ -42,7 +42,7 @@ def read_inline(walk: Walk, token: Token, offset: int) -> None:
             notes += 1  # "_(REQUIRED)_" under the label: the template's, not a value
         if shown and notes == len(shown):
             offer(walk, pending.name, " ".join(text for _, text in shown),
-                  shown[0][0], own=pending.heading)  # a placeholder, unless a value follows
+                  shown[0][0], own=pending.own)  # a placeholder, unless a value follows
             return
     if pending is not None:
         if not belongs(walk) or ends_value(walk.reader, lines[0], split_label(lines[0])):
@@ -91,6 +91,12 @@ def read_lines(walk: Walk, lines: list[Line]) -> None:
     last = len(lines) - 1
     for index, (line, found) in enumerate(zip(lines, labels, strict=True)):
         if found is None:
+            if last == 0 and not line.task and (name := reader.name_of(line.text)):
+                # "Tests" alone in its paragraph, over a list: a label, as a heading is.
+                reader.offer(Occurrence(name, "", line.number, in_section=in_section(walk),
+                                        where=where(walk)))
+                walk.pending = Pending(name, tuple(walk.items), line.number, heading=True)
+                continue
             # "Risk level" with ": GREEN" on the next line, as a definition list is written.
             definition = definition_value(lines[index + 1]) if index < last else None
             name = reader.name_of(line.text) if definition is not None else None

@@ -229,3 +229,10 @@ def test_a_reference_inside_a_sentence_is_its_one_matching_token() -> None:
         "exactly one"]
     decision = run_evaluate("Approval reference: SEC-1 replaces SEC-2\n", RED_PATHS)
     assert [str(r.code) for r in decision.reasons].count("GK105") == 1
+
+
+def test_a_bare_label_line_over_a_list_is_read_but_only_in_the_region() -> None:
+    assert filled("Tests\n\n- [x] Unit test\n- [ ] Integration test\n") == {
+        "test_evidence": "Unit test"}
+    body = _section(["risk_level"]) + "\n## Notes\nRollback plan\n\n- revert the PR\n"
+    assert "rollback_plan" not in filled(body)

@@ -33,7 +33,7 @@ def test_offers_carry_the_heading_and_the_region() -> None:
 def test_a_pending_label_belongs_to_its_own_list_item_and_its_heading_is_its_region() -> None:
     state = walk()
     state.items = [1, 2]
-    state.pending = Pending("test_evidence", (1,), 3, heading=True)
+    state.pending = Pending("test_evidence", (1,), 3, heading=True, own=True)
     assert belongs(state)
     state.items = [5]
     assert not belongs(state)
