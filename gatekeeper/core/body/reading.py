@@ -218,7 +218,7 @@ def _status(reader: Reader, occurrence: Occurrence, value: str, *,
         return "empty"
     if is_placeholder(value, field=name, extra=reader.placeholders):
         return "placeholder"
-    if reader.is_label_of(name, value):
+    if len(value) <= 80 and reader.is_label_of(name, value):
         return "placeholder"  # the label again ("Test evidence: Test evidence") says nothing
     if occurrence.anchor is not None and occurrence.anchor not in reader.anchors:
         return "placeholder"  # a link to a place the page does not have

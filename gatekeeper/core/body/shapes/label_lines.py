@@ -33,7 +33,8 @@ def read_inline(walk: Walk, token: Token, offset: int) -> None:
     lines = logical_lines(token, in_item=bool(walk.items))
     for line in lines:
         line.number += offset
-        walk.reader.anchors.update(line.anchors)
+        if line.anchors:
+            walk.reader.anchors.update(line.anchors)
     pending = walk.pending
     if pending is not None and belongs(walk):
         shown = [(line.number, text) for line in lines if (text := line.text.strip())]
