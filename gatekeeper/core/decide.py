@@ -59,7 +59,8 @@ def evaluate(
         evidence = replace(evidence, author=author)
     author = evidence.author
     contract = parse_contract(
-        body, aliases=policy.field_aliases, placeholders=policy.placeholders
+        body, aliases=policy.field_aliases, placeholders=policy.placeholders,
+        approval_pattern=policy.approval_reference_pattern,
     )
     classification = classify(changes, policy)
     declared = _declared_class(contract)
@@ -274,6 +275,7 @@ def _contract_reasons(
     for spec in FIELDS:
         reference = instance.get(spec.name) if spec.kind == "reference" else None
         if (reference is not None and spec.name not in malformed_seen
+                and not any(reason.code is Code.GK105 for reason in reasons)
                 and not policy.approval_reference_pattern.fullmatch(reference)):
             # The policy's pattern is a Python regex matched in full, which JSON Schema's
             # `pattern` (a search, ECMA dialect) cannot express for every pattern.
@@ -322,7 +324,9 @@ def _missing_reason(
     else:
         code, message = Code.GK101, f"{label} {state}"
     line = _line_for(contract, name)
-    if field is None and line is None:
+    if name in contract.outside:
+        message += f"; {contract.outside[name]}"
+    elif field is None and line is None:
         section = "Escalation" if name in ESCALATION_FIELDS else "Contract"
         message += f" (add a '- **{label}:** ...' line under a '## {section}' heading)"
     return Reason(code=code, message=message, field=name, line=line,

@@ -57,6 +57,9 @@ class FieldSpec:
     def token(self) -> bool:
         """The value is one token: a handle or a reference, read past quotes and asides."""
         return self.kind in ("handle", "reference")
+    # The questions other projects' templates ask for this field, as headings or labels
+    # ("How has this been tested?"): read as the field's label, answered under it.
+    questions: tuple[str, ...] = ()
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -92,9 +95,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "test_evidence", "Test evidence",
-        ("tests", "testing", "test plan", "testing done", "how did you test this change?",
-         "how has this been tested?", "how was this tested?", "how was this PR tested?",
-         "how were these changes tested?", "verification"),
+        ("tests", "testing", "test plan", "testing done", "tested", "verified",
+         "verification", "test output", "test results"),
         "command run and its result, or a link to the run",
         "give the command you ran and its result, or a link to the CI run",
         "contract", "always", "the command run and its result, or a link to the run",
@@ -113,6 +115,23 @@ FIELDS: tuple[FieldSpec, ...] = (
         ),
         checklist=True,
         example="pytest -q: 3 passed",
+        # From a survey of 54 projects' pull request templates and their pull requests.
+        questions=(
+            "how did you test this change?", "how has this been tested?",
+            "how has it been tested?", "how was this tested?", "how was this PR tested?",
+            "how were these changes tested?", "how did you test this code?",
+            "how did you test it?", "how is this PR tested?", "how was it tested?",
+            "how did you verify this change?", "how did you verify it?", "how I verified",
+            "how was this verified?", "testing done", "tests and evidence",
+            "tests & checks", "testing / validation", "validation",
+            "validation steps performed", "verification steps", "manual QA steps",
+            "QA steps", "test notes", "test evidence and results", "testing performed",
+            "tests run", "what tests did you run?", "which tests did you run?",
+            "how should this be tested?", "how to test", "how to test the change",
+            "how to test the changes", "how to test the changes in this pull request",
+            "how can this be tested?", "testing instructions", "steps to test",
+            "how to verify", "describe how to verify it",
+        ),
     ),
     FieldSpec(
         "escalation_reviewer", "Escalation reviewer", ("escalation contact",),
@@ -167,7 +186,7 @@ def label_index(extra_aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Map every accepted label (normalized) to its field name."""
     index: dict[str, str] = {}
     for spec in FIELDS:
-        for label in (spec.name, spec.label, *spec.aliases):
+        for label in (spec.name, spec.label, *spec.aliases, *spec.questions):
             index[normalize_label(label)] = spec.name
     for name, aliases in extra_aliases.items():
         for label in (name, *aliases):
@@ -256,6 +275,17 @@ def _hint_keys(spec: FieldSpec) -> frozenset[str]:
 _HINT_PARTS = re.compile(r",|\bor\b")
 _HINT_JOIN = re.compile(r"^(?:and|or)\s+")
 _HINT_KEYS = {spec.name: _hint_keys(spec) for spec in FIELDS}
+
+
+# A value that points at what stands below it: the answer is there, or there is none.
+_POINTS_BELOW = re.compile(
+    r"^(?:\(?\s*)?(?:see|as|shown|details|output|results?|logs?)?\s*(?:below|underneath|"
+    r"following)\s*[:.)]*$", re.IGNORECASE)
+
+
+def points_below(value: str) -> bool:
+    """"see below", "below:", "(see below)": the value is the block below, if any."""
+    return bool(_POINTS_BELOW.match(visible(value).strip("*_` ")))
 
 
 def is_template_note(value: str) -> bool:
@@ -355,6 +385,9 @@ def docs_table() -> str:
         aliases = ", ".join(alias.capitalize() if alias.islower() else alias
                             for alias in spec.aliases)
         label = f"{spec.label} ({aliases})" if aliases else spec.label
+        if spec.questions:
+            label += f"; or a heading or label asking {len(spec.questions)} forms of the " \
+                     f"question, such as {spec.questions[1].capitalize()!r}"
         rows.append(f"| `{spec.name}` | {label} | {spec.value_doc} | "
                     f"{_REQUIREMENT_DOC[spec.requirement]} |")
     return "\n".join(rows) + "\n"

@@ -64,6 +64,8 @@ class Contract:
     fields: dict[str, FieldValue]
     problems: tuple[BodyProblem, ...] = ()
     section_lines: dict[str, int] = field(default_factory=dict)
+    # Where a field missing from the contract region was seen outside it, in words.
+    outside: dict[str, str] = field(default_factory=dict)
 
     def filled(self) -> dict[str, str]:
         return {name: f.value for name, f in self.fields.items() if f.status == "filled"}

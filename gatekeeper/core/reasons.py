@@ -121,7 +121,8 @@ _ABOUT: dict[Code, _About] = {
     Code.GK104: _About("gatekeeper block malformed",
                       fix="make the ```gatekeeper block a YAML mapping of field: value lines, each "
                       "field once, once in the body"),
-    Code.GK105: _About("approval reference does not match the policy"),
+    Code.GK105: _About("approval reference does not match the policy",
+                      fix="give exactly one approval reference, in the policy's format"),
     Code.GK106: _About("gatekeeper block conflicts with the prose",
                       fix="give the field one value: correct the prose or the gatekeeper block so "
                       "they agree, or remove one of them"),

@@ -3,48 +3,36 @@
 The body is parsed as GitHub renders it (markdown-it-py with GFM tables and
 strikethrough; task-list boxes are read from list items), never scanned with patterns
 over the raw text. Only the author's own words count: blockquotes, quoted ``<details>``,
-HTML comments, code blocks other than the contract block and inline code are skipped.
-Every occurrence of a field is collected with its line; ``choose`` (core/body/reading.py)
-picks the one that counts and reports conflicts with the fenced block.
+collapsed ``<details>`` whose summary names neither the contract nor a field, HTML
+comments, code blocks other than the contract block and inline code are skipped.
+
+One pass over the tokens: what the walk does with a token is looked up by its type in
+``_DISPATCH``; each shape a value takes is a module of core/body/shapes/. Every occurrence
+of a field is collected with its line; ``choose`` (core/body/reading.py) picks the one
+that counts and reports conflicts with the fenced block.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gatekeeper.core.body.html_regions import without_comments
-from gatekeeper.core.body.lines import (
-    Label,
-    Line,
-    definition_value,
-    logical_lines,
-    looks_like_label,
-    split_label,
-)
-from gatekeeper.core.body.reading import Occurrence, Reader, ReadProblem, choose
+from gatekeeper.core.body.lines import html_anchors
+from gatekeeper.core.body.reading import Reader, ReadProblem, choose
+from gatekeeper.core.body.regions import Regions
 from gatekeeper.core.body.shapes import block as contract_block
 from gatekeeper.core.body.shapes import tables
-from gatekeeper.core.body.walk import (
-    SECTION_WORDS,
-    Pending,
-    Walk,
-    belongs,
-    choices,
-    code_value,
-    in_section,
-    offer,
-    take_pending,
-)
-from gatekeeper.core.fields import (
-    OTHER_TEMPLATE_LABELS,
-    is_placeholder,
-    is_template_note,
-    label_index,
-    normalize_label,
-)
+from gatekeeper.core.body.shapes.choices import choices
+from gatekeeper.core.body.shapes.code import code_value
+from gatekeeper.core.body.shapes.heading import read_heading
+from gatekeeper.core.body.shapes.label_lines import read_inline
+from gatekeeper.core.body.walk import Pending, Walk, in_section
+from gatekeeper.core.fields import label_index
 from gatekeeper.core.model import Contract
 from gatekeeper.core.text.visible import markdown
 
@@ -54,6 +42,7 @@ _MAX_DEPTH = 4
 _NOTHING_TO_READ = frozenset({"paragraph_open", "paragraph_close", "bullet_list_close",
                               "ordered_list_close"})
 _REGION_TAG = re.compile(r"</?(?:details|blockquote)\b", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:")
 _HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>\s*$", re.IGNORECASE | re.DOTALL)
 
 
@@ -66,22 +55,34 @@ def parse_contract(
     *,
     aliases: dict[str, tuple[str, ...]] | None = None,
     placeholders: tuple[str, ...] = (),
+    approval_pattern: re.Pattern[str] | None = None,
 ) -> Contract:
-    """Every contract field in ``body`` with its 1-based line and whether it is filled."""
+    """Every contract field in ``body`` with its 1-based line and whether it is filled.
+
+    ``approval_pattern`` is the policy's pattern for approval references: a reference
+    written inside a sentence is the one token of the sentence that matches it."""
     reader = Reader(index=label_index(aliases or {}), placeholders=placeholders)
-    walk = Walk(reader)
+    walk = Walk(reader, regions=Regions(names=reader.summary_names))
     _walk(walk, body, 0, 0)
-    return choose(reader)
+    return choose(reader, approval_pattern=approval_pattern)
+
+
+@dataclass
+class _Cursor:
+    tokens: list[Token]
+    position: int  # the token after the one being read
+    offset: int  # body line of the text's first line, minus one
+    depth: int  # how deep in Markdown shown inside HTML blocks
 
 
 def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
     tokens = _markdown().parse(text)
-    position = 0
+    cursor = _Cursor(tokens, 0, offset, depth)
     quote = 0
-    while position < len(tokens):
-        token = tokens[position]
+    while cursor.position < len(tokens):
+        token = tokens[cursor.position]
         kind = token.type
-        position += 1
+        cursor.position += 1
         if kind in _NOTHING_TO_READ:
             continue
         if kind == "blockquote_open":
@@ -101,51 +102,111 @@ def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
         if regions.summary is not None:
             if kind == "inline":
                 regions.summary_words(token)  # a summary's words are a title, not a field
-                _summary_read(walk)
+                _summary_read(walk, _line(token, offset))
             continue
         if kind == "heading_open" and regions.heading(int(token.tag[1:] or 1),
-                                                      tokens[position].content):
+                                                      tokens[cursor.position].content):
             walk.pending = None  # "## Original prompt": its section is quoted
-            position += 2
+            cursor.position += 2
             continue
         if regions.quoted_heading:
             continue
-        line = offset + (token.map[0] + 1 if token.map else 1)
-        if kind == "list_item_open":
-            walk.serial += 1
-            walk.items.append(walk.serial)
-        elif kind == "list_item_close":
-            closed = walk.items.pop() if walk.items else None
-            if walk.pending is not None and closed in walk.pending.items:
-                walk.pending = None
-        elif kind == "heading_open":
-            _heading(walk, tokens[position], line, int(token.tag[1:] or 1))
-            position += 2
-        elif kind == "fence" and contract_block.is_contract_block(token):
-            walk.pending = None
-            contract_block.read(walk.reader, token, offset, hidden=regions.hidden,
-                                in_section=True)
-        elif kind == "fence" and token.info.strip().casefold() == "math":
-            walk.pending = None  # a formula GitHub typesets is not the author's words
-        elif kind in ("fence", "code_block"):
-            code_value(walk, token, line)
-        elif kind == "hr":
-            walk.pending = None  # a rule ends what an empty label could take
-        elif kind == "table_open":
-            position = _table(walk, tokens, position, offset)
-        elif kind in ("bullet_list_open", "ordered_list_open") and walk.pending is not None:
-            position = choices(walk, tokens, position, offset)
-        elif kind == "inline":
-            token = _before_inline_regions(walk, token, offset, depth)
-            if token.content and not token.content.isspace():
-                _inline(walk, token, offset)
+        handler = _DISPATCH.get(kind)
+        if handler is not None:
+            handler(walk, cursor, token)
+
+
+def _line(token: Token, offset: int) -> int:
+    return offset + (token.map[0] + 1 if token.map else 1)
+
+
+# What the walk does with each token type it reads (a new shape: one module in shapes/
+# and one row here).
+
+def _item_open(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    walk.serial += 1
+    walk.items.append(walk.serial)
+
+
+def _item_close(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    closed = walk.items.pop() if walk.items else None
+    if walk.pending is not None and closed in walk.pending.items:
+        walk.pending = None
+
+
+def _heading_open(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    read_heading(walk, cursor.tokens[cursor.position], _line(token, cursor.offset),
+                 int(token.tag[1:] or 1))
+    cursor.position += 2
+
+
+def _fence(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    if contract_block.is_contract_block(token):
+        walk.pending = None
+        contract_block.read(walk.reader, token, cursor.offset, hidden=walk.regions.hidden,
+                            in_section=True)
+    elif token.info.strip().casefold() == "math":
+        walk.pending = None  # a formula GitHub typesets is not the author's words
+    else:
+        code_value(walk, token, _line(token, cursor.offset))
+
+
+def _code_block(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    code_value(walk, token, _line(token, cursor.offset))
+
+
+def _rule(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    walk.pending = None  # a rule ends what an empty label could take
+
+
+def _table(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    rows, cursor.position = tables.markdown_rows(cursor.tokens, cursor.position, cursor.offset)
+    tables.read_rows(walk.reader, rows, in_section=in_section(walk), where=_where(walk))
+    walk.pending = None
+
+
+def _list_open(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    if walk.pending is not None:
+        cursor.position = choices(walk, cursor.tokens, cursor.position, cursor.offset)
+
+
+def _inline(walk: Walk, cursor: _Cursor, token: Token) -> None:
+    if token.content.startswith("[^") and _FOOTNOTE.match(token.content):
+        # "[^1]: ...": a footnote, shown (when referenced at all) under the body, never
+        # the author's answer in its place.
+        walk.pending = None
+        return
+    token = _before_inline_regions(walk, token, cursor.offset, cursor.depth)
+    if token.content and not token.content.isspace():
+        read_inline(walk, token, cursor.offset)
+
+
+_DISPATCH: dict[str, Callable[[Walk, _Cursor, Token], None]] = {
+    "list_item_open": _item_open,
+    "list_item_close": _item_close,
+    "heading_open": _heading_open,
+    "fence": _fence,
+    "code_block": _code_block,
+    "hr": _rule,
+    "table_open": _table,
+    "bullet_list_open": _list_open,
+    "ordered_list_open": _list_open,
+    "inline": _inline,
+}
+
+
+def _where(walk: Walk) -> str:
+    return walk.heads[-1][2] if walk.heads else ""
 
 
 def _html_block(walk: Walk, token: Token, offset: int, depth: int, *,
                 skipping: bool) -> None:
     """``<details>`` and ``<blockquote>`` opens and closes (core/body/regions.py), and the
     Markdown a ``<details>`` without blank lines shows inside its one HTML block."""
+    line = _line(token, offset)
+
     def read_shown(inner: str) -> None:
+        _named_value(walk, line)
         if depth < _MAX_DEPTH:
             _walk(walk, inner, offset + (token.map[0] if token.map else 0), depth + 1)
 
@@ -164,11 +225,13 @@ def _html_block(walk: Walk, token: Token, offset: int, depth: int, *,
             walk.pending = None
             if regions.summary is not None and not summary_open:
                 walk.held = pending  # quoted or not is known at </summary>
+            _named_value(walk, line)
         return
     if skipping or regions.quoted or regions.summary is not None:
         return
     content = without_comments(token.content)
-    line = offset + (token.map[0] + 1 if token.map else 1)
+    if "=" in content:
+        walk.reader.anchors.update(html_anchors(content))
     heading = _HTML_HEADING.match(content)
     if heading is not None:
         # <h2>Original prompt</h2> or <h2>Contract</h2>: a heading, as ## is.
@@ -176,56 +239,33 @@ def _html_block(walk: Walk, token: Token, offset: int, depth: int, *,
         inline = _markdown().parseInline(heading.group(2))[0]
         level = int(heading.group(1))
         if not regions.heading(level, inline.content) and not regions.quoted_heading:
-            _heading(walk, inline, line, level)
+            read_heading(walk, inline, line, level)
         return
     if regions.quoted_heading:
         return
     if "<table" in content.casefold():
         tables.read_rows(walk.reader, tables.html_rows(content, line),
-                         in_section=in_section(walk))
+                         in_section=in_section(walk), where=_where(walk))
         walk.pending = None
     elif content.strip():
         walk.pending = None  # an image, a rule, a <p>: what follows is not the label's
     # else a comment: a hint, never a value, and the label waits
 
 
-def _summary_read(walk: Walk) -> None:
+def _named_value(walk: Walk, line: int) -> None:
+    """A ``<details>`` whose summary is a field's label: what it shows is that value."""
+    name = walk.regions.take_named_field()
+    if name is not None:
+        walk.pending = Pending(name, tuple(walk.items), line, heading=True, own=True)
+
+
+def _summary_read(walk: Walk, line: int) -> None:
     """A Markdown summary has ended: a label held over it waits on if it marked a quote."""
     if walk.regions.summary is None:
         if walk.regions.quoted:
             walk.pending = walk.held
         walk.held = None
-
-
-def _heading(walk: Walk, inline: Token, line: int, level: int) -> None:
-    lines = logical_lines(inline)
-    base = lines[0].number if lines else 0
-    for part in lines:
-        part.number = line + part.number - base  # a setext heading's lines keep theirs
-    text = " ".join(part.text for part in lines)
-    label = normalize_label(text)
-    walk.pending = None
-    while walk.heads and walk.heads[-1][0] >= level:
-        walk.heads.pop()
-    walk.heads.append((level, label))
-    walk.section = " ".join(head for _, head in walk.heads)
-    for word in SECTION_WORDS:
-        if word in label.split():
-            walk.reader.sections.setdefault(word, line)
-    found = split_label(lines[0]) if lines else None
-    name = walk.reader.name_of(found.label) if found is not None else None
-    if name is not None and found is not None and found.value:
-        if len(lines) > 1:
-            # "risk_level: RED" lines over "---" (front matter): a setext heading on the
-            # page, each line of which a reader sees as a field.
-            _read_lines(walk, lines)
-            walk.pending = None
-        else:
-            offer(walk, name, found.value, line)
-        return
-    name = walk.reader.name_of(text)
-    if name is not None:
-        walk.pending = Pending(name, tuple(walk.items), line, heading=True)
+        _named_value(walk, line)
 
 
 def _before_inline_regions(walk: Walk, token: Token, offset: int, depth: int) -> Token:
@@ -249,119 +289,18 @@ def _before_inline_regions(walk: Walk, token: Token, offset: int, depth: int) ->
         line = offset + (token.map[0] if token.map else 0) + raw.count("\n", 0, found)
 
         def read_shown(inner: str, line: int = line) -> None:
+            _named_value(walk, line + 1)
             if depth < _MAX_DEPTH:
                 _walk(walk, inner, line, depth + 1)
 
         head = token.copy(children=children[:index], content=raw[:found])
         if head.content.strip():
-            _inline(walk, head, offset)
+            read_inline(walk, head, offset)
         walk.regions.html_block(rest, skipping=walk.regions.quoted, read_shown=read_shown)
         walk.pending = None
+        _named_value(walk, line + 1)
         return token.copy(children=[], content="")
     return token
-
-
-def _inline(walk: Walk, token: Token, offset: int) -> None:
-    lines = logical_lines(token, in_item=bool(walk.items))
-    for line in lines:
-        line.number += offset
-    if walk.pending is not None and belongs(walk):
-        shown = [(line.number, text) for line in lines if (text := line.text.strip())]
-        notes = 0
-        while notes < len(shown) and is_template_note(shown[notes][1]):
-            notes += 1  # "_(REQUIRED)_" under the label: the template's, not a value
-        if shown and notes == len(shown):
-            offer(walk, walk.pending.name, " ".join(text for _, text in shown),
-                   shown[0][0])  # a placeholder, unless a value follows
-            return
-    if walk.pending is not None:
-        if not belongs(walk) or _ends_value(walk.reader, lines[0], split_label(lines[0])):
-            walk.pending = None
-        else:
-            shown = [(line.number, text) for line in lines if (text := line.text.strip())]
-            while shown and is_template_note(shown[0][1]):
-                shown.pop(0)
-            if walk.reader.is_enum(walk.pending.name):
-                shown = shown[:1]  # an enum field takes its first line
-            take_pending(walk, " ".join(text for _, text in shown),
-                          shown[0][0] if shown else 0)
-            return
-    _read_lines(walk, lines)
-
-
-def _read_lines(walk: Walk, lines: list[Line]) -> None:
-    reader = walk.reader
-    # Whether each line opens a new item, computed once: a label with nothing after it
-    # takes the following lines of its paragraph up to the next such line (linear).
-    labels = [split_label(line) for line in lines]
-    opens = [found is not None and looks_like_label(line, found) for found, line in zip(
-        labels, lines, strict=True)]
-    # Where the run of lines after each line ends: at the next line that opens an item
-    # other than the value's own words ("Unit tests: 31 passed" under "Test evidence:").
-    ends: list[int] = [len(lines)] * len(lines)
-    end = len(lines)
-    stops: dict[tuple[str, str, bool], bool] = {}  # by label, value and boldness
-    for index in range(len(lines) - 1, -1, -1):
-        ends[index] = end
-        found = labels[index]
-        if not opens[index] or found is None:
-            continue
-        key = (found.label, found.value, found.bold)
-        stop = stops.get(key)
-        if stop is None:
-            stop = stops[key] = _ends_value(reader, lines[index], found)
-        if stop:
-            end = index
-
-    def run_after(index: int) -> list[str]:
-        # Joined only for a label with nothing after it, so the cost stays linear.
-        return [text for later in lines[index + 1:ends[index]] if (text := later.text.strip())]
-
-    last = len(lines) - 1
-    for index, (line, found) in enumerate(zip(lines, labels, strict=True)):
-        if found is None:
-            # "Risk level" with ": GREEN" on the next line, as a definition list is written.
-            definition = definition_value(lines[index + 1]) if index < last else None
-            name = reader.name_of(line.text) if definition is not None else None
-            if name is not None and definition is not None:
-                offer(walk, name, definition, line.number)
-            continue
-        name = reader.name_of(found.label)
-        if name is None:
-            if opens[index]:
-                reader.near_miss(found.label, line.number, in_section=in_section(walk))
-            continue
-        # "**Rollback plan:** _(required)_": the template's note, and the value may follow.
-        note = found.value if is_template_note(found.value) else ""
-        own = "" if note else found.value
-        run = [] if own else run_after(index)
-        later = (run[0] if run else "") if reader.is_enum(name) else " ".join(run)
-        value = own or later
-        if value:
-            offer(walk, name, value, line.number)
-        elif index == last or not run:
-            # Nothing after the label in its paragraph: the next block may hold the value
-            # (a nested list, a paragraph after a hint comment, ticked choices).
-            reader.offer(Occurrence(name, note, line.number, in_section=in_section(walk)))
-            walk.pending = Pending(name, tuple(walk.items), line.number)
-
-
-def _ends_value(reader: Reader, line: Line, found: Label | None) -> bool:
-    """Whether a line after an empty label starts an item of its own rather than being the
-    label's value: a bold label, a field, a label another template uses ("Release note:"),
-    or a label left unfilled ("Reviewers: TBD"). "Unit tests: 31 passed" is a value."""
-    if found is None or not looks_like_label(line, found):
-        return False
-    return (found.bold or not found.value or reader.name_of(found.label) is not None
-            or normalize_label(found.label) in OTHER_TEMPLATE_LABELS
-            or is_placeholder(found.value, field=""))
-
-
-def _table(walk: Walk, tokens: list[Token], position: int, offset: int) -> int:
-    rows, end = tables.markdown_rows(tokens, position, offset)
-    tables.read_rows(walk.reader, rows, in_section=in_section(walk))
-    walk.pending = None
-    return end
 
 
 __all__ = ["BLOCK_INFO", "ReadProblem", "parse_contract"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from gatekeeper.core.text.github_html import without_removed
 from gatekeeper.core.text.normalize import lookalikes_folded, visible
 
 _QUOTED_SUMMARY = re.compile(
@@ -45,8 +46,9 @@ _QUOTED_HEADING = re.compile(
 # summaries stays linear.
 _SUMMARY_REACH = 2048
 
-# A <details> an HTML block opens: (quoted by its summary, collapsed, has a summary).
-DetailsOpen = tuple[bool, bool, bool]
+# A <details> an HTML block opens: (quoted by its summary, collapsed, its summary's words
+# as shown, None when it has no summary).
+DetailsOpen = tuple[bool, bool, str | None]
 
 
 def _shown(text: str) -> str:
@@ -93,10 +95,24 @@ def details_opened(content: str) -> list[DetailsOpen]:
         reach = opens[index + 1].start() if index + 1 < len(opens) else len(content)
         window = content[match.end():min(reach, match.end() + _SUMMARY_REACH)]
         summary = _SUMMARY.search(window)
-        quoted = bool(summary and _QUOTED_SUMMARY.search(_shown(summary.group(1))))
+        words = _shown(summary.group(1)) if summary is not None else None
+        quoted = bool(words and _QUOTED_SUMMARY.search(words))
         hidden = " open" not in match.group(0).casefold()
-        found.append((quoted, hidden, summary is not None))
+        found.append((quoted, hidden, words))
     return found
+
+
+def summary_text(content: str) -> str | None:
+    """The words of the first <summary> of the block, as shown."""
+    found = _SUMMARY.search(content) or _SUMMARY_OPEN.search(content)
+    if found is None:
+        return None
+    return _shown(found.group(1)) if found.groups() else ""
+
+
+def shown_summary(words: str) -> str:
+    """A summary's collected words (tags and Markdown markers included), as shown."""
+    return _shown(_SUMMARY_OPEN.sub(" ", _SUMMARY_CLOSE.sub(" ", words)))
 
 
 def details_closed(content: str) -> int:
@@ -132,7 +148,8 @@ def has_summary(content: str) -> bool:
 def shown_markdown(content: str) -> str:
     """The Markdown a <details> written without blank lines shows: its summaries and the
     HTML blockquotes inside it blanked, the tags around the text removed, lines kept."""
-    # Attribute values (a title="...", an alt="...") are tooltips, never shown as text.
-    content = _ATTRIBUTES.sub(_tag_name_only, content)
+    # Attribute values (a title="...", an alt="...") are tooltips, never shown as text;
+    # a <script> or <template> is removed with its content.
+    content = _ATTRIBUTES.sub(_tag_name_only, without_removed(content))
     inner = _HTML_QUOTE.sub(_blank_keeping_lines, _SUMMARY.sub(_blank_keeping_lines, content))
     return _TAGS.sub("", inner)

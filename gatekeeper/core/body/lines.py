@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from gatekeeper.core.text.github_html import closes_removed, opens_removed
 from gatekeeper.core.text.normalize import visible
 
 _STRUCK_OPEN = re.compile(r"<(?:del|s|strike)(?:\s[^<>]*)?>$", re.IGNORECASE)
@@ -45,6 +47,9 @@ class Line:
     strong: str | None = None  # the text of a bold span the line starts with
     strong_end: int = 0  # offset in the text where that bold span ends
     task: bool | None = None  # a task-list box: ticked or not
+    # Links to a place on the page ("#anchor"): the fragment and the link's visible text.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)  # <a name="x">, <span id="x">
 
     @property
     def text(self) -> str:
@@ -60,13 +65,23 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
     cursor = 0
     number = (token.map[0] + 1) if token.map else 1
     lines = [Line(number)]
-    struck = 0
+    struck = 0  # struck-through or removed by GitHub's sanitiser: not shown as text
     strong_depth = 0
     strong_start: int | None = None
     strong_parts: list[str] = []
+    link: tuple[str, int, Line] | None = None  # an open link to "#...": fragment, start
     for child in token.children or ():
         kind = child.type
         line = lines[-1]
+        if kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+            link = (href[1:], line.length(), line) if href.startswith("#") else None
+            continue
+        if kind == "link_close":
+            if link is not None and link[2] is line:
+                line.links.append((link[0], line.text[link[1]:]))
+            link = None
+            continue
         if kind in ("softbreak", "hardbreak"):
             found = raw.find("\n", cursor)
             cursor = found + 1 if found >= 0 else cursor
@@ -92,8 +107,14 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
             if found >= 0:
                 cursor = found + len(child.content)
             breaks = child.content.count("\n")
+            if "=" in child.content and not child.content.startswith("<!--"):
+                line.anchors.extend(html_anchors(child.content))
             if child.content.startswith("<!--"):
                 line.hinted = True
+            elif opens_removed(child.content):
+                struck += 1  # <script>, <template>, <textarea>: GitHub removes the text
+            elif closes_removed(child.content):
+                struck = max(0, struck - 1)
             elif _LINE_BREAK.match(child.content):
                 lines.append(Line(number))
                 continue
@@ -133,6 +154,32 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
             if strong_start is not None:
                 strong_parts.append(text)
     return lines
+
+
+_HTML_ANCHOR = re.compile(r"""\s(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_SLUG_DROP = re.compile(r"[^\w\- ]")
+
+
+def html_anchors(html: str) -> list[str]:
+    """The places an HTML tag names on the page (``id`` and ``name``), as GitHub keeps
+    them (it prefixes ``user-content-``, and a link to the bare name reaches it)."""
+    return [name.casefold() for name in _HTML_ANCHOR.findall(html)]
+
+
+def slug(text: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as
+    hyphens."""
+    return _SLUG_DROP.sub("", visible(text).casefold()).replace(" ", "-")
+
+
+def only_link(line: Line, value: str) -> str | None:
+    """The anchor a value links to when the value is nothing but a link to a place on the
+    page ("[see the tests](#tests)"): it answers only if the page has that place."""
+    wanted = " ".join(value.split())
+    for fragment, text in line.links:
+        if wanted and " ".join(text.split()) == wanted:
+            return unquote(fragment).casefold().removeprefix("user-content-")
+    return None
 
 
 def decoration(text: str) -> bool:

@@ -10,11 +10,18 @@ different values, the body blocks on the conflict (GK106). A block inside a coll
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from gatekeeper.core.body.lines import clean_label
-from gatekeeper.core.fields import BUILTIN, is_placeholder, label_for, normalize_label
+from gatekeeper.core.fields import (
+    BUILTIN,
+    is_placeholder,
+    label_for,
+    normalize_label,
+    section_of,
+    section_title,
+)
 from gatekeeper.core.model import BodyProblem, Contract, FieldStatus, FieldValue
 from gatekeeper.core.reasons import Code
 from gatekeeper.core.text.normalize import lookalikes_folded, strip_invisible, visible
@@ -29,6 +36,7 @@ _INLINE_BOX = re.compile(r"\[([ xX])\]\s*([^\[\]]*)")
 # (FieldSpec.claim). Free text (test evidence, a rollback plan) is worded differently in
 # prose and block without contradicting itself; there the prose, which the reviewer sees,
 # is kept.
+SECTION_WORDS = ("contract", "escalation")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,9 @@ class Occurrence:
     in_section: bool = False
     source: Literal["prose", "block"] = "prose"
     hidden: bool = False  # in a collapsed <details>
+    where: str = ""  # the heading it stands under, as written
+    anchor: str | None = None  # the value is only a link to "#anchor" on the page
+    contract_table: bool = False  # in a table of two fields or more
 
 
 @dataclass(frozen=True)
@@ -74,9 +85,12 @@ class Reader:
     problems: list[BodyProblem] = field(default_factory=list)
     near: list[NearMiss] = field(default_factory=list)
     blocks_seen: int = 0
+    contract_tables: int = 0  # tables that hold two fields or more
+    anchors: set[str] = field(default_factory=set)  # the page's own #anchors
     _names: dict[str, str | None] = field(default_factory=dict)
     _close: dict[str, str | None] = field(default_factory=dict)
     _near_fields: set[tuple[str, bool]] = field(default_factory=set)
+    _slugs: dict[str, int] = field(default_factory=dict)
 
     def name_of(self, label: str) -> str | None:
         cached = self._names.get(label, "")
@@ -86,6 +100,30 @@ class Reader:
         if len(self._names) < 4096:
             self._names[label] = name
         return name
+
+    def heading_anchor(self, slug: str) -> None:
+        """A heading's anchor, numbered as GitHub numbers a repeated one ("tests-1")."""
+        seen = self._slugs.get(slug, 0)
+        self._slugs[slug] = seen + 1
+        self.anchors.add(f"{slug}-{seen}" if seen else slug)
+
+    def is_label_of(self, name: str, value: str) -> bool:
+        """Whether ``value`` is the field's label (or an alias of it) written again."""
+        return self.index.get(label_key(value)) == name
+
+    def summary_names(self, words: str) -> str | None:
+        """What a ``<details>`` summary names: "contract" (the contract, its Contract or
+        Escalation section), a field's name (its label), or None."""
+        key = label_key(words)
+        if any(word in key.split() for word in (*SECTION_WORDS, "gatekeeper")):
+            return "contract"
+        return self.index.get(key)
+
+    def has_region(self) -> bool:
+        """Whether the body has a contract region: a Contract or Escalation section, the
+        fenced block, or a contract table. Only a body without one is read label by label
+        wherever labels stand."""
+        return bool(self.sections) or self.blocks_seen > 0 or self.contract_tables > 0
 
     def is_enum(self, name: str) -> bool:
         spec = BUILTIN.get(name)
@@ -171,19 +209,25 @@ def _names_other(words: list[str], choices: tuple[str, ...]) -> bool:
     return any(w.casefold().strip(".!") in keys for w in words)
 
 
-def _status(reader: Reader, name: str, value: str, *, rendered: bool) -> FieldStatus:
+def _status(reader: Reader, occurrence: Occurrence, value: str, *,
+            rendered: bool) -> FieldStatus:
     # Prose is rendered (a bare tag shows nothing); the block's YAML is shown as written.
+    name = occurrence.name
     if not (visible(value) if rendered else strip_invisible(value).strip()):
         return "empty"
     if is_placeholder(value, field=name, extra=reader.placeholders):
         return "placeholder"
+    if len(value) <= 80 and reader.is_label_of(name, value):
+        return "placeholder"  # the label again ("Test evidence: Test evidence") says nothing
+    if occurrence.anchor is not None and occurrence.anchor not in reader.anchors:
+        return "placeholder"  # a link to a place the page does not have
     return "filled"
 
 
 def _value(reader: Reader, occurrence: Occurrence) -> FieldValue:
     value = canonical(occurrence.name, occurrence.value)
     return FieldValue(name=occurrence.name, value=value, line=occurrence.line,
-                      status=_status(reader, occurrence.name, value,
+                      status=_status(reader, occurrence, value,
                                      rendered=occurrence.source == "prose"),
                       source=occurrence.source)
 
@@ -191,7 +235,7 @@ def _value(reader: Reader, occurrence: Occurrence) -> FieldValue:
 def _best(values: list[tuple[Occurrence, FieldValue]]) -> tuple[Occurrence, FieldValue]:
     # Filled in its section first; then a placeholder the author wrote in its section (an
     # explicit TBD there is not overridden by a stray line elsewhere); then a filled stray
-    # line; then the rest.
+    # line (in a body with no contract region); then the rest.
     def rank(pair: tuple[Occurrence, FieldValue]) -> tuple[int, int]:
         occurrence, value = pair
         if value.status == "filled":
@@ -213,15 +257,31 @@ def _claim(name: str) -> bool:
     return spec is not None and spec.claim
 
 
-def choose(reader: Reader) -> Contract:
+def _outside_note(occurrence: Occurrence, value: FieldValue) -> str:
+    section = section_title(section_of(occurrence.name))
+    under = f"under '{occurrence.where}' " if occurrence.where else ""
+    return (f"{label_for(occurrence.name)} appears {under}at line {occurrence.line}, outside "
+            f"the {section} section, and counts only there; move it there")
+
+
+def choose(reader: Reader, *, approval_pattern: re.Pattern[str] | None = None) -> Contract:
+    region = reader.has_region()
     grouped: dict[str, list[tuple[Occurrence, FieldValue]]] = {}
+    strays: dict[str, tuple[Occurrence, FieldValue]] = {}
     for occurrence in reader.prose:
-        grouped.setdefault(occurrence.name, []).append((occurrence, _value(reader, occurrence)))
+        value = _value(reader, occurrence)
+        if occurrence.contract_table and not reader.sections:
+            occurrence = replace(occurrence, in_section=True)  # the table is the region
+        if region and not occurrence.in_section:
+            # Outside the contract region: never the answer, only where help points.
+            if value.status == "filled":
+                strays.setdefault(occurrence.name, (occurrence, value))
+            continue
+        grouped.setdefault(occurrence.name, []).append((occurrence, value))
     fields: dict[str, FieldValue] = {}
     chosen: dict[str, Occurrence] = {}
     for name, values in grouped.items():
         chosen[name], fields[name] = _best(values)
-    sectioned = bool(reader.sections)
     problems = list(reader.problems)
     for occurrence in reader.block:
         value = _value(reader, occurrence)
@@ -229,7 +289,7 @@ def choose(reader: Reader) -> Contract:
         if prose is None:
             fields[occurrence.name] = value
         elif prose.status == "filled" and value.status == "filled":
-            stray = sectioned and not chosen[occurrence.name].in_section
+            stray = not chosen[occurrence.name].in_section
             if stray and not occurrence.hidden:
                 fields[occurrence.name] = value  # the block beats a stray line elsewhere
             elif _claim(occurrence.name) and not _same(prose.value, value.value):
@@ -239,8 +299,12 @@ def choose(reader: Reader) -> Contract:
                     value.line, code=Code.GK106, field=occurrence.name))
         elif value.status == "filled" and not occurrence.hidden:
             fields[occurrence.name] = value
+    if approval_pattern is not None:
+        _reference_in_sentence(fields, problems, approval_pattern)
     for near in sorted(reader.near, key=lambda miss: (not miss.in_section, miss.line)):
         label, name, line = near.label, near.name, near.line
+        if region and not near.in_section:
+            continue  # outside the region, the right label would not count either
         current = fields.get(name)
         if current is not None and current.status == "filled" and (
                 not near.in_section or current.source == "block"
@@ -254,4 +318,37 @@ def choose(reader: Reader) -> Contract:
         problems.append(ReadProblem(
             f"unknown label {label!r} at line {line}; did you mean {label_for(name)!r}?",
             line, code=Code.GK107, field=name))
-    return Contract(fields=fields, problems=tuple(problems), section_lines=dict(reader.sections))
+    outside = {name: _outside_note(occurrence, value)
+               for name, (occurrence, value) in strays.items()
+               if name not in fields or fields[name].status != "filled"}
+    return Contract(fields=fields, problems=tuple(problems), section_lines=dict(reader.sections),
+                    outside=outside)
+
+
+_SENTENCE_TOKEN = re.compile(r"[^\s,;:()\[\]{}<>\"'`*]+")
+
+
+def _reference_in_sentence(fields: dict[str, FieldValue], problems: list[BodyProblem],
+                           pattern: re.Pattern[str]) -> None:
+    """"Approved by the board as APR-2291 on Monday": the one token of the sentence that
+    matches the policy's pattern is the reference; two such tokens are an error naming
+    both, and none leaves the value as it is (to fail the pattern)."""
+    field = fields.get("approval_reference")
+    if field is None or field.status != "filled" or pattern.fullmatch(field.value):
+        return
+    words = visible(field.value).split()
+    if len(words) < 2:
+        return
+    found: list[str] = []
+    for token in _SENTENCE_TOKEN.findall(" ".join(words)):
+        token = token.rstrip(".!?")
+        if pattern.fullmatch(token) and token not in found:
+            found.append(token)
+    if len(found) == 1:
+        fields["approval_reference"] = replace(field, value=found[0])
+    elif len(found) > 1:
+        named = " and ".join(repr(token) for token in found[:3])
+        problems.append(ReadProblem(
+            f"{label_for('approval_reference')} names {len(found)} references, {named}, "
+            f"at line {field.line}; give exactly one", field.line, code=Code.GK105,
+            field="approval_reference"))

@@ -12,13 +12,19 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from gatekeeper.core.body import html_regions
+from gatekeeper.core.text.github_html import removed_left_open
 
 
 @dataclass
 class _Details:
-    quoted: bool  # its summary marks quoted material
+    quoted: bool  # its summary marks quoted material, or it is collapsed and unnamed
     hidden: bool  # collapsed: without `open`
     summary_seen: bool
+    contract: bool = False  # its summary names the contract
+
+
+def _names_nothing(words: str) -> str | None:
+    return None
 
 
 @dataclass
@@ -33,11 +39,28 @@ class Regions:
     quoted_heading: int = 0  # the level of a heading over quoted material
     # Whether the last HTML block opened quoted material (closed in it or not).
     opened_quote: bool = False
+    # What a summary's words name: "contract", a field's name, or None.
+    names: Callable[[str], str | None] = _names_nothing
+    contract_details: int = 0  # depth inside <details> whose summary names the contract
+    # A field named by the summary of a <details> just opened: what it shows is its value.
+    named_field: str | None = None
+
+    @property
+    def in_contract(self) -> bool:
+        return self.contract_details > 0
+
+    def take_named_field(self) -> str | None:
+        name, self.named_field = self.named_field, None
+        return name
+
+    # Depth inside an element GitHub removes with its content (<template>, <script>).
+    removed: int = 0
 
     @property
     def quoted(self) -> bool:
-        """Inside quoted material: nothing here is the author's contract."""
-        return self.quoted_details > 0 or self.html_quotes > 0
+        """Inside quoted material (or material GitHub does not show): nothing here is the
+        author's contract."""
+        return self.quoted_details > 0 or self.html_quotes > 0 or self.removed > 0
 
     @property
     def hidden(self) -> bool:
@@ -58,6 +81,10 @@ class Regions:
             self.summary.append(content[:at])
             self._end_summary()
             content = content[at:] if at is not None else content
+        balance = removed_left_open(content)
+        if balance:
+            self.removed = max(0, self.removed + balance)
+            return True
         opens = html_regions.details_opened(content)
         closes = html_regions.details_closed(content)
         quote_opens, quote_closes = html_regions.quotes_opened_and_closed(content)
@@ -68,15 +95,17 @@ class Regions:
         if summary_only:
             # <details>, a blank line, then <summary> in a block of its own.
             self.details[-1].summary_seen = True
-            if html_regions.summary_marks_quoted(content):
-                self._mark_quoted()
+            self._summary_known(html_regions.summary_text(content))
         was_quoted = self.quoted or skipping
-        for quoted, hidden, summary_seen in opens:
-            self.details.append(_Details(quoted, hidden, summary_seen))
+        quoted_before = self.quoted_details
+        for quoted, hidden, summary in opens:
+            self.details.append(_Details(quoted, hidden, summary is not None))
             self.quoted_details += quoted
             self.collapsed += hidden
+            if not quoted and summary is not None:
+                self._summary_known(summary)
         self.html_quotes += quote_opens
-        self.opened_quote = bool(quote_opens) or any(quoted for quoted, _, _ in opens)
+        self.opened_quote = bool(quote_opens) or self.quoted_details > quoted_before
         if not was_quoted and not self.quoted and not skipping and opens:
             inner = html_regions.shown_markdown(content)
             if inner.strip():
@@ -87,10 +116,14 @@ class Regions:
                 closed = self.details.pop()
                 self.quoted_details -= closed.quoted
                 self.collapsed -= closed.hidden
+                self.contract_details -= closed.contract
+                self.named_field = None
         if self.details and html_regions.summary_left_open(content):
             # "<summary>", a blank line, then its words as Markdown ("### Original prompt").
             self.details[-1].summary_seen = True
             self.summary = [content[content.casefold().rfind("<summary"):]]
+        elif self.details and not self.details[-1].summary_seen and opens:
+            self._summary_known(None)  # collapsed with no summary: "Details", unnamed
         return True
 
     def summary_words(self, inline: Token) -> None:
@@ -109,8 +142,28 @@ class Regions:
     def _end_summary(self) -> None:
         words = " ".join(self.summary or ())
         self.summary = None
-        if html_regions.words_mark_quoted(words):
+        self._summary_known(html_regions.shown_summary(words))
+
+    def _summary_known(self, words: str | None) -> None:
+        """The summary of the innermost <details> is known (None: it has none). Quoted
+        material is skipped; a collapsed <details> counts only when its summary names the
+        contract (then it is part of the contract region) or a field (then what it shows
+        is that field's value)."""
+        if not self.details:
+            return
+        current = self.details[-1]
+        if words is not None and html_regions.words_mark_quoted(words):
             self._mark_quoted()
+            return
+        named = self.names(words) if words else None
+        if named == "contract":
+            if not current.contract:
+                current.contract = True
+                self.contract_details += 1
+        elif named is not None:
+            self.named_field = named
+        elif current.hidden:
+            self._mark_quoted()  # collapsed and about something else: not the contract
 
     def _mark_quoted(self) -> None:
         if self.details and not self.details[-1].quoted:

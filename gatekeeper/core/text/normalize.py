@@ -17,6 +17,8 @@ import html
 import re
 import unicodedata
 
+from gatekeeper.core.text.github_html import without_removed
+
 # Zero-width, joiners, soft hyphen, word joiner, BOM, bidi embeddings, overrides, isolates
 # and marks, and the Mongolian vowel separator: all invisible on GitHub.
 _INVISIBLE = re.compile(
@@ -78,7 +80,7 @@ def visible(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
-        text = _TAG.sub("", _STRUCK.sub("", text))
+        text = _TAG.sub("", _STRUCK.sub("", without_removed(text)))
     if "$" in text:
         text = _MATH.sub(" ", text)
     text = _COMBINING_STRIKE.sub("", text)  # r\u0336e\u0336v\u0336: a struck word

@@ -68,13 +68,24 @@ def _label_of(cell: list[Line]) -> str:
     return found.label if found is not None and not found.value else text
 
 
-def read_rows(reader: Reader, rows: list[Row], *, in_section: bool) -> None:
-    """Offer every field the rows hold to ``reader``."""
+def read_rows(reader: Reader, rows: list[Row], *, in_section: bool, where: str = "") -> None:
+    """Offer every field the rows hold to ``reader``. A table of two fields or more is a
+    contract table: part of the contract region wherever it stands."""
     if not rows:
         return
+    collected: list[tuple[str, str, int]] = []
+    _read(reader, rows, collected, in_section=in_section)
+    contract_table = len({name for name, _, _ in collected}) >= 2
+    reader.contract_tables += contract_table
+    for name, value, line in collected:
+        reader.offer(Occurrence(name, value, line, where=where, in_section=in_section,
+                                contract_table=contract_table))
 
+
+def _read(reader: Reader, rows: list[Row], collected: list[tuple[str, str, int]], *,
+          in_section: bool) -> None:
     def offer(name: str, value: str, line: int) -> None:
-        reader.offer(Occurrence(name, value, line, in_section=in_section))
+        collected.append((name, value, line))
 
     headers = [reader.name_of(_label_of(cell)) for cell in rows[0]]
     if sum(name is not None for name in headers) >= 2 and len(rows) > 1:

@@ -11,7 +11,7 @@ import pytest
 
 from gatekeeper.core.body.contract import parse_contract
 from tests.support.fixtures import run_evaluate
-from tests.unit.core.test_false_passes import ESCALATION, OWN, RED_PATHS
+from tests.unit.core.body.test_false_passes import ESCALATION, OWN, RED_PATHS
 
 SECTION = "\n## Escalation\n- **Escalation reviewer:** @acme/security\n" \
           "- **Approval reference:** SEC-2291\n"

@@ -279,7 +279,13 @@ def test_a_stray_line_does_not_override_a_tbd_in_the_section() -> None:
     assert codes(body) == ["GK202"]
 
 
-def test_a_stray_line_still_fills_what_the_section_leaves_out() -> None:
+def test_a_line_outside_the_contract_region_fills_nothing() -> None:
+    # The body has a contract region (its Contract and Escalation sections): a field it
+    # leaves out is missing, and the help says where the label was seen.
     body = ("## Summary\nRollback plan: revert the PR; tried on staging\n\n" + OWN
             + ESCALATION.format(rollback="").replace("- **Rollback plan:** \n", ""))
-    assert codes(body) == []
+    assert codes(body) == ["GK202"]
+    contract = parse_contract(body)
+    assert "rollback_plan" not in contract.fields
+    assert contract.outside["rollback_plan"].startswith(
+        "Rollback plan appears under 'Summary' at line 2, outside the Escalation section")
