@@ -56,6 +56,7 @@ class Code(StrEnum):
     GK313 = "GK313"
     GK314 = "GK314"
     GK315 = "GK315"
+    GK316 = "GK316"
     # GK9xx: could not evaluate
     GK901 = "GK901"
     GK902 = "GK902"
@@ -119,6 +120,7 @@ _TITLES: dict[Code, str] = {
     Code.GK313: "accountable owner of an agent's change has no write access",
     Code.GK314: "accountable owner has not approved the agent's change",
     Code.GK315: "approver is the accountable owner of the agent's change",
+    Code.GK316: "approval given before the pull request's base branch changed",
     Code.GK901: "policy unreadable or invalid",
     Code.GK902: "changed files unavailable",
     Code.GK903: "changed file list incomplete",

@@ -127,6 +127,11 @@ class PullRequestReader(Protocol):
 
     def commits(self, info: PullRequestInfo) -> CommitList: ...
 
+    def base_changes(self, info: PullRequestInfo) -> tuple[str, ...]:
+        """When the pull request's base branch was changed (retargeted by a person or by
+        GitHub), oldest first, as ISO 8601 timestamps; () when it never was."""
+        ...
+
     def permission(self, repo: str, login: str) -> str:
         """GitHub's role name for ``login`` on ``repo``: admin, maintain, write, triage,
         read, none, or a custom role."""

@@ -74,7 +74,9 @@ class PullsMixin(GitHubClientBase):
             return tuple(
                 ReviewRecord(login=review.user.login if review.user else "",
                              state=review.state or "", commit_id=review.commit_id,
-                             is_bot=is_bot(review.user))
+                             is_bot=is_bot(review.user),
+                             submitted_at=(review.submitted_at.isoformat()
+                                           if review.submitted_at else None))
                 for review in self._pull(info.repo, info.number).get_reviews()
             )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -237,6 +237,13 @@ CASES: dict[str, list[Case]] = {
              [("GK315", "escalation_reviewer", 8)], paths=["src/auth/login.py"],
              policy=APPROVAL_POLICY,
              evidence=live(author="copilot-swe-agent[bot]", author_is_bot=True)),
+    ],
+    "GK316": [
+        Case(contract(risk="RED") + ESCALATION, [("GK316", "escalation_reviewer", 8)],
+             paths=["src/auth/login.py"], policy=APPROVAL_POLICY,
+             evidence=live(reviews=(replace(approved("carol"),
+                                            submitted_at="2026-11-20T10:00:00Z"),),
+                           base_changes=("2026-11-20T11:00:00Z",))),
     ],
     "GK108": [
         Case(contract(), [("GK108", "test_evidence", 5)],
