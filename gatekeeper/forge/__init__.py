@@ -215,6 +215,8 @@ class ProtectionFacts:
     code_owner_reviews: bool = False
     # Who may merge without a pull request: "user alice", "team acme/ops", "app renovate".
     pull_request_bypass: tuple[str, ...] = ()
+    # "Dismiss stale pull request approvals when new commits are pushed".
+    dismiss_stale_reviews: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ class RuleFacts:
     checks: tuple[RequiredCheck, ...] = ()
     ruleset_id: int | None = None
     code_owner_review: bool = False
+    # A pull_request rule's dismiss_stale_reviews_on_push.
+    dismiss_stale_reviews_on_push: bool = False
 
 
 @dataclass(frozen=True)
