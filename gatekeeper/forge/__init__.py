@@ -54,6 +54,13 @@ class PullRequestInfo:
     html_url: str
     author_is_bot: bool = False
     commits: int = 0
+    # The repository the head branch lives in ("" when GitHub does not say: a deleted fork).
+    head_repo: str = ""
+
+    @property
+    def from_base_repository(self) -> bool:
+        """Its branch is in the repository itself, where only people with write access push."""
+        return bool(self.head_repo) and self.head_repo.casefold() == self.repo.casefold()
 
     @property
     def ref(self) -> PullRequestRef:

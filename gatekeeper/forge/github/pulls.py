@@ -57,6 +57,7 @@ class PullsMixin(GitHubClientBase):
                 html_url=pr.html_url or "",
                 author_is_bot=is_bot(pr.user),
                 commits=pr.commits or 0,
+                head_repo=pr.head.repo.full_name if pr.head.repo else "",
             )
 
     def changed_files(self, info: PullRequestInfo) -> FileList:

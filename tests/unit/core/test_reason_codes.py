@@ -262,6 +262,7 @@ GK9_MESSAGES = {
     "GK906": "could not post the commit status: HTTP 403",
     "GK907": "commit 0123456789ab of the merge group belongs to no open pull request",
     "GK908": "could not list the other pull requests on 0123456789ab: HTTP 502",
+    "GK909": "the head commit cccccccccccc is also the head of #7, opened by someone with write",
     "GK915": "could not verify @carol's write permission on GitHub",
     "GK916": "cannot read the members of @acme/security: GitHub answered HTTP 404",
     "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",
