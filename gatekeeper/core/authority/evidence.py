@@ -45,6 +45,7 @@ class CommitRecord:
     committer: Person
     # GitHub's signature verification (None: not known, as in a local run).
     verified: bool | None = None
+    parents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

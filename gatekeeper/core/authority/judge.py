@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence, PullRequestRef, ReviewRecord
+from gatekeeper.core.authority.evidence import (
+    WRITE_ROLES,
+    CommitRecord,
+    Evidence,
+    PullRequestRef,
+    ReviewRecord,
+)
 from gatekeeper.core.authority.provenance import (
     GITHUB_WEB_COMMITTER,
     co_authors,
@@ -116,20 +122,31 @@ def given_after_base_change(review: ReviewRecord, evidence: Evidence) -> bool | 
 
 def commit_people(evidence: Evidence, rules: ProvenanceRules) -> frozenset[str] | None:
     """The accounts that wrote the change: every commit's author and committer (GitHub's
-    link, or their no-reply address), and on an agent's commits the people it names as
-    co-authors (the person who set the agent to work, whose approval cannot count)."""
+    link, or their no-reply address), and everyone any commit names as a co-author (by
+    the account of a no-reply address, else by name).
+
+    A branch update GitHub made ("Update branch": a merge it committed and signed whose
+    second parent is on the base, not in the pull request) brings in only the base's
+    content, so it does not make the person who clicked an author."""
     if evidence.commits is None:
         return None
+    own = {commit.sha for commit in evidence.commits}
     people: set[str] = set()
     for commit in evidence.commits:
-        for person in (commit.author, commit.committer):
-            login = login_of(person)
-            if login:
-                people.add(login.casefold())
-        if rules.is_agent_account(login_of(commit.author)) or commit.author.is_bot:
-            for person in co_authors(commit.message):
-                people.add((login_of(person) or person.name).casefold())
+        if not _branch_update(commit, own):
+            for person in (commit.author, commit.committer):
+                login = login_of(person)
+                if login:
+                    people.add(login.casefold())
+        for person in co_authors(commit.message):
+            people.add((login_of(person) or person.name).casefold())
     return frozenset(people)
+
+
+def _branch_update(commit: CommitRecord, own: set[str]) -> bool:
+    return (len(commit.parents) == 2 and commit.parents[1] not in own
+            and commit.parents[0] in own and commit.verified is True
+            and login_of(commit.committer) == GITHUB_WEB_COMMITTER)
 
 
 def names_pull_request(title: str, body: str, pull: PullRequestRef, *,

@@ -31,6 +31,7 @@ class CommitSpec:
     committer_name: str
     committer_email: str
     verified: bool = False
+    parents: tuple[str, ...] = ()
 
 
 @dataclass
@@ -93,6 +94,7 @@ class AuthorityDouble:
                     # GitHub signs what it commits itself (web edits, bots' API commits).
                     verified=item.get("verified", committer == "web-flow"
                                       or bool(committer and committer.endswith("[bot]"))),
+                    parents=tuple(item.get("parents", ())),
                 ))
             self._authority_state()["commits"][(repo.casefold(), number)] = specs
 
@@ -208,7 +210,8 @@ class AuthorityDouble:
                     "payload": None, "signature": None, "verified_at": None},
             },
             "author": account(spec.author), "committer": account(spec.committer),
-            "parents": [],
+            "parents": [{"sha": p, "url": f"{api}/commits/{p}", "html_url": f"{html}/commit/{p}"}
+                        for p in spec.parents],
         }
 
     def _gql_pull_commit(self, spec: CommitSpec) -> dict[str, Any]:
