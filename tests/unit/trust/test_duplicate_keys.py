@@ -63,3 +63,14 @@ def test_the_action_blocks_with_gk901(github_double: FakeGitHub) -> None:
                              evaluated_at="2026-11-21T00:00:00Z").decision
     assert [r.code for r in decision.reasons] == ["GK901"]
     assert "duplicate key 'RED' on lines 3 and 7" in decision.reasons[0].message
+
+
+@pytest.mark.parametrize("target", ["{tmp}", "{tmp}/out/", ""])
+def test_a_decision_file_that_is_a_folder_is_exit_2(tmp_path: Path, target: str) -> None:
+    (tmp_path / "body.md").write_text(complete_body(), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "gatekeeper", "validate", "--default-policy", "--decision-file",
+         target.replace("{tmp}", str(tmp_path)), str(tmp_path / "body.md"), "docs/a.md"],
+        capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
