@@ -94,7 +94,10 @@ def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
 
     plan = publish_plan(decision)
     branch = pull.base_ref if pull is not None and not target.is_merge_group else target.base_ref
-    status.post(result.sha, branch, plan.status_state, plan.status_description)
+    if not result.held_by:
+        status.post(result.sha, branch, plan.status_state, plan.status_description)
+    # else: an outsider's pull request on an insider's commit: that commit's verdict is the
+    # insider's, and this run posts nothing on it, in either direction.
     # A run that judged nothing current (the head moved) leaves the comment and labels to
     # the run for the new head, which may already have written them.
     stale = any(r.code is Code.GK905 for r in decision.reasons)

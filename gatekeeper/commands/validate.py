@@ -38,8 +38,19 @@ class ValidateOptions:
     pull_request: str | None = None
 
 
+def _writable_file(name: str) -> None:
+    """--decision-file names a file to write: not empty, not a folder (exit 2, up front)."""
+    if not name.strip():
+        raise GatekeeperError("--decision-file needs a file name")
+    path = Path(name)
+    if path.is_dir() or name.endswith(("/", os.sep)):
+        raise GatekeeperError("--decision-file names a folder, not a file", file=name)
+
+
 def run(options: ValidateOptions, out: TextIO) -> int:
     reporter = reporter_for(options.output_format)  # an unknown format fails before work
+    if options.decision_file is not None:
+        _writable_file(options.decision_file)
     if options.pull_request is not None:
         decision, name = _live(options)
     else:
@@ -47,7 +58,11 @@ def run(options: ValidateOptions, out: TextIO) -> int:
     if options.decision_file:
         from gatekeeper.writes import write_json_atomically
 
-        write_json_atomically(Path(options.decision_file), decision.to_record())
+        try:
+            write_json_atomically(Path(options.decision_file), decision.to_record())
+        except OSError as exc:
+            raise GatekeeperError(f"cannot write the decision file: {exc.strerror or exc}",
+                                  file=options.decision_file) from None
     color = (options.output_format == "text" and out.isatty()
              and "NO_COLOR" not in os.environ)
     reporter(decision, ReportContext(out=out, body_name=name, color=color, environ=os.environ))

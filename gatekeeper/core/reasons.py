@@ -58,6 +58,7 @@ class Code(StrEnum):
     GK313 = "GK313"
     GK314 = "GK314"
     GK315 = "GK315"
+    GK316 = "GK316"
     # GK9xx: could not evaluate
     GK901 = "GK901"
     GK902 = "GK902"
@@ -67,6 +68,7 @@ class Code(StrEnum):
     GK906 = "GK906"
     GK907 = "GK907"
     GK908 = "GK908"
+    GK909 = "GK909"
     GK915 = "GK915"
     GK916 = "GK916"
     GK999 = "GK999"
@@ -151,6 +153,7 @@ _ABOUT: dict[Code, _About] = {
     Code.GK313: _About("accountable owner of an agent's change has no write access"),
     Code.GK314: _About("accountable owner has not approved the agent's change"),
     Code.GK315: _About("approver is the accountable owner of the agent's change"),
+    Code.GK316: _About("approval given before the pull request's base branch changed"),
     Code.GK901: _About("policy unreadable or invalid"),
     Code.GK902: _About("changed files unavailable"),
     Code.GK903: _About("changed file list incomplete"),
@@ -159,6 +162,8 @@ _ABOUT: dict[Code, _About] = {
     Code.GK906: _About("commit status could not be posted"),
     Code.GK907: _About("merge group pull requests could not be determined"),
     Code.GK908: _About("other pull requests on the commit could not be judged"),
+    Code.GK909: _About("the head commit's verdict belongs to a pull request by someone with "
+                       "write access"),
     Code.GK915: _About("a required fact could not be read from GitHub"),
     Code.GK916: _About("team membership unreadable with this token"),
     Code.GK999: _About("internal error"),

@@ -54,6 +54,13 @@ class PullRequestInfo:
     html_url: str
     author_is_bot: bool = False
     commits: int = 0
+    # The repository the head branch lives in ("" when GitHub does not say: a deleted fork).
+    head_repo: str = ""
+
+    @property
+    def from_base_repository(self) -> bool:
+        """Its branch is in the repository itself, where only people with write access push."""
+        return bool(self.head_repo) and self.head_repo.casefold() == self.repo.casefold()
 
     @property
     def ref(self) -> PullRequestRef:
@@ -126,6 +133,11 @@ class PullRequestReader(Protocol):
         ...
 
     def commits(self, info: PullRequestInfo) -> CommitList: ...
+
+    def base_changes(self, info: PullRequestInfo) -> tuple[str, ...]:
+        """When the pull request's base branch was changed (retargeted by a person or by
+        GitHub), oldest first, as ISO 8601 timestamps; () when it never was."""
+        ...
 
     def permission(self, repo: str, login: str) -> str:
         """GitHub's role name for ``login`` on ``repo``: admin, maintain, write, triage,
@@ -210,6 +222,8 @@ class ProtectionFacts:
     code_owner_reviews: bool = False
     # Who may merge without a pull request: "user alice", "team acme/ops", "app renovate".
     pull_request_bypass: tuple[str, ...] = ()
+    # "Dismiss stale pull request approvals when new commits are pushed".
+    dismiss_stale_reviews: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,6 +237,8 @@ class RuleFacts:
     checks: tuple[RequiredCheck, ...] = ()
     ruleset_id: int | None = None
     code_owner_review: bool = False
+    # A pull_request rule's dismiss_stale_reviews_on_push.
+    dismiss_stale_reviews_on_push: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from gatekeeper import __version__, resources
 from gatekeeper.constants import EMBEDDED_POLICY
-from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence
 from gatekeeper.core.decide import could_not_evaluate, evaluate, settle_pending
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, Reason
 from gatekeeper.core.policy.load import Policy, parse_policy
@@ -45,6 +45,9 @@ class LiveResult:
     # The commit the verdict belongs on: the head that was evaluated or, when none was,
     # the commit the event named. None: there is no commit to post a status on.
     sha: str | None = None
+    # The run posts no status at all: the commit's verdict belongs to these pull requests,
+    # opened by people with write access (this one's author has none).
+    held_by: tuple[int, ...] = ()
 
 
 def blocked_decision(code: Code, message: str, fix: str, origin: PolicyOrigin, *,
@@ -84,14 +87,72 @@ def evaluate_live(
             f"so {event_sha[:12]} is not judged", RERUN_FIX, unknown,
             identity=f"{repo}#{number}@{event_sha}", evaluated_at=evaluated_at),
             info, None, sha=event_sha)
+    sharing: tuple[PullRequestInfo, ...] | None = None
+    if other_pulls and not info.from_base_repository:
+        # Someone who may not push here can open a pull request on anyone's commit (its
+        # head is public): before anything is posted on that commit, it must be theirs.
+        try:
+            sharing = _sharing(forge, info)
+            holders = _held_by(forge, info, sharing)
+        except ForgeUnavailable as exc:
+            return LiveResult(blocked_decision(
+                Code.GK908, f"could not tell whose pull requests share the head "
+                f"{info.head_sha[:12]}: {exc}", "re-run the check", unknown,
+                identity=f"{repo}#{number}@{info.head_sha}", evaluated_at=evaluated_at),
+                info, None, sha=info.head_sha)
+        if holders:
+            return _held(info, holders, unknown, evaluated_at)
     if started is not None:
         started(info)
     result = evaluate_pull(forge, info, policy_path=policy_path, evaluated_at=evaluated_at,
                            local_diff=local_diff)
     if other_pulls and not result.decision.blocked:
         result = _with_other_pulls(forge, result, policy_path=policy_path,
-                                   evaluated_at=evaluated_at, local_diff=local_diff)
+                                   evaluated_at=evaluated_at, local_diff=local_diff,
+                                   sharing=sharing)
     return result
+
+
+def may_write(forge: PullRequestReader, info: PullRequestInfo) -> bool:
+    """Whether the pull request is an insider's: its branch is in the repository itself,
+    or its author has write access there. Raises ForgeUnavailable."""
+    if info.from_base_repository:
+        return True
+    if not info.author:
+        return False
+    return forge.permission(info.repo, info.author) in WRITE_ROLES
+
+
+def _sharing(forge: PullRequestReader, info: PullRequestInfo) -> tuple[PullRequestInfo, ...]:
+    """The other open pull requests whose head is this one's head, as GitHub shows them
+    now. Raises ForgeUnavailable."""
+    sha = info.head_sha
+    found = forge.pulls_for_commit(info.repo, sha)
+    numbers = sorted({p.number for p in found
+                      if p.state == "open" and p.head_sha == sha and p.number != info.number})
+    others = (forge.pull_request(info.repo, number) for number in numbers)
+    return tuple(o for o in others if o.head_sha == sha)
+
+
+def _held_by(forge: PullRequestReader, info: PullRequestInfo,
+             sharing: tuple[PullRequestInfo, ...]) -> tuple[int, ...]:
+    """The insiders' pull requests on this head, when this one is an outsider's: their
+    verdict is the commit's, and this run must post nothing on it."""
+    if not sharing or may_write(forge, info):
+        return ()
+    return tuple(o.number for o in sharing if may_write(forge, o))
+
+
+def _held(info: PullRequestInfo, holders: tuple[int, ...], origin: PolicyOrigin,
+          evaluated_at: str) -> LiveResult:
+    shown = ", ".join(f"#{n}" for n in holders)
+    decision = blocked_decision(
+        Code.GK909, f"the head commit {info.head_sha[:12]} is also the head of {shown}, "
+        f"opened by someone with write access; @{info.author} has none, so this run posts "
+        "no status on that commit and its verdict there is theirs", "push a commit of your "
+        "own to this pull request's branch, so that it has a head of its own", origin,
+        identity=f"{info.repo}#{info.number}@{info.head_sha}", evaluated_at=evaluated_at)
+    return LiveResult(decision, info, None, sha=None, held_by=holders)
 
 
 def confirm_head(forge: PullRequestReader, result: LiveResult, *,
@@ -198,9 +259,13 @@ def policy_in_force(forge: PullRequestReader, info: PullRequestInfo, path: str,
 
 
 def _with_other_pulls(forge: PullRequestReader, result: LiveResult, *, policy_path: str,
-                      evaluated_at: str, local_diff: LocalDiff | None) -> LiveResult:
+                      evaluated_at: str, local_diff: LocalDiff | None,
+                      sharing: tuple[PullRequestInfo, ...] | None = None) -> LiveResult:
     """A status belongs to a commit, so a pass on it is a pass for every pull request whose
-    head it is: each other open one is judged too, by its own base branch's policy."""
+    head it is: each other open one is judged too, by its own base branch's policy. An
+    outsider's pull request (no write access, a fork) on an insider's commit does not count:
+    it cannot hold an honest pull request's verdict hostage, and it cannot borrow a pass
+    either, since only someone with write access merges it and a merge queue judges it."""
     info = result.pull_request
     assert info is not None
     sha = info.head_sha
@@ -212,19 +277,19 @@ def _with_other_pulls(forge: PullRequestReader, result: LiveResult, *, policy_pa
             identity=f"{info.repo}#{info.number}@{sha}", evaluated_at=evaluated_at))
 
     try:
-        found = forge.pulls_for_commit(info.repo, sha)
+        others = sharing if sharing is not None else _sharing(forge, info)
+        insider = may_write(forge, info) if others else False
     except ForgeUnavailable as exc:
-        return cannot(f"could not list the other pull requests on {sha[:12]}: {exc}")
-    numbers = sorted({p.number for p in found
-                      if p.state == "open" and p.head_sha == sha and p.number != info.number})
+        return cannot(f"could not read the other pull requests on {sha[:12]}: {exc}")
     extra: list[Reason] = []
-    for number in numbers:
+    for other in others:
+        number = other.number
         try:
-            other = forge.pull_request(info.repo, number)
+            counts = not insider or may_write(forge, other)
         except ForgeUnavailable as exc:
-            return cannot(f"could not read pull request #{number}, also on {sha[:12]}: {exc}")
-        if other.head_sha != sha:
-            continue  # it moved on: its own run judges its new head
+            return cannot(f"could not read who opened #{number}, also on {sha[:12]}: {exc}")
+        if not counts:
+            continue
         judged = evaluate_pull(forge, other, policy_path=policy_path,
                                evaluated_at=evaluated_at, local_diff=local_diff).decision
         if judged.kind == "could_not_evaluate":

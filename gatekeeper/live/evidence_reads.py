@@ -33,6 +33,7 @@ def read_needs(forge: PullRequestReader, info: PullRequestInfo, evidence: Eviden
     records: dict[str, ApprovalRecordFacts] = dict(evidence.approval_records)
     runs: dict[str, tuple[CheckRunFacts, ...]] = dict(evidence.check_runs)
     reviews, commits = evidence.reviews, evidence.commits
+    base_changes = evidence.base_changes
     for need in sorted(needs, key=lambda n: (n.kind, n.subject, n.scope)):
         what = _what(need)
         try:
@@ -62,11 +63,14 @@ def read_needs(forge: PullRequestReader, info: PullRequestInfo, evidence: Eviden
             elif need.kind == "approval_record":
                 records[need.subject] = forge.approval_record(
                     need.scope, need.number, need.label, info.ref)
+            elif need.kind == "base_changes" and base_changes is None:
+                base_changes = forge.base_changes(info)
             elif need.kind == "check_runs":
                 runs[need.subject] = forge.check_runs(info.repo, info.head_sha, need.subject)
         except ForgeUnavailable as exc:
             raise UnreadableFact(f"could not read {what}: {exc}", _fix(need)) from None
-    return replace(evidence, reviews=reviews, commits=commits, permissions=permissions,
+    return replace(evidence, reviews=reviews, commits=commits, base_changes=base_changes,
+                   permissions=permissions,
                    team_members=members, team_unreadable=unreadable,
                    approval_records=records, check_runs=runs)
 
@@ -79,6 +83,7 @@ def _what(need: Need) -> str:
         "team": f"the members of @{need.subject}",
         "approval_record": f"approval record {need.subject} in {need.scope}",
         "check_runs": f"the runs of check '{need.subject}'",
+        "base_changes": "when the pull request's base branch changed",
     }.get(need.kind, need.kind)
 
 
@@ -90,5 +95,6 @@ def _fix(need: Need) -> str:
         "team": "organization members: read",
         "approval_record": f"issues: read on {need.scope}",
         "check_runs": "checks: read",
+        "base_changes": "issues: read (or pull-requests: read)",
     }.get(need.kind, "read access")
     return f"re-run the check; if it fails again, give the token {permission}"

@@ -1,7 +1,8 @@
 """Which pull requests a verdict is about, beyond the one an event names.
 
-A merge group is judged as a whole: every pull request in it (found from the group's
-commits between ``base_sha`` and ``head_sha``) is evaluated against the policy at the
+A merge group is judged as a whole: every pull request in it (found from the queue's
+commits on the group's first-parent line between ``base_sha`` and ``head_sha``, never
+from other pull requests that share a commit) is evaluated against the policy at the
 group's ``base_sha``, and the group blocks if any of them blocks, naming it. A
 ``workflow_run`` re-evaluation finds its pull requests through the API: its payload
 describes a run that anyone who can push a workflow could have started.
@@ -102,15 +103,31 @@ class _Unattributed(Exception):
 
 def _members(forge: PullRequestReader, repo: str, group: MergeGroupEvent,
              commits: tuple[CommitSummary, ...]) -> set[int]:
-    """The pull requests the group's commits belong to. A commit that belongs to none
-    Gatekeeper can find blocks the group: it cannot be judged."""
+    """The pull requests queued in the group, and only those: the queue writes one commit
+    per pull request on the group's first-parent line (a merge commit or a squash naming
+    it). The commits those bring in (a pull request's own history) belong to no one else's
+    verdict: another open pull request that shares them was not queued. A first-parent
+    commit that names no pull request (a rebase) belongs to the open pull requests whose
+    head it is; one that belongs to none blocks the group: it cannot be judged."""
+    by_sha = {commit.sha: commit for commit in commits}
+    line: list[CommitSummary] = []
+    sha: str | None = group.head_sha
+    while sha is not None and sha in by_sha and len(line) <= len(by_sha):
+        commit = by_sha[sha]
+        line.append(commit)
+        sha = commit.parents[0] if commit.parents else None
+    if commits and not line:
+        raise _Unattributed(f"the merge group's head {group.head_sha[:12]} is not among its "
+                            "commits, so its pull requests cannot be told")
     found: set[int] = set()
-    for commit in commits:
-        owners = {p.number for p in forge.pulls_for_commit(repo, commit.sha)
-                  if p.state == "open" and p.base_ref == group.base_ref}
+    for commit in line:
         named = _named(commit.message)
         if named is not None:
-            owners.add(named)
+            found.add(named)
+            continue
+        owners = {p.number for p in forge.pulls_for_commit(repo, commit.sha)
+                  if p.state == "open" and p.base_ref == group.base_ref
+                  and p.head_sha == commit.sha}
         if not owners:
             raise _Unattributed(
                 f"commit {commit.sha[:12]} of the merge group belongs to no open pull request "

@@ -36,10 +36,11 @@ def approved(login: str, commit_id: str = HEAD, *, bot: bool = False) -> ReviewR
 
 
 def live(**overrides: Any) -> Evidence:
-    """A pull request by @alice with one commit of hers, @carol (write) approving the head."""
+    """A pull request by @alice with one commit of hers, @carol (write) approving the head,
+    its base never changed."""
     base = Evidence(
         head_sha=HEAD, pull_request=PULL, author="alice", head_ref="feature/login",
-        reviews=(approved("carol"),), commits=(commit(),),
+        reviews=(approved("carol"),), commits=(commit(),), base_changes=(),
         permissions={(REPO, "carol"): "write", (REPO, "alice"): "write",
                      (REPO, "bob"): "maintain"},
     )

@@ -1,17 +1,19 @@
 """`gatekeeper doctor`: does GitHub really enforce the gate on a branch?
 
-Six checks, one result line each (and a fix under every failure):
+Seven checks, one result line each (and a fix under every failure):
 
 required check   branch protection or a ruleset requires Gatekeeper's check, pinned to
                  GitHub Actions (or, hardened, the commit status naming the branch)
 pull requests    branch protection or a ruleset requires a pull request, so no push skips it
+stale reviews    the ruleset or protection dismisses stale approvals on push
 bypass           who may bypass the ruleset or the protection: a warning per actor
 code owners      CODEOWNERS gives the policy and the workflows owners whose review is required
 policy           the policy file exists on the branch and is valid
 workflow         the workflow on the branch listens to the events the gate needs
 
 Exit codes: 0 when all pass (warnings included), 1 when any fails, 2 for bad usage, an
-unreadable repository or a branch that does not exist.
+unreadable repository, a branch that does not exist, GitHub out of reach, or any check
+whose facts could not be read (it shows UNREAD, never PASS).
 The forge reads the settings as typed facts (``gatekeeper.forge.EnforcementFacts``); the
 judging in ``judge`` and ``workflow`` is pure.
 """
@@ -33,11 +35,13 @@ from gatekeeper.commands.doctor.judge import (
 )
 from gatekeeper.commands.doctor.render import render
 from gatekeeper.commands.doctor.results import CheckResult, Report
+from gatekeeper.commands.doctor.stale import check_stale_approvals
 from gatekeeper.commands.doctor.workflow import check_workflow
 from gatekeeper.constants import (
     CODEOWNERS_PATHS,
     EXIT_BLOCKED,
     EXIT_PASS,
+    EXIT_USAGE,
     GITHUB_ACTIONS_APP_ID,
     POLICY_PATH,
     WORKFLOW_PATH,
@@ -85,6 +89,7 @@ def diagnose(
         check_required(protection, rules, accepted, branch, app=actions_app,
                        hardened=facts.hardened),
         check_pull_requests(protection, rules, branch),
+        check_stale_approvals(protection, rules, branch),
         check_bypass(protection, rules, branch),
         check_codeowners(found, error, owned, protection, rules, branch),
         check_policy(settings.file_facts(repo, policy_at, branch), policy_at, branch),
@@ -93,10 +98,20 @@ def diagnose(
     return Report(repo=repo, branch=branch, results=results)
 
 
+def _unreachable(exc: ForgeUnavailable) -> GatekeeperError | None:
+    """GitHub did not answer at all: one line naming the URL, not a word about the token."""
+    if exc.status is None and exc.hint:
+        return GatekeeperError(exc.hint)
+    return None
+
+
 def _default_branch(settings: RepositorySettings, repo: str) -> str:
     try:
         return settings.default_branch(repo)
     except ForgeUnavailable as exc:
+        unreachable = _unreachable(exc)
+        if unreachable is not None:
+            raise unreachable from None
         raise GatekeeperError(
             f"cannot read repository {repo} ({_http(exc)}): check the name, and that the "
             "token (GITHUB_TOKEN or GH_TOKEN) can read it; or pass --branch"
@@ -106,7 +121,10 @@ def _default_branch(settings: RepositorySettings, repo: str) -> str:
 def _branch_must_exist(settings: RepositorySettings, repo: str, branch: str) -> None:
     try:
         exists = settings.branch_exists(repo, branch)
-    except ForgeUnavailable:
+    except ForgeUnavailable as exc:
+        unreachable = _unreachable(exc)
+        if unreachable is not None:
+            raise unreachable from None
         return  # the checks below say what they could not read
     if not exists:
         # GitHub answers 404 for a repository the token cannot see, too.
@@ -147,6 +165,8 @@ def run(options: DoctorOptions, out: TextIO) -> int:
             "no token found (GITHUB_TOKEN, GH_TOKEN or `gh auth token`): GitHub answered "
             "anonymously, and branch protection is visible to repository admins only",))
     render(report, out)
+    if report.unread:
+        return EXIT_USAGE  # not known is not a verdict: never a pass, never a plain fail
     return EXIT_PASS if report.ok else EXIT_BLOCKED
 
 
@@ -163,5 +183,6 @@ def _http(exc: ForgeUnavailable) -> str:
 
 
 __all__ = ["CheckResult", "DoctorOptions", "Report", "check_bypass", "check_codeowners",
-           "check_policy", "check_pull_requests", "check_required", "check_workflow",
+           "check_policy", "check_pull_requests", "check_required", "check_stale_approvals",
+           "check_workflow",
            "diagnose", "render", "run"]

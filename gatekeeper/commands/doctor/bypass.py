@@ -8,7 +8,16 @@ from gatekeeper.forge import ProtectionFacts, RulesFacts
 
 
 def check_bypass(protection: ProtectionFacts, rules: RulesFacts, branch: str) -> CheckResult:
-    """Passes always (a break-glass account can be a choice), with a warning per actor."""
+    """Passes (a break-glass account can be a choice), with a warning per actor; unread
+    when the rulesets could not be read, or the branch protection could not and no
+    ruleset enforces the gate (a ruleset holds whatever classic protection lets pass)."""
+    enforced_by_rules = bool(rules.of_kind("required_status_checks") or rules.of_kind("workflows"))
+    if rules.error or (protection.state == "unreadable" and not enforced_by_rules):
+        what = rules.error or (f"cannot read the branch protection of {branch} (HTTP "
+                               f"{protection.status or 'error'})")
+        return CheckResult("bypass", False, f"not known who may bypass the rules on {branch}: "
+                                            f"{what}",
+                           "run doctor with a repository admin's token", unread=True)
     warnings: list[str] = []
     if protection.state == "protected" and not protection.enforce_admins:
         warnings.append(f"branch protection on {branch} does not apply to administrators "

@@ -76,7 +76,8 @@ def check_codeowners(found: tuple[str, str] | None, error: str,
            "Code Owners\"")
     if error:
         return CheckResult(name, False, error,
-                           "re-run with a token that can read the repository's contents")
+                           "re-run with a token that can read the repository's contents",
+                           unread=True)
     if found is None:
         return CheckResult(name, False, f"no CODEOWNERS on {branch}: a pull request that "
                                         "changes the policy or a workflow needs no particular "

@@ -131,7 +131,8 @@ def check_required(protection: ProtectionFacts, rules: RulesFacts, accepted: Seq
         problems.append(f"rulesets require {quoted(ruleset_checks)} only")
     else:
         problems.append("no ruleset requires it")
-    return CheckResult(name, False, "; ".join(problems), fix)
+    unread = protection.state == "unreadable" or bool(rules.error)
+    return CheckResult(name, False, "; ".join(problems), fix, unread=unread)
 
 
 def check_pull_requests(protection: ProtectionFacts, rules: RulesFacts,
@@ -156,14 +157,16 @@ def check_pull_requests(protection: ProtectionFacts, rules: RulesFacts,
         detail = f"nothing requires a pull request on {branch}, so a direct push skips the gate"
     if rules.error:
         detail += f"; {rules.error}"
-    return CheckResult(name, False, detail, fix)
+    return CheckResult(name, False, detail, fix,
+                       unread=protection.state == "unreadable" or bool(rules.error))
 
 
 def check_policy(file: FileFacts, path: str, branch: str) -> CheckResult:
     name = "policy"
     if file.error:
         return CheckResult(name, False, file.error,
-                           "re-run with a token that can read the repository's contents")
+                           "re-run with a token that can read the repository's contents",
+                           unread=True)
     text = file.text
     if text is None:
         return CheckResult(

@@ -14,14 +14,19 @@ def render(report: Report, out: TextIO) -> None:
         out.write(f"  {result.label}  {result.name:<{width}}  {result.detail}\n")
         for warning in result.warnings:
             out.write(f"        warning: {warning}\n")
-        if result.fix and (not result.ok or result.warnings):
+        if result.fix and (not result.ok or result.warnings or result.unread):
             out.write(f"        fix: {result.fix}\n")
     for note in report.notes:
         out.write(f"note: {note}\n")
-    failed = sum(not r.ok for r in report.results)
+    unread = len(report.unread)
+    failed = sum(not r.ok and not r.unread for r in report.results)
     warned = sum(len(r.warnings) for r in report.results)
     warnings = f" ({warned} warning{'' if warned == 1 else 's'})" if warned else ""
-    if failed:
+    if unread:
+        out.write(f"{unread} of {len(report.results)} checks could not read what they need"
+                  f"{f' and {failed} failed' if failed else ''}: whether GitHub enforces "
+                  f"Gatekeeper on {report.branch} is not known.\n")
+    elif failed:
         out.write(f"{failed} of {len(report.results)} checks failed{warnings}: GitHub does "
                   f"not yet enforce Gatekeeper on {report.branch}.\n")
     else:

@@ -138,7 +138,8 @@ def check_workflow(file: FileFacts, path: str, branch: str,
     required = gatekeeper_workflows(rules or RulesFacts())
     if file.error:
         return CheckResult(name, False, file.error,
-                           "re-run with a token that can read the repository's contents"), \
+                           "re-run with a token that can read the repository's contents",
+                           unread=True), \
             WorkflowFacts()
     text = file.text
     if text is None:

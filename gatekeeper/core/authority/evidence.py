@@ -22,6 +22,8 @@ class ReviewRecord:
     state: str
     commit_id: str | None
     is_bot: bool = False
+    # When the review was submitted (ISO 8601, as GitHub gives it); None: not shown.
+    submitted_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class CommitRecord:
     committer: Person
     # GitHub's signature verification (None: not known, as in a local run).
     verified: bool | None = None
+    parents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ class Evidence:
     head_ref: str | None = None
     reviews: tuple[ReviewRecord, ...] | None = None
     commits: tuple[CommitRecord, ...] | None = None
+    # When the pull request's base branch was changed (retargeted), each time GitHub shows,
+    # as ISO 8601 timestamps; () when never, None until read. An approval given before the
+    # last change approved another diff.
+    base_changes: tuple[str, ...] | None = None
     # (repository, login casefolded) -> GitHub's role_name: admin, maintain, write, triage,
     # read, none (or a custom role's name).
     permissions: Mapping[tuple[str, str], str] = field(default_factory=dict)

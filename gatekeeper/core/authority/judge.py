@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
-from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence, PullRequestRef, ReviewRecord
+from gatekeeper.core.authority.evidence import (
+    WRITE_ROLES,
+    CommitRecord,
+    Evidence,
+    PullRequestRef,
+    ReviewRecord,
+)
 from gatekeeper.core.authority.provenance import (
     GITHUB_WEB_COMMITTER,
     co_authors,
@@ -33,13 +40,14 @@ COMMITS_CHECK = "commits"
 PERMISSION_CHECK = "permission"
 OWNER_APPROVAL_CHECK = "owner_approval"
 CHECK_RUNS_CHECK = "required_check"
+BASE_CHANGES_CHECK = "base_changes"
 
 
 @dataclass(frozen=True)
 class Need:
     """A fact the live evaluation must read before the rules can judge."""
 
-    kind: str  # reviews, commits, permission, team, approval_record, check_runs
+    kind: str  # reviews, commits, permission, team, approval_record, check_runs, base_changes
     subject: str = ""  # a login, a team, a reference or a check name
     scope: str = ""  # the repository, where it matters
     logins: tuple[str, ...] = ()  # for a team: the approvers whose membership matters
@@ -86,22 +94,59 @@ def latest_reviews(reviews: tuple[ReviewRecord, ...]) -> dict[str, ReviewRecord]
     return latest
 
 
+def _instant(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def given_after_base_change(review: ReviewRecord, evidence: Evidence) -> bool | None:
+    """Whether ``review`` was submitted after the pull request's last base change (True
+    when the base never changed); None while GitHub's record of base changes is unread.
+
+    Retargeting a pull request keeps its head and changes its diff: an approval given
+    before that approved another change. A review GitHub gives no time for, or a time
+    nobody can read, does not count once the base has changed."""
+    if evidence.base_changes is None:
+        return None
+    if not evidence.base_changes:
+        return True
+    changes = [_instant(at) for at in evidence.base_changes]
+    submitted = _instant(review.submitted_at) if review.submitted_at else None
+    if submitted is None or any(at is None for at in changes):
+        return False
+    return all(submitted > at for at in changes if at is not None)
+
+
 def commit_people(evidence: Evidence, rules: ProvenanceRules) -> frozenset[str] | None:
     """The accounts that wrote the change: every commit's author and committer (GitHub's
-    link, or their no-reply address), and on an agent's commits the people it names as
-    co-authors (the person who set the agent to work, whose approval cannot count)."""
+    link, or their no-reply address), and everyone any commit names as a co-author (by
+    the account of a no-reply address, else by name).
+
+    A branch update GitHub made ("Update branch": a merge it committed and signed whose
+    second parent is on the base, not in the pull request) brings in only the base's
+    content, so it does not make the person who clicked an author."""
     if evidence.commits is None:
         return None
+    own = {commit.sha for commit in evidence.commits}
     people: set[str] = set()
     for commit in evidence.commits:
-        for person in (commit.author, commit.committer):
-            login = login_of(person)
-            if login:
-                people.add(login.casefold())
-        if rules.is_agent_account(login_of(commit.author)) or commit.author.is_bot:
-            for person in co_authors(commit.message):
-                people.add((login_of(person) or person.name).casefold())
+        if not _branch_update(commit, own):
+            for person in (commit.author, commit.committer):
+                login = login_of(person)
+                if login:
+                    people.add(login.casefold())
+        for person in co_authors(commit.message):
+            people.add((login_of(person) or person.name).casefold())
     return frozenset(people)
+
+
+def _branch_update(commit: CommitRecord, own: set[str]) -> bool:
+    return (len(commit.parents) == 2 and commit.parents[1] not in own
+            and commit.parents[0] in own and commit.verified is True
+            and login_of(commit.committer) == GITHUB_WEB_COMMITTER)
 
 
 def names_pull_request(title: str, body: str, pull: PullRequestRef, *,
@@ -222,7 +267,15 @@ def escalation_approval(reviewer: str, evidence: Evidence, rules: ProvenanceRule
                                                 f"older commit, not the current head "
                                                 f"{evidence.head_sha[:12]}"))
         else:
-            return Findings()  # one eligible approval of the head is enough
+            after = given_after_base_change(review, evidence)
+            if after is None:
+                findings.wait(BASE_CHANGES_CHECK, "when the pull request's base branch last "
+                              "changed, on GitHub", None, Need("base_changes"))
+                unread = True
+            elif not after:
+                refusals.append(Refusal(Code.GK316, _before_base_change(review.login)))
+            else:
+                return Findings()  # one eligible approval of the head is enough
     if unread:
         return findings
     fix = (f"ask {who} (write access, not an author or committer of this pull request) to "
@@ -233,11 +286,16 @@ def escalation_approval(reviewer: str, evidence: Evidence, rules: ProvenanceRule
                                      f"{evidence.head_sha[:12]}; GitHub shows none",
             field="escalation_reviewer", line=line, fix=fix))
     for refusal in refusals:
-        message = refusal.why if refusal.code is Code.GK302 else (
+        message = refusal.why if refusal.code in (Code.GK302, Code.GK316) else (
             f"the approval does not count: {refusal.why}")
         findings.reasons.append(Reason(code=refusal.code, message=message,
                                        field="escalation_reviewer", line=line, fix=fix))
     return findings
+
+
+def _before_base_change(login: str) -> str:
+    return (f"the approval by @{login} was given before the pull request's base branch last "
+            "changed: the diff it approved is not the diff now, so it does not count")
 
 
 _RECORD_NUMBER = re.compile(r"(\d+)$", re.ASCII)
@@ -329,7 +387,18 @@ def owner_is_answerable(owner: str, evidence: Evidence, rules: ProvenanceRules, 
                           Need("reviews"))
             return findings
         review = latest_reviews(evidence.reviews).get(name.casefold())
-        if review is None or review.state != "APPROVED" or review.commit_id != evidence.head_sha:
+        on_head = (review is not None and review.state == "APPROVED"
+                   and review.commit_id == evidence.head_sha)
+        after = given_after_base_change(review, evidence) if review and on_head else None
+        if review is not None and on_head and after is None:
+            findings.wait(BASE_CHANGES_CHECK, "when the pull request's base branch last "
+                          "changed, on GitHub", None, Need("base_changes"))
+        elif review is not None and on_head and not after:
+            findings.reasons.append(Reason(
+                code=Code.GK316, message=_before_base_change(name),
+                field="accountable_owner", line=line,
+                fix=f"ask @{name} to review and approve the pull request again"))
+        elif not on_head:
             findings.reasons.append(Reason(
                 code=Code.GK314,
                 message=f"the policy requires the accountable owner @{name} to approve an "

@@ -2,9 +2,10 @@
 
 Evidence only raises the origin. Signals, each configurable in the policy's
 ``provenance`` section: the pull request's author is a bot or a known agent account; a
-commit's author or committer is one; a commit message carries a ``Co-authored-by:`` trailer
-naming an AI tool, or a "Generated with <tool>" line; the head branch starts with an
-agent's prefix.
+commit's author or committer is one, or commits under an AI tool's git identity (name and
+email, with or without a GitHub account behind it); a commit message carries a
+``Co-authored-by:`` trailer naming an AI tool, or a "Generated with <tool>" line; the
+head branch starts with an agent's prefix.
 """
 
 from __future__ import annotations
@@ -179,10 +180,18 @@ def _commit_signals(commit: CommitRecord, rules: ProvenanceRules) -> list[Signal
         # Formatting and update bots (pre-commit-ci, github-actions) commit on people's
         # branches; they are automation, not a coding agent.
         automation = login is not None and rules.is_automation_account(login)
+        identity = None if automation else rules.git_identity(person.name, person.email)
         if not automation and (person.is_bot or rules.is_agent_account(login)):
             who = f"@{login}" if login else f"{person.name} <{person.email}>"
             found.append(Signal(Origin.AGENT, f"commit {short}'s {role} is {who}, an agent "
                                               "or bot account"))
+        elif identity is not None:
+            # An agent that commits under its own git identity, with or without a GitHub
+            # account behind it ("Cursor Agent <cursoragent@cursor.com>").
+            level = Origin.AI_ASSISTED if identity.startswith("name-suffix:") else Origin.AGENT
+            found.append(Signal(level, f"commit {short}'s {role} is '{person.name} "
+                                       f"<{person.email}>', an AI tool's git identity "
+                                       f"({identity})"))
         elif re.search(r"\((?:[^)]*)\)", person.name):
             inner = re.findall(r"\(([^)]*)\)", person.name)
             if any(_named_tool(part, rules) for part in inner):

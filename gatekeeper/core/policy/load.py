@@ -209,6 +209,7 @@ def _provenance(section: dict[str, Any], schema: dict[str, Any]) -> ProvenanceRu
     return ProvenanceRules(
         agent_accounts=listed("agent_accounts"),
         automation_accounts=listed("automation_accounts"),
+        agent_git_identities=listed("agent_git_identities"),
         ai_tools=listed("ai_tools"),
         agent_branch_prefixes=listed("agent_branch_prefixes"),
         agent_owner_must_approve=bool(section.get(

@@ -1,4 +1,9 @@
-"""YAML reading that keeps line numbers and refuses alias bombs."""
+"""YAML reading that keeps line numbers and refuses alias bombs and duplicate keys.
+
+YAML's loaders keep the last of two equal keys and drop the first without a word: a
+policy with ``RED:`` twice would lose its first list of RED paths. ``load`` refuses it,
+naming both lines; ``duplicate_key`` finds one in any composed document.
+"""
 
 from __future__ import annotations
 
@@ -61,8 +66,36 @@ def expanded_size(node: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
     return size(node, 0)
 
 
+def duplicate_key(node: yaml.Node) -> tuple[str, int, int] | None:
+    """The first key written twice in one mapping, anywhere in the document: (the key,
+    the line of its first use, the line of the second); None when every key is unique."""
+    seen_nodes: set[int] = set()
+    stack: list[yaml.Node] = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            first: dict[tuple[str, str], int] = {}
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    name = (key.tag, key.value)
+                    line = key.start_mark.line + 1
+                    if name in first:
+                        return key.value, first[name], line
+                    first[name] = line
+                else:
+                    stack.append(key)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
+
+
 def load(text: str, *, file: str) -> tuple[Any, yaml.Node | None]:
-    """Parse YAML into plain data, returning the node graph too for line lookups."""
+    """Parse YAML into plain data, returning the node graph too for line lookups. A key
+    written twice in one mapping is an error naming both lines."""
     node = compose(text, file=file)
     if node is None:
         return None, None
@@ -70,6 +103,14 @@ def load(text: str, *, file: str) -> tuple[Any, yaml.Node | None]:
         raise GatekeeperError(
             "YAML expands to too many values (anchors and aliases)", file=file,
             line=node.start_mark.line + 1,
+        )
+    duplicate = duplicate_key(node)
+    if duplicate is not None:
+        key, first, second = duplicate
+        raise GatekeeperError(
+            f"duplicate key {key!r} on lines {first} and {second}: YAML would keep line "
+            f"{second}'s and drop line {first}'s without a word; merge them into one",
+            file=file, line=second,
         )
     loader = _Loader("")
     try:

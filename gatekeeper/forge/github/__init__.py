@@ -9,9 +9,11 @@ from gatekeeper.forge.github.graphql import GraphQLMixin
 from gatekeeper.forge.github.publish import PublishMixin
 from gatekeeper.forge.github.pulls import FILES_CAP, PullsMixin
 from gatekeeper.forge.github.settings import SettingsMixin
+from gatekeeper.forge.github.timeline import TimelineMixin
 
 
-class GitHubForge(PullsMixin, AuthorityMixin, PublishMixin, SettingsMixin, GraphQLMixin):
+class GitHubForge(PullsMixin, AuthorityMixin, TimelineMixin, PublishMixin, SettingsMixin,
+                 GraphQLMixin):
     """One GitHub API host and token: pull requests, publishing, settings and GraphQL."""
 
 

@@ -58,6 +58,8 @@ class AuthorityMixin(GitHubClientBase):
                 author=_person(git.get("author"), item.get("author")),
                 committer=_person(git.get("committer"), item.get("committer")),
                 verified=verification.get("verified") is True,
+                parents=tuple(str(p.get("sha") or "") for p in item.get("parents") or ()
+                              if isinstance(p, dict)),
             ))
         expected = info.commits or len(found)
         return CommitList(commits=tuple(found), complete=len(found) >= expected,

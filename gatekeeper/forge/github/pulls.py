@@ -57,6 +57,7 @@ class PullsMixin(GitHubClientBase):
                 html_url=pr.html_url or "",
                 author_is_bot=is_bot(pr.user),
                 commits=pr.commits or 0,
+                head_repo=pr.head.repo.full_name if pr.head.repo else "",
             )
 
     def changed_files(self, info: PullRequestInfo) -> FileList:
@@ -74,7 +75,9 @@ class PullsMixin(GitHubClientBase):
             return tuple(
                 ReviewRecord(login=review.user.login if review.user else "",
                              state=review.state or "", commit_id=review.commit_id,
-                             is_bot=is_bot(review.user))
+                             is_bot=is_bot(review.user),
+                             submitted_at=(review.submitted_at.isoformat()
+                                           if review.submitted_at else None))
                 for review in self._pull(info.repo, info.number).get_reviews()
             )
 

@@ -102,6 +102,7 @@ class SettingsMixin(GitHubClientBase):
             enforce_admins=isinstance(admins, dict) and admins.get("enabled") is True,
             code_owner_reviews=reviews.get("require_code_owner_reviews") is True,
             pull_request_bypass=_allowances(reviews.get("bypass_pull_request_allowances")),
+            dismiss_stale_reviews=reviews.get("dismiss_stale_reviews") is True,
         )
 
     def rules_facts(self, repo: str, branch: str) -> RulesFacts:
@@ -218,7 +219,9 @@ def rule_facts(rule: dict[str, Any]) -> RuleFacts:
     return RuleFacts(kind=str(rule.get("type") or ""), ruleset=_ruleset_name(rule),
                      required_contexts=contexts, workflow_paths=workflows, checks=checks,
                      ruleset_id=ruleset_id if isinstance(ruleset_id, int) else None,
-                     code_owner_review=params.get("require_code_owner_review") is True)
+                     code_owner_review=params.get("require_code_owner_review") is True,
+                     dismiss_stale_reviews_on_push=(
+                         params.get("dismiss_stale_reviews_on_push") is True))
 
 
 def _http(exc: ForgeUnavailable) -> str:

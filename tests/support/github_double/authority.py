@@ -31,6 +31,7 @@ class CommitSpec:
     committer_name: str
     committer_email: str
     verified: bool = False
+    parents: tuple[str, ...] = ()
 
 
 @dataclass
@@ -93,6 +94,7 @@ class AuthorityDouble:
                     # GitHub signs what it commits itself (web edits, bots' API commits).
                     verified=item.get("verified", committer == "web-flow"
                                       or bool(committer and committer.endswith("[bot]"))),
+                    parents=tuple(item.get("parents", ())),
                 ))
             self._authority_state()["commits"][(repo.casefold(), number)] = specs
 
@@ -208,7 +210,8 @@ class AuthorityDouble:
                     "payload": None, "signature": None, "verified_at": None},
             },
             "author": account(spec.author), "committer": account(spec.committer),
-            "parents": [],
+            "parents": [{"sha": p, "url": f"{api}/commits/{p}", "html_url": f"{html}/commit/{p}"}
+                        for p in spec.parents],
         }
 
     def _gql_pull_commit(self, spec: CommitSpec) -> dict[str, Any]:
@@ -288,9 +291,23 @@ class AuthorityDouble:
         repo = self._repo_of(params)  # type: ignore[attr-defined]
         issue = self._authority_state()["issues"].get(
             (repo.full_name.casefold(), int(params["issue_number"])))
+        api = f"{self.base_url}/repos/{repo.full_name}"  # type: ignore[attr-defined]
+        pull = repo.pulls.get(int(params["issue_number"]))
+        if issue is None and pull is not None:
+            # A pull request is an issue: its events, base changes among them.
+            listed = []
+            for index, (kind, actor, at) in enumerate(pull.events):
+                ident = pull.id * 100 + index
+                listed.append({
+                    "id": ident, "node_id": f"E_{ident}", "url": f"{api}/issues/events/{ident}",
+                    "actor": self._user_json(self._user(actor)),  # type: ignore[attr-defined]
+                    "event": kind, "commit_id": None, "commit_url": None, "created_at": at,
+                    "performed_via_github_app": None,
+                })
+            chunk, headers = self._page(listed, query, rel)  # type: ignore[attr-defined]
+            return _Response(200, list(chunk), headers)
         if issue is None:
             raise _Fail(_github_error(404, "Not Found", docs=f"{_DOCS}/issues/events"))
-        api = f"{self.base_url}/repos/{repo.full_name}"  # type: ignore[attr-defined]
         events = []
         for index, (kind, label, actor, at) in enumerate(issue.events):
             ident = issue.id * 100 + index

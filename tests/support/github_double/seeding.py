@@ -134,7 +134,13 @@ class Seeding:
                         pull.closed_at = pull.merged_at = None
                 elif key == "head_repo":
                     pull.head_repo = self._repo(value)
-                elif key in ("title", "body", "base_ref", "head_ref", "draft", "changed_files"):
+                elif key == "base_ref":
+                    if value != pull.base_ref:
+                        # GitHub records a retarget as an issue event of the pull request.
+                        pull.events.append(("base_ref_changed", pull.user.login,
+                                            _iso(changes.get("updated_at")) or self._now()))
+                    pull.base_ref = value
+                elif key in ("title", "body", "head_ref", "draft", "changed_files"):
                     setattr(pull, key, value)
                 else:
                     raise TypeError(f"update_pull: unknown field {key!r}")

@@ -206,6 +206,8 @@ class _Pull:
     comments: list[_Comment] = field(default_factory=list)
     reviews: list[_Review] = field(default_factory=list)
     label_events: list[_LabelEvent] = field(default_factory=list)
+    # The pull request's issue events besides labels: (event, actor login, created_at).
+    events: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def true_changed_files(self) -> int:

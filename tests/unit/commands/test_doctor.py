@@ -30,7 +30,7 @@ HARDENED = (ROOT / "docs" / "examples" / "gatekeeper-hardened.yml").read_text(en
 ACTIONS = GITHUB_ACTIONS_APP_ID
 CODEOWNERS = "# maintainers own the gate\n* @acme/devs\n/.github/ @acme/maintainers\n"
 PULL_REQUEST_RULE = {"type": "pull_request", "parameters": {
-    "dismiss_stale_reviews_on_push": False, "require_code_owner_review": True,
+    "dismiss_stale_reviews_on_push": True, "require_code_owner_review": True,
     "require_last_push_approval": False, "required_approving_review_count": 0,
     "required_review_thread_resolution": False,
 }}
@@ -60,7 +60,7 @@ def _doctor(cli: Cli, fake: FakeGitHub, *args: str) -> subprocess.CompletedProce
 
 def _line(output: str, check: str) -> str:
     found = [line for line in output.splitlines()
-             if re.match(rf"  (PASS|WARN|FAIL)  {check}\b", line)]
+             if re.match(rf"  (PASS|WARN|FAIL|UNREAD)  {check}\b", line)]
     assert len(found) == 1, output
     return found[0]
 
@@ -94,7 +94,7 @@ def test_protected_branch_requiring_the_check_passes(
     assert "PASS  bypass          nobody may bypass the rules on main" in result.stdout
     assert "PASS  code owners     .github/CODEOWNERS on main gives the policy and the " \
         "workflows owners" in result.stdout
-    assert result.stdout.rstrip().endswith("All 6 checks pass: GitHub enforces Gatekeeper on main.")
+    assert result.stdout.rstrip().endswith("All 7 checks pass: GitHub enforces Gatekeeper on main.")
     _assert_clean(result)
 
 
@@ -148,7 +148,7 @@ def test_branch_without_protection_fails(github_double: FakeGitHub, gatekeeper_c
                      result.stdout)
     assert "PASS  policy" in result.stdout and "PASS  workflow" in result.stdout
     assert "PASS  policy" in result.stdout and "PASS  workflow" in result.stdout
-    assert "3 of 6 checks failed" in result.stdout
+    assert "4 of 7 checks failed" in result.stdout
     _assert_clean(result)
 
 
@@ -221,9 +221,11 @@ def test_forbidden_protection_gives_a_clear_line_not_a_crash(github_double: Fake
 
     result = _doctor(gatekeeper_cli, github_double)
 
-    assert result.returncode == 1, result.stdout + result.stderr
+    # Not read is not a verdict: nothing it could not read passes, and doctor exits 2.
+    assert result.returncode == 2, result.stdout + result.stderr
     required = _line(result.stdout, "required check")
-    assert required.startswith("  FAIL")
+    assert required.startswith("  UNREAD")
+    assert _line(result.stdout, "bypass").startswith("  UNREAD")
     assert "cannot read branch protection (HTTP 403): the token needs admin read" in required
     assert "cannot read branch protection (HTTP 403)" in _line(result.stdout, "pull requests")
     assert "run doctor with a repository admin's token" in result.stdout
@@ -252,8 +254,9 @@ def test_unreadable_rulesets_are_reported(github_double: FakeGitHub,
 
     result = _doctor(gatekeeper_cli, github_double)
 
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "cannot read the rulesets (" in _line(result.stdout, "required check")
+    assert "PASS  bypass" not in result.stdout
     _assert_clean(result)
 
 
@@ -450,7 +453,51 @@ def test_a_refused_token_is_named_as_such(github_double: FakeGitHub,
                             env={"GITHUB_API_URL": github_double.base_url,
                                  "GITHUB_TOKEN": "ghp_not_a_valid_token"})
 
-    assert result.returncode == 1
+    assert result.returncode == 2
+    assert "PASS" not in result.stdout
     assert "cannot read branch protection (HTTP 401): GitHub refused the token" in \
         _line(result.stdout, "required check")
     _assert_clean(result)
+
+
+def test_stale_approvals_that_survive_a_push_fail(github_double: FakeGitHub,
+                                                  gatekeeper_cli: Cli) -> None:
+    _seed(github_double)
+    rule = {**PULL_REQUEST_RULE, "parameters": {**PULL_REQUEST_RULE["parameters"],
+                                                "dismiss_stale_reviews_on_push": False}}
+    github_double.add_ruleset(REPO, "Gatekeeper", required_checks=["gatekeeper"],
+                              rules=[rule], integration_id=ACTIONS)
+
+    result = _doctor(gatekeeper_cli, github_double)
+
+    assert result.returncode == 1, result.stdout
+    line = _line(result.stdout, "stale reviews")
+    assert line.startswith("  FAIL") and "survives a push" in line
+    assert "Dismiss stale pull request approvals" in result.stdout
+
+
+def test_stale_approvals_dismissed_by_branch_protection_pass(github_double: FakeGitHub,
+                                                             gatekeeper_cli: Cli) -> None:
+    _seed(github_double)
+    protection = _protected()
+    github_double.set_branch_protection(REPO, "main", protection)
+    assert _line(_doctor(gatekeeper_cli, github_double).stdout,
+                 "stale reviews").startswith("  PASS")
+    protection["required_pull_request_reviews"]["dismiss_stale_reviews"] = False
+    github_double.set_branch_protection(REPO, "main", protection)
+    assert _line(_doctor(gatekeeper_cli, github_double).stdout,
+                 "stale reviews").startswith("  FAIL")
+
+
+def test_github_out_of_reach_is_one_line_naming_the_url_and_exit_2(
+    gatekeeper_cli: Cli,
+) -> None:
+    url = "http://127.0.0.1:9/api/v3"
+    result = gatekeeper_cli("doctor", "--repo", REPO, "--branch", "main",
+                            env={"GITHUB_API_URL": url, "GITHUB_TOKEN": "ghp_x"})
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "PASS" not in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "127.0.0.1:9" in lines[0], result.stderr
+    assert "token" not in lines[0].casefold()

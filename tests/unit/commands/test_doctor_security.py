@@ -207,7 +207,7 @@ def test_each_ruleset_bypass_actor_is_a_warning(github_double: FakeGitHub,
         f"warning: {name}: team id 812 (through a pull request) may bypass it",
         f"warning: {name}: organisation admins may bypass it",
     ]
-    assert "All 6 checks pass (4 warnings)" in result.stdout
+    assert "All 7 checks pass (4 warnings)" in result.stdout
     assert github_double.count("GET", rf"/rulesets/{ruleset}$") == 1
     github_double.assert_no_violations()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -238,6 +238,13 @@ CASES: dict[str, list[Case]] = {
              policy=APPROVAL_POLICY,
              evidence=live(author="copilot-swe-agent[bot]", author_is_bot=True)),
     ],
+    "GK316": [
+        Case(contract(risk="RED") + ESCALATION, [("GK316", "escalation_reviewer", 8)],
+             paths=["src/auth/login.py"], policy=APPROVAL_POLICY,
+             evidence=live(reviews=(replace(approved("carol"),
+                                            submitted_at="2026-11-20T10:00:00Z"),),
+                           base_changes=("2026-11-20T11:00:00Z",))),
+    ],
     "GK108": [
         Case(contract(), [("GK108", "test_evidence", 5)],
              policy="version: 1\ntest_evidence:\n  require_checks: [tests]\n",
@@ -255,6 +262,7 @@ GK9_MESSAGES = {
     "GK906": "could not post the commit status: HTTP 403",
     "GK907": "commit 0123456789ab of the merge group belongs to no open pull request",
     "GK908": "could not list the other pull requests on 0123456789ab: HTTP 502",
+    "GK909": "the head commit cccccccccccc is also the head of #7, opened by someone with write",
     "GK915": "could not verify @carol's write permission on GitHub",
     "GK916": "cannot read the members of @acme/security: GitHub answered HTTP 404",
     "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",

@@ -82,7 +82,7 @@ def test_pull_request_fields(github_double: FakeGitHub) -> None:
         repo=REPO, number=7, title="Rotate signing keys", body="## Summary\nRotate keys.",
         author="alice", head_sha=HEAD, head_ref="rotate-keys", base_sha=BASE,
         base_ref="release/2.0", changed_files=2, draft=True,
-        html_url=f"{github_double.root_url}/{REPO}/pull/7", commits=1,
+        html_url=f"{github_double.root_url}/{REPO}/pull/7", commits=1, head_repo=REPO,
     )
     assert [(r.method, r.path) for r in github_double.requests] == [
         ("GET", f"/repos/{REPO}/pulls/7")

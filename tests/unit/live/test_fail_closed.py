@@ -90,6 +90,10 @@ class FakeForge:
         bob = Person("Bob", "bob@example.com", "bob")
         return CommitList((CommitRecord(HEAD, "change", bob, bob),), complete=True, expected=1)
 
+    def base_changes(self, info: PullRequestInfo) -> tuple[str, ...]:
+        self._check("base_changes")
+        return ()
+
     def permission(self, repo: str, login: str) -> str:
         self._check("permission")
         return "write"

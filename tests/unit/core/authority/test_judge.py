@@ -369,9 +369,12 @@ def test_the_person_who_set_an_agent_going_cannot_approve_its_change(
                     commits=(agent_commit,))
     body = _body(change_origin="agent", accountable_owner="@alice")
     assert _codes(evaluate_body(body, RED, policy, evidence=evidence)) == ["GK307"]
-    # A person who co-authored their own commit with a colleague is not excluded that way.
+    # A co-author on a person's commit wrote the change too: the approval does not count.
     human = live(commits=(commit("alice", message="x\n\nCo-authored-by: carol <c@x.io>"),))
-    assert evaluate_body(_body(), RED, policy, evidence=human).outcome == "pass"
+    assert _codes(evaluate_body(_body(), RED, policy, evidence=human)) == ["GK307"]
+    # Someone else named as co-author leaves carol's approval standing.
+    other = live(commits=(commit("alice", message="x\n\nCo-authored-by: dave <d@x.io>"),))
+    assert evaluate_body(_body(), RED, policy, evidence=other).outcome == "pass"
 
 
 def test_the_owner_of_an_agents_change_cannot_also_authorise_it(
