@@ -9,8 +9,9 @@ from dataclasses import replace
 from typing import Any
 
 from gatekeeper.core import suggest
+from gatekeeper.core.authority.checks import exemption_commits, required_checks
 from gatekeeper.core.authority.evidence import Evidence
-from gatekeeper.core.authority.judge import Findings, exemption_commits, required_checks
+from gatekeeper.core.authority.judge import Findings
 from gatekeeper.core.authority.verify import verify
 from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.body.reading import ReadProblem

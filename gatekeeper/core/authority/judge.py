@@ -11,7 +11,6 @@ rule records a ``Need`` (what to read) and a pending ``Caveat`` (what a person i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -20,7 +19,6 @@ from gatekeeper.core.authority.evidence import (
     WRITE_ROLES,
     CommitRecord,
     Evidence,
-    PullRequestRef,
     ReviewRecord,
 )
 from gatekeeper.core.authority.provenance import (
@@ -31,7 +29,6 @@ from gatekeeper.core.authority.provenance import (
 from gatekeeper.core.model import Caveat, Reason
 from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from gatekeeper.core.reasons import Code
-from gatekeeper.core.text.visible import visible_text
 
 # Pending checks, by kind (the ``check`` of their caveat).
 APPROVAL_CHECK = "escalation_approval"
@@ -147,22 +144,6 @@ def _branch_update(commit: CommitRecord, own: set[str]) -> bool:
     return (len(commit.parents) == 2 and commit.parents[1] not in own
             and commit.parents[0] in own and commit.verified is True
             and login_of(commit.committer) == GITHUB_WEB_COMMITTER)
-
-
-def names_pull_request(title: str, body: str, pull: PullRequestRef, *,
-                       same_repository: bool) -> bool:
-    """Whether an approval record names the pull request where a reader sees it: in its
-    title or the rendered body, not in an HTML comment, code or a quote. The reference
-    must be whole: ``acme/app#7`` is not ``notacme/app#7`` nor ``acme/app#70``."""
-    repo = re.escape(pull.repo)
-    targets = [rf"(?<![\w.-]){repo}#{pull.number}"]
-    if pull.url:
-        base = re.escape(pull.url.rstrip("/").rsplit("/pull/", 1)[0])
-        targets.append(rf"{base}/(?:pull|issues)/{pull.number}")
-    if same_repository:
-        targets.append(rf"(?<![\w/#&]){'#'}{pull.number}")
-    pattern = re.compile(rf"(?:{'|'.join(targets)})(?![\w])", re.IGNORECASE)
-    return pattern.search(f"{title}\n{visible_text(body)}") is not None
 
 
 @dataclass(frozen=True)
@@ -298,61 +279,6 @@ def _before_base_change(login: str) -> str:
             "changed: the diff it approved is not the diff now, so it does not count")
 
 
-_RECORD_NUMBER = re.compile(r"(\d+)$", re.ASCII)
-
-
-def approval_record(reference: str, repository: str, label: str, evidence: Evidence,
-                    rules: ProvenanceRules, *, line: int | None) -> Findings:
-    """The reference resolves to an issue in the approvals repository that carries the
-    label, applied by an eligible account, and names this pull request."""
-    findings = Findings()
-    fix = (f"open an issue in {repository} that names this pull request, and have someone "
-           f"with write access there (not an author of this pull request) apply the "
-           f"'{label}' label; give that issue's number as the reference")
-    number = _RECORD_NUMBER.search(reference)
-    if number is None:
-        findings.reasons.append(Reason(
-            code=Code.GK308, message=f"approval reference {reference!r} names no issue number "
-                                     f"in {repository}",
-            field="approval_reference", line=line, fix=fix))
-        return findings
-    record = evidence.approval_records.get(reference)
-    if record is None:
-        findings.wait(RECORD_CHECK, f"approval record {reference} in {repository} on GitHub",
-                      reference, Need("approval_record", reference, repository,
-                                      number=int(number.group(1)), label=label))
-        return findings
-    where = f"{repository}#{record.number}"
-
-    def refuse(code: Code, message: str) -> Findings:
-        findings.reasons.append(Reason(code=code, message=message, field="approval_reference",
-                                       line=line, fix=fix))
-        return findings
-
-    if not record.exists:
-        return refuse(Code.GK308, f"approval reference {reference} resolves to nothing: "
-                                  f"{where} does not exist")
-    if record.is_pull_request:
-        return refuse(Code.GK308, f"approval reference {reference} resolves to {where}, a pull "
-                                  "request, not an approval record")
-    if not record.labelled:
-        return refuse(Code.GK309, f"approval record {where} does not carry the '{label}' label")
-    if not record.mentions_pull_request:
-        pr = evidence.pull_request.short if evidence.pull_request else "this pull request"
-        return refuse(Code.GK310, f"approval record {where} is for another change: it does "
-                                  f"not name {pr}")
-    if record.labelled_by is None:
-        return refuse(Code.GK311, f"GitHub does not show who applied '{label}' to {where}")
-    verdict = eligibility(record.labelled_by, is_bot=record.labelled_by_bot, repo=repository,
-                          evidence=evidence, rules=rules, findings=findings,
-                          wait_detail=f"@{record.labelled_by}'s write permission on "
-                                      f"{repository} on GitHub")
-    if isinstance(verdict, Refusal):
-        return refuse(Code.GK311, f"the '{label}' label on {where} does not count: "
-                                  f"{verdict.why}")
-    return findings
-
-
 def owner_is_answerable(owner: str, evidence: Evidence, rules: ProvenanceRules, *,
                         must_approve: bool, line: int | None) -> Findings:
     """An agent's change names a human with write access as accountable owner."""
@@ -409,59 +335,3 @@ def owner_is_answerable(owner: str, evidence: Evidence, rules: ProvenanceRules, 
     return findings
 
 
-def required_checks(names: tuple[str, ...], evidence: Evidence) -> Findings:
-    """Test evidence GitHub confirms: each named check concluded ``success`` on the head."""
-    findings = Findings()
-    for name in names:
-        runs = evidence.check_runs.get(name)
-        if runs is None:
-            findings.wait(CHECK_RUNS_CHECK, f"check '{name}' on GitHub", name,
-                          Need("check_runs", name))
-            continue
-        latest = runs[0] if runs else None
-        if latest is None:
-            state = "has not run on the head commit"
-        elif latest.status != "completed":
-            state = f"is {latest.status.replace('_', ' ')} on the head commit"
-        elif latest.conclusion != "success":
-            state = f"concluded {latest.conclusion or 'without a conclusion'} on the head commit"
-        else:
-            continue
-        findings.reasons.append(Reason(
-            code=Code.GK108, message=f"required check '{name}' {state}",
-            field="test_evidence",
-            fix=f"make '{name}' pass on the head commit, then re-run Gatekeeper"))
-    return findings
-
-
-def exemption_commits(account: str, evidence: Evidence, findings: Findings) -> str | None:
-    """Why an exemption for ``account`` does not hold (``None``: every commit is its own).
-
-    A commit is the account's when GitHub links its author to the account, its committer
-    is the account or GitHub itself, and GitHub verified its signature: git's author line
-    is whatever the pusher wrote, a signature is not. While GitHub has not been asked
-    (commits unread, or read locally without signatures) the exemption stands
-    provisionally, as a pending check."""
-    if evidence.commits is None:
-        findings.wait(COMMITS_CHECK, f"that every commit is @{account}'s, on GitHub", None,
-                      Need("commits"))
-        return None
-    wanted = account.casefold()
-    for commit in evidence.commits:
-        local = commit.verified is None
-        # Locally git knows no accounts: a no-reply address is the best there is.
-        author = login_of(commit.author) if local else commit.author.login
-        committer = login_of(commit.committer) if local else commit.committer.login
-        if (author or "").casefold() != wanted:
-            shown = f"@{author}" if author else (commit.author.email or commit.author.name)
-            return f"commit {commit.sha[:12]} was authored by {shown}, not @{account}"
-        if (committer or "").casefold() not in (wanted, GITHUB_WEB_COMMITTER):
-            shown = f"@{committer}" if committer else (commit.committer.email or "someone")
-            return f"commit {commit.sha[:12]} was committed by {shown}, not @{account}"
-        if commit.verified is False:
-            return (f"commit {commit.sha[:12]} is not signed (GitHub does not verify it), so "
-                    f"nothing shows @{account} made it")
-    if any(commit.verified is None for commit in evidence.commits):
-        findings.wait(COMMITS_CHECK, f"that GitHub verified @{account}'s commit signatures",
-                      None)
-    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gatekeeper.core.authority import checks, records
 from gatekeeper.core.authority import judge as authority
 from gatekeeper.core.authority.evidence import Evidence
 from gatekeeper.core.authority.judge import COMMITS_CHECK, Findings, Need
@@ -63,15 +64,15 @@ def verify(contract: Contract, effective: RiskClass, policy: Policy,
                     reviewer[0], evidence, rules, line=reviewer[1],
                     agent_owner=owner[0] if owner and origin is Origin.AGENT else None))
         reference = _filled(contract, "approval_reference")
-        records = policy.approval_records
-        if (records is not None and reference is not None
+        kept = policy.approval_records
+        if (kept is not None and reference is not None
                 and policy.approval_reference_pattern.fullmatch(reference[0])):
-            findings.extend(authority.approval_record(
-                reference[0], records.repository, records.label, evidence, rules,
+            findings.extend(records.approval_record(
+                reference[0], kept.repository, kept.label, evidence, rules,
                 line=reference[1]))
 
     if policy.required_checks:
-        found = authority.required_checks(policy.required_checks, evidence)
+        found = checks.required_checks(policy.required_checks, evidence)
         line = _filled(contract, "test_evidence")
         for reason in found.reasons:
             findings.reasons.append(Reason(code=reason.code, message=reason.message,

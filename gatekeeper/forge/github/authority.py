@@ -12,7 +12,7 @@ from gatekeeper.core.authority.evidence import (
     Person,
     PullRequestRef,
 )
-from gatekeeper.core.authority.judge import names_pull_request
+from gatekeeper.core.authority.records import names_pull_request
 from gatekeeper.forge import CommitList, ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.client import GitHubClientBase
 from gatekeeper.forge.github.paths import repo_path, segment

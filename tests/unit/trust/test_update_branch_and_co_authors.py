@@ -4,7 +4,7 @@ co-author on any commit cannot. Against the strict GitHub double."""
 from __future__ import annotations
 
 from tests.support.github_double import FakeGitHub, github_double
-from tests.unit.commands.test_live_authority import HEAD, REPO, _codes, _seed
+from tests.unit.live.test_evaluation_authority import HEAD, REPO, _codes, _seed
 
 __all__ = ["github_double"]
 
