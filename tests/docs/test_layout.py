@@ -47,8 +47,6 @@ NOT_YET: frozenset[str] = frozenset({
     "core/body/shapes/html_table.py",
     "core/body/shapes/tables.py",
     "core/body/walk.py",
-    "core/policy/explain.py",
-    "core/policy/provenance_rules.py",
     "core/text/normalize.py",
     "core/text/visible.py",
     "core/text/yamltext.py",
