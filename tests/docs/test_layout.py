@@ -68,10 +68,6 @@ NOT_YET: frozenset[str] = frozenset({
     "replay/compare.py",
     "replay/json.py",
     "replay/text.py",
-    "reporters/__init__.py",
-    "reporters/github.py",
-    "reporters/json.py",
-    "reporters/text.py",
 })
 
 

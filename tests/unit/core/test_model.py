@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from gatekeeper.core.model import (
@@ -13,16 +11,15 @@ from gatekeeper.core.model import (
     ChangedPath,
     Classification,
     Contract,
-    Decision,
     Exemption,
     FieldValue,
     PathMatch,
-    PolicyOrigin,
     Reason,
     RiskClass,
     highest,
 )
 from gatekeeper.core.reasons import Code
+from tests.support.decisions import decision as build
 
 GREEN, AMBER, RED = RiskClass.GREEN, RiskClass.AMBER, RiskClass.RED
 
@@ -70,20 +67,6 @@ def test_a_classification_lists_the_matches_of_one_class_in_order() -> None:
     assert classification.paths_in(GREEN) == []
 
 
-def _decision(**changes: Any) -> Decision:
-    values: dict[str, Any] = dict(
-        id="gk-0123456789abcdef", kind="judged", blocked=False, computed_class=RED,
-        declared_class=AMBER, effective_class=RED,
-        classification=Classification(RED, (PathMatch("src/auth/a.py", RED, "src/auth/"),
-                                            PathMatch("docs/x.md", AMBER, "docs/"))),
-        contract={"risk": "AMBER"},
-        reasons=(), exemptions=(), policy=PolicyOrigin("embedded-default", None, "ab" * 32),
-        gatekeeper_version="1.2.3", evaluated_at="2026-11-21T12:00:00Z",
-    )
-    values.update(changes)
-    return Decision(**values)
-
-
 PENDING = Caveat("escalation_approval", "approval not read yet", "alice", pending=True)
 NOTED = Caveat("changed_paths", "the list was cut at 3000")
 
@@ -96,13 +79,13 @@ NOTED = Caveat("changed_paths", "the list was cut at 3000")
 ])
 def test_the_outcome_blocks_first_then_waits_on_pending_checks(
         blocked: bool, caveats: tuple[Caveat, ...], outcome: str) -> None:
-    decision = _decision(blocked=blocked, caveats=caveats)
+    decision = build(blocked=blocked, caveats=caveats)
     assert decision.outcome == outcome
     assert decision.pending_checks() == tuple(c for c in caveats if c.pending)
 
 
 def test_a_caveat_is_found_by_its_check_and_more_can_be_added() -> None:
-    decision = _decision(caveats=(NOTED,))
+    decision = build(caveats=(NOTED,))
     assert decision.caveat("changed_paths") is NOTED
     assert decision.caveat("escalation_approval") is None
     more = decision.with_caveats((PENDING,))
@@ -111,12 +94,12 @@ def test_a_caveat_is_found_by_its_check_and_more_can_be_added() -> None:
 
 
 def test_blocking_by_nothing_more_is_the_same_decision() -> None:
-    decision = _decision()
+    decision = build()
     assert decision.blocked_by(()) is decision
 
 
 def test_blocking_by_more_blocks_adds_the_reasons_and_names_a_new_verdict() -> None:
-    decision = _decision(reasons=(Reason(Code.GK101, "own", "fix it"),))
+    decision = build(reasons=(Reason(Code.GK101, "own", "fix it"),))
     extra = (Reason(Code.GK101, "another pull request on the commit", "split"),)
     blocked = decision.blocked_by(extra)
     assert blocked.blocked and blocked.outcome == "block"
@@ -128,7 +111,7 @@ def test_blocking_by_more_blocks_adds_the_reasons_and_names_a_new_verdict() -> N
 
 
 def test_the_record_carries_every_part(valid_record) -> None:
-    decision = _decision(
+    decision = build(
         blocked=True,
         reasons=(Reason(Code.GK101, "no rollback", "add one", "rollback", 7),),
         exemptions=(Exemption("bots", "dependabot[bot]", ("package.json",)),),
@@ -157,6 +140,6 @@ def test_the_record_carries_every_part(valid_record) -> None:
 
 
 def test_the_record_of_an_undeclared_class_is_null(valid_record) -> None:
-    record = _decision(declared_class=None).to_record()
+    record = build(declared_class=None).to_record()
     valid_record(record)
     assert record["declared_class"] is None and record["decision"] == "pass"
