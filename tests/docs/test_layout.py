@@ -63,8 +63,6 @@ NOT_YET: frozenset[str] = frozenset({
     "live/merge_group.py",
     "metrics/breakdown.py",
     "metrics/savelog.py",
-    "metrics/timeline.py",
-    "metrics/weekly.py",
     "replay/compare.py",
     "replay/json.py",
     "replay/text.py",
