@@ -61,9 +61,6 @@ NOT_YET: frozenset[str] = frozenset({
     "history/records.py",
     "live/evidence_reads.py",
     "live/merge_group.py",
-    "replay/compare.py",
-    "replay/json.py",
-    "replay/text.py",
 })
 
 
