@@ -111,16 +111,6 @@ def test_a_pull_request_that_does_not_exist_is_exit_2(github_double: FakeGitHub,
     assert github_double.count("GET", r"/pulls/99$") == 1
 
 
-def test_a_rate_limit_is_not_mistaken_for_a_refusal() -> None:
-    from gatekeeper.forge.github.errors import refusal
-
-    assert refusal(403, "API rate limit exceeded for installation ID 1.",
-                   permission="pull-requests: read", subject=None) == ""
-    assert refusal(502, "Bad Gateway", permission=None, subject=None) == ""
-    assert "contents: read" in refusal(403, "Resource not accessible by integration",
-                                       permission="contents: read", subject=None)
-
-
 def test_an_unreachable_host_is_named_and_given_up_on_quickly(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))

@@ -10,7 +10,6 @@ import pytest
 
 from gatekeeper.commands.live_target import choose_api
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.forge.github.auth import api_url_for_host, find_token, web_host
 from gatekeeper.local.pull_target import (
     BranchTarget,
     PullTarget,
@@ -49,11 +48,7 @@ def test_pull_request_urls() -> None:
     assert parse_pull_url("https://github.com/acme/widgets/issues/7") is None
 
 
-def test_hosts_and_their_apis() -> None:
-    assert web_host(None) == web_host("https://api.github.com") == "github.com"
-    assert web_host("https://ghe.example.com/api/v3") == "ghe.example.com"
-    assert api_url_for_host("github.com") == "https://api.github.com"
-    assert api_url_for_host("ghe.example.com") == "https://ghe.example.com/api/v3"
+def test_the_api_a_pull_request_urls_host_names() -> None:
     enterprise = PullTarget("acme/widgets", 7, web="https://ghe.example.com", from_url=True)
     assert choose_api(enterprise, {}) == "https://ghe.example.com/api/v3"
     assert choose_api(PullTarget("acme/widgets", 7), {}) is None
@@ -106,16 +101,3 @@ def test_a_number_without_an_origin_remote_is_a_usage_error(tmp_path: Path) -> N
     _git(tmp_path, "init", "-q")
     with pytest.raises(GatekeeperError, match="reading the 'origin' remote"):
         resolve("7", cwd=tmp_path)
-
-
-def test_gh_is_asked_for_the_api_host_token(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    gh = tmp_path / "gh"
-    gh.write_text('#!/bin/sh\n[ "$*" = "auth token --hostname ghe.example.com" ] && '
-                  'echo ghs_enterprise && exit 0\nexit 1\n', encoding="utf-8")
-    gh.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    assert find_token({}, api="https://ghe.example.com/api/v3") == "ghs_enterprise"
-    assert find_token({}, api="https://api.github.com") is None
-    assert find_token({"GITHUB_API_URL": "https://ghe.example.com/api/v3"}) == "ghs_enterprise"
-    assert find_token({"GH_TOKEN": "t"}, api="https://api.github.com") == "t"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,26 +10,11 @@ import pytest
 from gatekeeper.history.records import (
     PullRecord,
     ReviewEvent,
-    TimelineEvent,
-    parse_pull,
     parse_time,
 )
-from gatekeeper.metrics import compute, timeline, weekly
+from gatekeeper.metrics import compute, timeline
 from gatekeeper.replay.compare import ReplayOutcome
-
-NOT_REPLAYED = ReplayOutcome(red=False, blocked=False, codes=())
-
-
-def record(number: int = 1, created: str = "2026-03-02T10:00:00Z", *,
-           events: tuple[tuple[str, str], ...] = (), reviews: tuple[ReviewEvent, ...] = (),
-           state: str = "OPEN", merged: str | None = None, draft: bool = False) -> PullRecord:
-    return PullRecord(
-        id=f"PR_{number}", number=number, url=f"https://x/pull/{number}", title="t", body="",
-        state=state, is_draft=draft, created_at=created, updated_at=created,
-        merged_at=merged, closed_at=merged, base="main", author="a", author_is_bot=False,
-        changed_files=0, files=(), files_complete=True,
-        events=tuple(TimelineEvent(kind, at) for kind, at in events), reviews=reviews,
-    )
+from tests.support.records import NOT_REPLAYED, record
 
 
 def facts(r: PullRecord, *, rollout: str | None = "2026-01-01T00:00:00Z",
@@ -129,68 +113,3 @@ def test_saved_needs_the_block_lifted_before_the_merge() -> None:
                        merged="2026-03-03T09:00:00Z")
     assert [facts(r).saved for r in (fixed, bypassed, reblocked)] == [True, False, False]
     assert facts(fixed).unblocked_at == parse_time("2026-03-02T12:00:00Z")
-
-
-def test_weeks_are_iso_weeks_in_utc_with_empty_weeks_kept() -> None:
-    late = record(1, "2026-12-31T23:30:00Z")  # Thursday of ISO week 2026-W53
-    early = record(2, "2027-01-18T00:00:00Z")
-    metrics = weekly.compute([late, early], since=None, until=None,
-                              replay=lambda _: NOT_REPLAYED,
-                              rollout=datetime(2026, 1, 1, tzinfo=UTC))
-    assert [w.week for w in metrics.weeks] == ["2026-W53", "2027-W01", "2027-W02",
-                                               "2027-W03"]
-    assert [w.prs_total for w in metrics.weeks] == [1, 0, 0, 1]
-    assert metrics.weeks[1].incomplete_contract_block_rate is None
-
-
-def test_the_window_is_whole_weeks() -> None:
-    start, end = timeline.window_bounds(date(2026, 3, 4), date(2026, 3, 10))
-    assert (start, end) == (datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 16, tzinfo=UTC))
-    inside = record(1, "2026-03-15T23:59:59Z")
-    outside = record(2, "2026-03-16T00:00:00Z")
-    metrics = weekly.compute([inside, outside], since=date(2026, 3, 4),
-                              until=date(2026, 3, 10), replay=lambda _: NOT_REPLAYED)
-    assert metrics.totals.prs_total == 1
-    assert (metrics.since, metrics.until) == (date(2026, 3, 2), date(2026, 3, 15))
-
-
-def test_body_at_a_moment_from_the_edit_history() -> None:
-    edits = [("2026-03-02T10:00:00Z", "first"), ("2026-03-02T12:00:00Z", "second")]
-    assert timeline.body_at(edits, parse_time("2026-03-02T11:00:00Z"), "now") == "first"
-    assert timeline.body_at(edits, parse_time("2026-03-02T12:00:00Z"), "now") == "second"
-    assert timeline.body_at(edits, parse_time("2026-03-02T09:00:00Z"), "now") is None
-    assert timeline.body_at([], parse_time("2026-03-02T09:00:00Z"), "now") == "now"
-
-
-def test_parsing_keeps_only_gatekeeper_labels_and_notes_more_pages() -> None:
-    node = {
-        "id": "PR_1", "number": 1, "url": "u", "title": "t", "body": None, "state": "OPEN",
-        "isDraft": False, "createdAt": "2026-03-02T10:00:00Z",
-        "updatedAt": "2026-03-02T10:00:00+00:00", "mergedAt": None, "closedAt": None,
-        "baseRefName": "main", "changedFiles": 2,
-        "author": {"__typename": "Bot", "login": "dependabot"},
-        "files": {"pageInfo": {"hasNextPage": True, "endCursor": "F"},
-                  "nodes": [{"path": "a", "changeType": "MODIFIED"}]},
-        "timelineItems": {"pageInfo": {"hasNextPage": False, "endCursor": None}, "nodes": [
-            {"__typename": "LabeledEvent", "createdAt": "2026-03-02T10:01:00Z",
-             "label": {"name": "Gatekeeper:RED"}},
-            {"__typename": "LabeledEvent", "createdAt": "2026-03-02T10:02:00Z",
-             "label": {"name": "bug"}}]},
-        "reviews": {"pageInfo": {"hasNextPage": True, "endCursor": "R"}, "nodes": [
-            {"state": "APPROVED", "submittedAt": None, "author": None}]},
-    }
-    r = parse_pull(node)
-    assert r.events == (TimelineEvent("red+", "2026-03-02T10:01:00Z"),)
-    assert (r.author, r.author_is_bot, r.body, r.updated_at) == (
-        "dependabot", True, "", "2026-03-02T10:00:00Z")
-    assert r.reviews == ()  # a pending review has no submittedAt
-    assert (r.files_complete, r.more, r.pending) == (False, (("reviews", "R"), ("files", "F")),
-                                                     True)
-    assert PullRecord.from_json(r.to_json()) == r
-
-
-def test_the_labels_read_are_the_labels_the_action_writes() -> None:
-    from gatekeeper.constants import LABEL_BLOCKED, LABEL_RED
-    from gatekeeper.history.records import LABEL_KINDS
-
-    assert LABEL_KINDS == {LABEL_RED: "red", LABEL_BLOCKED: "blocked"}

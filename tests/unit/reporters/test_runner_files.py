@@ -12,8 +12,6 @@ from gatekeeper.core.model import PolicyOrigin
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge.github.runner import read_context, target_of
-from gatekeeper.reporters import ReportContext
-from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import code, comment, escape
 from tests.support import github_contract
 from tests.support.markdown_render import MENTION, render
@@ -87,13 +85,6 @@ def test_inputs_are_read_from_the_environment(tmp_path: Path) -> None:
 HOSTILE = "x\n::error title=GK000::forged%0A @org/everyone <img src=x> [a](http://e) `$(id)`"
 
 
-def test_annotations_cannot_inject_workflow_commands() -> None:
-    line = annotation("error", "GK101,evil:1", HOSTILE)
-    assert line.count("\n") == 1 and line.endswith("\n")
-    assert line.startswith("::error title=GK101%2Cevil%3A1::")
-    assert "%0A::error" in line and "%250A" in line
-
-
 def test_markdown_escape_defuses_mentions_markup_and_html() -> None:
     text = escape(HOSTILE)
     assert "\n" not in text
@@ -104,23 +95,6 @@ def test_markdown_escape_defuses_mentions_markup_and_html() -> None:
     assert "<img" not in text and "&lt;img src=x&gt;" in text
     assert "\\[a\\]\\(http://e\\)" in text
     assert code("a`b") == "``a`b``"
-
-
-def test_github_report_writes_summary_outputs_and_escaped_annotations(tmp_path: Path) -> None:
-    decision = could_not_evaluate(Code.GK902, HOSTILE, "retry", policy=PolicyOrigin("p"),
-                                  evaluated_at="2026-11-21T00:00:00Z", version="t")
-    summary, outputs = tmp_path / "summary.md", tmp_path / "output"
-    out = tmp_path / "stdout"
-    with out.open("w", encoding="utf-8") as handle:
-        report_github(decision, ReportContext(out=handle, environ={
-            "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(outputs)}))
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2 and lines[0].startswith("::error title=GK902::")
-    assert lines[1] == "::notice title=Gatekeeper::block: class GREEN, 0 paths judged"
-    assert not MENTION.search(render(summary.read_text(encoding="utf-8")).plain_text)
-    written = outputs.read_text(encoding="utf-8")
-    assert "decision<<ghadelimiter_" in written and "\nblock\n" in written
-    assert json.loads(written.split("reasons<<")[1].split("\n")[1])[0]["code"] == "GK902"
 
 
 def test_comment_never_pings_or_renders_pr_text() -> None:
