@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 import click
 
-from gatekeeper import __version__, reporters
+from gatekeeper import BUILD, reporters
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
 
@@ -48,7 +48,8 @@ REPOSITORY = RepositoryType()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gatekeeper")
+@click.version_option(BUILD.version, prog_name="gatekeeper",
+                      message=f"%(prog)s {BUILD.describe()}")
 @click.option("--traceback", "show_traceback", is_flag=True,
               help="On an internal error, print the traceback (also GATEKEEPER_DEBUG=1).")
 def cli(show_traceback: bool) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from gatekeeper import __version__, resources
+from gatekeeper import BUILD, resources
 from gatekeeper.clock import now_utc
 from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, POLICY_PATH
 from gatekeeper.core.decide import evaluate
@@ -99,7 +99,8 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
     decision = evaluate(
         body_text, changes, policy,
         contract_schema=resources.schema("contract"),
-        evaluated_at=now_utc(), version=__version__, author=options.author, caveats=caveats,
+        evaluated_at=now_utc(), version=BUILD.describe(), author=options.author,
+        caveats=caveats,
         evidence=evidence,
     )
     return decision, body_name

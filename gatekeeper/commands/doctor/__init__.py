@@ -8,7 +8,8 @@ pull requests    branch protection or a ruleset requires a pull request, so no p
 bypass           who may bypass the ruleset or the protection: a warning per actor
 code owners      CODEOWNERS gives the policy and the workflows owners whose review is required
 policy           the policy file exists on the branch and is valid
-workflow         the workflow on the branch listens to the events the gate needs
+workflow         the workflow on the branch listens to the events the gate needs, and (a
+                 warning otherwise) pins the Gatekeeper commit of the CLI running doctor
 
 Exit codes: 0 when all pass (warnings included), 1 when any fails, 2 for bad usage, an
 unreadable repository or a branch that does not exist.
@@ -18,11 +19,14 @@ judging in ``judge`` and ``workflow`` is pure.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+import gatekeeper
+from gatekeeper import Build
 from gatekeeper.commands.doctor.bypass import check_bypass
 from gatekeeper.commands.doctor.codeowners import NEW_WORKFLOW, check_codeowners
 from gatekeeper.commands.doctor.judge import (
@@ -33,7 +37,7 @@ from gatekeeper.commands.doctor.judge import (
 )
 from gatekeeper.commands.doctor.render import render
 from gatekeeper.commands.doctor.results import CheckResult, Report
-from gatekeeper.commands.doctor.workflow import check_workflow
+from gatekeeper.commands.doctor.workflow import check_workflow, pin_warnings
 from gatekeeper.constants import (
     CODEOWNERS_PATHS,
     EXIT_BLOCKED,
@@ -64,9 +68,12 @@ def diagnose(
     workflow_path: str = WORKFLOW_PATH,
     policy_path: str | None = None,
     actions_app: int | None = GITHUB_ACTIONS_APP_ID,
+    build: Build | None = None,
 ) -> Report:
     """``actions_app``: the GitHub Actions app id the required check must be pinned to;
-    None on GitHub Enterprise Server (its id differs), where any pinned app is accepted."""
+    None on GitHub Enterprise Server (its id differs), where any pinned app is accepted.
+    ``build``: the Gatekeeper running (default: this one), whose commit the workflow should
+    pin."""
     if branch is None:
         branch = _default_branch(settings, repo)
     _branch_must_exist(settings, repo, branch)
@@ -75,6 +82,10 @@ def diagnose(
     workflow_result, facts = check_workflow(
         settings.file_facts(repo, workflow_path, branch), workflow_path, branch, rules,
     )
+    pins = pin_warnings(facts, workflow_path, build or gatekeeper.BUILD)
+    if pins:
+        workflow_result = dataclasses.replace(
+            workflow_result, warnings=workflow_result.warnings + pins)
     policy_at = policy_path or facts.policy_path or POLICY_PATH
     accepted = accepted_contexts(facts, status_contexts, branch=branch)
     found, error = _codeowners(settings, repo, branch)
