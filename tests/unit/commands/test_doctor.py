@@ -454,3 +454,19 @@ def test_a_refused_token_is_named_as_such(github_double: FakeGitHub,
     assert "cannot read branch protection (HTTP 401): GitHub refused the token" in \
         _line(result.stdout, "required check")
     _assert_clean(result)
+
+
+def test_a_workflow_pinned_at_another_gatekeeper_commit_is_a_warning(
+    github_double: FakeGitHub, gatekeeper_cli: Cli,
+) -> None:
+    other = "fedcba9876543210fedcba9876543210fedcba98"
+    _seed(github_double, workflow=workflow_text(f"gatekeeper-dev/gatekeeper@{other}"))
+    github_double.set_branch_protection(REPO, "main", _protected())
+
+    result = _doctor(gatekeeper_cli, github_double)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _line(result.stdout, "workflow").startswith("  WARN  workflow")
+    assert re.search(rf"warning: {re.escape(WORKFLOW_PATH)} pins gatekeeper-dev/gatekeeper@"
+                     rf"{other}, but this gatekeeper is .*\(commit [0-9a-f]{{40}}",
+                     result.stdout)
