@@ -18,6 +18,7 @@ from gatekeeper.errors import GatekeeperError
 from gatekeeper.local import commits, files, git
 from gatekeeper.local.policy_source import default_policy, load_policy
 from gatekeeper.reporters import ReportContext, reporter_for
+from gatekeeper.reporters.color import wants_color
 
 NO_PATHS = "changed_paths"
 
@@ -36,6 +37,8 @@ class ValidateOptions:
     decision_file: str | None = None
     # None: not asked; "" : the current branch's pull request; else a reference (--pr).
     pull_request: str | None = None
+    # --color: auto (NO_COLOR, FORCE_COLOR, a terminal), always or never
+    color: str = "auto"
 
 
 def run(options: ValidateOptions, out: TextIO) -> int:
@@ -48,8 +51,7 @@ def run(options: ValidateOptions, out: TextIO) -> int:
         from gatekeeper.writes import write_json_atomically
 
         write_json_atomically(Path(options.decision_file), decision.to_record())
-    color = (options.output_format == "text" and out.isatty()
-             and "NO_COLOR" not in os.environ)
+    color = options.output_format == "text" and wants_color(options.color, out, os.environ)
     reporter(decision, ReportContext(out=out, body_name=name, color=color, environ=os.environ))
     return EXIT_BLOCKED if decision.blocked else EXIT_PASS
 

@@ -57,6 +57,8 @@ class DoctorOptions:
     status_contexts: tuple[str, ...] = ()
     workflow_path: str = WORKFLOW_PATH
     policy_path: str | None = None
+    # The REST API base: GITHUB_API_URL, or the API of the origin remote's host.
+    api: str | None = None
 
 
 def diagnose(
@@ -143,11 +145,11 @@ def run(options: DoctorOptions, out: TextIO) -> int:
     from gatekeeper.forge.github import GitHubForge
     from gatekeeper.forge.github.auth import api_url, find_token
 
-    token = find_token()
+    api = options.api or api_url()
+    token = find_token(api=api)
     # PyGithub logs every refused request at INFO on standard error; the result lines
     # already say what failed, and how to fix it.
     logging.getLogger("github").setLevel(logging.WARNING)
-    api = api_url()
     forge = GitHubForge(token, api, retries=1)
     report = diagnose(forge, options.repo, options.branch,
                       status_contexts=options.status_contexts,
