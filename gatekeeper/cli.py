@@ -116,6 +116,9 @@ def _exit(code: int) -> NoReturn:
               default="text", show_default=True)
 @click.option("--author", metavar="LOGIN", help="Pull request author, for exemptions.")
 @click.option("--decision-file", metavar="FILE", help="Also write the decision record here.")
+@click.option("--skip-missing-body", is_flag=True,
+              help="When the BODY file does not exist, say so in one line and exit 0 (the "
+                   "pre-commit hook, for those who keep no body file).")
 @click.option("--pr", "pull_request", is_flag=False, flag_value="", metavar="[PR]",
               help="Judge a live pull request as GitHub shows it (body, files, reviews, the "
                    "base branch's policy): a URL, OWNER/REPO#N, #N or N (repository from "
@@ -125,7 +128,7 @@ def _exit(code: int) -> NoReturn:
 def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None,
              diff_range: str | None, policy: str | None, embedded_policy: bool,
              output_format: str, author: str | None, decision_file: str | None,
-             pull_request: str | None) -> None:
+             skip_missing_body: bool, pull_request: str | None) -> None:
     """Decide pass or block for a pull request body and its changed paths.
 
     Changed paths come from PATHS, --changed-files, --diff, or standard input when none of
@@ -137,7 +140,7 @@ def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None
         body=body, paths=paths, changed_files=changed_files, diff_range=diff_range,
         policy=policy, embedded_policy=embedded_policy, output_format=output_format,
         author=author, decision_file=decision_file, pull_request=pull_request,
-        color=_settings["color"],
+        color=_settings["color"], skip_missing_body=skip_missing_body,
     )
     _run(lambda out: command.run(options, out))
 

@@ -39,10 +39,18 @@ class ValidateOptions:
     pull_request: str | None = None
     # --color: auto (NO_COLOR, FORCE_COLOR, a terminal), always or never
     color: str = "auto"
+    # --skip-missing-body (the pre-commit hook): a BODY file that does not exist is one line
+    # and exit 0, not an error, for a teammate who keeps no body file.
+    skip_missing_body: bool = False
 
 
 def run(options: ValidateOptions, out: TextIO) -> int:
     reporter = reporter_for(options.output_format)  # an unknown format fails before work
+    if options.skip_missing_body and options.body not in (None, "-") \
+            and not Path(str(options.body)).exists():
+        out.write(f"gatekeeper validate: no {options.body}, skipped (write the pull request's "
+                  "body there to check it before you push)\n")
+        return EXIT_PASS
     if options.pull_request is not None:
         decision, name = _live(options)
     else:
