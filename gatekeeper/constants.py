@@ -26,8 +26,9 @@ GATEKEEPER_REPOSITORY: Final = "gatekeeper-dev/gatekeeper"
 MAJOR_TAG: Final = "v0"
 # The policy schema's $id: the file in this repository at the major tag, so editors (and
 # SchemaStore, docs/schemastore-catalog.json) resolve it to the current release's schema.
-SCHEMA_ID: Final = (f"https://raw.githubusercontent.com/{GATEKEEPER_REPOSITORY}/{MAJOR_TAG}"
-                    "/schemas/policy.schema.json")
+SCHEMA_BASE: Final = (f"https://raw.githubusercontent.com/{GATEKEEPER_REPOSITORY}/{MAJOR_TAG}"
+                      "/schemas/")
+SCHEMA_ID: Final = f"{SCHEMA_BASE}policy.schema.json"
 # The build the docs show as the one that wrote their examples (docs/examples/*.yml and the
 # console examples, which tests/docs/test_console_examples.py runs as this build).
 # `gatekeeper init` writes the commit of the CLI that runs it; after a release, point this
