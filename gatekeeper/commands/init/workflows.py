@@ -138,9 +138,10 @@ def _source(template: Template) -> str:
     return resources.text(f"templates/{template.resource}")
 
 
-def render(template: Template, action: str | Pin) -> str:
-    """The workflow as `init` writes it for ``action`` (``--action-ref`` or a pin)."""
-    pin = as_pin(action)
+def render(template: Template, action: str | Pin | None = None) -> str:
+    """The workflow as `init` writes it for ``action`` (``--action-ref`` or a pin; by
+    default, this build's commit)."""
+    pin = as_pin(default_pin() if action is None else action)
     ref = check_action_ref(pin.ref)
     text = _source(template).replace(_CONTEXT_MARKER, HARDENED_STATUS_CONTEXT_FORMAT)
     if template is METRICS:

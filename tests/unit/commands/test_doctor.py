@@ -430,19 +430,6 @@ def test_unreadable_workflow_fails() -> None:
     assert not ok and detail == "cannot read it (HTTP 500)"
 
 
-def test_getting_started_shows_the_real_doctor_output(github_double: FakeGitHub,
-                                                      gatekeeper_cli: Cli) -> None:
-    _seed(github_double)
-    ruleset = github_double.add_ruleset(REPO, "Gatekeeper", required_checks=["gatekeeper"],
-                                        rules=[PULL_REQUEST_RULE], integration_id=ACTIONS)
-
-    result = _doctor(gatekeeper_cli, github_double)
-
-    shown = result.stdout.replace(f"ruleset {ruleset} ", "ruleset 3 ")
-    started = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
-    assert f"```console\n{shown}```" in started, shown
-
-
 def test_a_refused_token_is_named_as_such(github_double: FakeGitHub,
                                           gatekeeper_cli: Cli) -> None:
     _seed(github_double)
