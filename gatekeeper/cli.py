@@ -24,7 +24,7 @@ from typing import Any, NoReturn, TextIO
 
 import click
 
-from gatekeeper import BUILD, reporters
+from gatekeeper import BUILD, formats
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
 
@@ -112,8 +112,8 @@ def _exit(code: int) -> NoReturn:
 @click.option("--default-policy", "embedded_policy", is_flag=True,
               help="Judge with the embedded default policy, whatever policy file the "
                    "repository has.")
-@click.option("--format", "output_format", type=click.Choice(reporters.names()),
-              default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(formats.VALIDATE.names()),
+              default=formats.VALIDATE.default, show_default=True)
 @click.option("--author", metavar="LOGIN", help="Pull request author, for exemptions.")
 @click.option("--decision-file", metavar="FILE", help="Also write the decision record here.")
 @click.option("--skip-missing-body", is_flag=True,
@@ -298,8 +298,8 @@ def _access(cache: str | None, page_size: int, retry_backoff: float,
 @cli.command()
 @click.option("--repo", type=REPOSITORY, help=_REPO_HELP)
 @_history_options
-@click.option("--format", "output_format", type=click.Choice(["csv", "json", "markdown"]),
-              default="markdown", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(formats.METRICS.names()),
+              default=formats.METRICS.default, show_default=True)
 @click.option("--policy", metavar="FILE",
               help="Replay pre-rollout pull requests with this policy. Default: "
                    ".github/gatekeeper.yml on the default branch, else the embedded one.")
@@ -340,8 +340,8 @@ def metrics(repo: str | None, since: datetime | None, until: datetime | None,
               help="Saved pull requests: N.md bodies with N.files changed-path lists.")
 @click.option("--repo", type=REPOSITORY, help="A repository's pull request history.")
 @_history_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(formats.REPLAY.names()),
+              default=formats.REPLAY.default, show_default=True,
               help="markdown: a comment for the pull request that changes the policy.")
 @click.option("--changed-only", is_flag=True, help="List only pull requests that change.")
 def replay(baseline_policy: str, candidate_policy: str, from_dir: str | None,

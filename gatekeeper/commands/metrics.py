@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from gatekeeper import __version__
+from gatekeeper import __version__, formats
 from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
 from gatekeeper.core.policy.load import Policy
 from gatekeeper.history.records import PullRecord, parse_time
@@ -120,7 +120,7 @@ def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
                             "labels" if rollout is not None else None),
             metrics=metrics, save_log=tuple(entries),
         )
-        text = export.RENDERERS[options.output_format](report)
+        text = formats.METRICS.renderer(options.output_format)(report)
         progress.done()
         emit(text, options.output, stdout)
         stats = session.history.stats

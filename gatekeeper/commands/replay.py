@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from gatekeeper import formats
 from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import parse_time
 from gatekeeper.local.policy_source import load_policy
 from gatekeeper.metrics import timeline
 from gatekeeper.replay import compare as replay
-from gatekeeper.replay import markdown as replay_markdown
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,8 @@ def run(options: ReplayOptions, stdout: TextIO, *, access: GitHubAccess | None,
         results = replay.compare(items, baseline, candidate)
     finally:
         progress.done()
-    if options.output_format == "markdown":
-        text = replay_markdown.render(results, baseline=baseline, candidate=candidate,
-                                      source=source, changed_only=options.changed_only)
-    else:
-        text = replay.render(results, options.output_format, baseline=baseline,
-                             candidate=candidate, source=source,
-                             changed_only=options.changed_only)
+    render = formats.REPLAY.renderer(options.output_format)
+    text = render(results, baseline=baseline, candidate=candidate, source=source,
+                  changed_only=options.changed_only)
     emit(text, options.output, stdout)
     return replay.exit_code(results)

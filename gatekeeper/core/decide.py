@@ -11,11 +11,10 @@ from typing import Any
 from gatekeeper.core import suggest
 from gatekeeper.core.authority.evidence import Evidence
 from gatekeeper.core.authority.judge import Findings, exemption_commits, required_checks
-from gatekeeper.core.authority.provenance import normalize_origin
 from gatekeeper.core.authority.verify import verify
 from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.body.reading import ReadProblem
-from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, label_for
+from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, FIELDS, label_for, normalized
 from gatekeeper.core.model import (
     BodyProblem,
     Caveat,
@@ -217,11 +216,7 @@ def normalized_contract(contract: Contract, effective: RiskClass, *,
 
     ``risk_class`` is Gatekeeper's, not the author's: the decision record leaves it out.
     """
-    instance = contract.filled()
-    if "risk_level" in instance:
-        instance["risk_level"] = instance["risk_level"].strip().upper()
-    if "change_origin" in instance:
-        instance["change_origin"] = normalize_origin(instance["change_origin"])
+    instance = {name: normalized(name, value) for name, value in contract.filled().items()}
     if with_class:
         instance["risk_class"] = effective.value
     return instance
@@ -276,12 +271,13 @@ def _contract_reasons(
             malformed_seen.add(name)
             reasons.append(_malformed_reason(contract, name, policy))
 
-    approval = instance.get("approval_reference")
-    if (approval is not None and "approval_reference" not in malformed_seen
-            and not policy.approval_reference_pattern.fullmatch(approval)):
-        # The policy's pattern is a Python regex matched in full, which JSON Schema's
-        # `pattern` (a search, ECMA dialect) cannot express for every pattern.
-        reasons.append(_malformed_reason(contract, "approval_reference", policy))
+    for spec in FIELDS:
+        reference = instance.get(spec.name) if spec.kind == "reference" else None
+        if (reference is not None and spec.name not in malformed_seen
+                and not policy.approval_reference_pattern.fullmatch(reference)):
+            # The policy's pattern is a Python regex matched in full, which JSON Schema's
+            # `pattern` (a search, ECMA dialect) cannot express for every pattern.
+            reasons.append(_malformed_reason(contract, spec.name, policy))
     if declared is not None and declared.rank < computed.rank:
         reasons.append(_under_declared(contract, declared, classification))
     return reasons
@@ -337,7 +333,8 @@ def _malformed_reason(contract: Contract, name: str, policy: Policy) -> Reason:
     field = contract.fields.get(name)
     value = field.value if field else ""
     label = label_for(name)
-    if name == "approval_reference":
+    spec = BUILTIN.get(name)
+    if spec is not None and spec.kind == "reference":
         return Reason(
             code=Code.GK105,
             message=f"{label} {value!r} does not match the policy's pattern "
@@ -345,28 +342,26 @@ def _malformed_reason(contract: Contract, name: str, policy: Policy) -> Reason:
             field=name, line=_line_for(contract, name),
             fix="give the reference of a real approval in the policy's format, such as APR-1234",
         )
-    spec = BUILTIN.get(name)
     rule = f": it must be {spec.rule}" if spec is not None and spec.rule else " is not valid"
     message = f"{label} {value!r}{rule}"
     return Reason(code=Code.GK103, message=message, field=name,
                   line=_line_for(contract, name), fix=_fix_for(name, policy))
 
 
-_PROBLEM_FIXES = {
-    Code.GK104: "make the ```gatekeeper block a YAML mapping of field: value lines, each "
-                "field once, once in the body",
-    Code.GK106: "give the field one value: correct the prose or the gatekeeper block so "
-                "they agree, or remove one of them",
-    Code.GK107: "write the field's label exactly (case, bold and colons do not matter)",
-}
+
+
+def _fix_of(code: Code) -> str:
+    if code.fix is None:  # a body problem's code always says its fix (core/reasons.py)
+        raise AssertionError(f"{code} has no fix")
+    return code.fix
 
 
 def _problem_reason(problem: BodyProblem) -> Reason:
     if isinstance(problem, ReadProblem):
         return Reason(code=problem.code, message=problem.message, line=problem.line,
-                      field=problem.field, fix=_PROBLEM_FIXES[problem.code])
+                      field=problem.field, fix=_fix_of(problem.code))
     return Reason(code=Code.GK104, message=problem.message, line=problem.line,
-                  fix=_PROBLEM_FIXES[Code.GK104])
+                  fix=_fix_of(Code.GK104))
 
 
 def _under_declared(

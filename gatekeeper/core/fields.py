@@ -12,6 +12,10 @@ from gatekeeper.core.text.normalize import display_orders, lookalikes_folded, sa
 Section = Literal["contract", "escalation"]
 # "always": every pull request; "red": a RED change (the schema's if/then); "optional".
 Requirement = Literal["always", "red", "optional"]
+# What a value is: one of the field's choices, one @handle (or @org/team), one reference
+# token, or free text. Every kind but free text is a claim: the block and the prose must
+# agree on it (GK106), and its value is one token read past quotes and asides.
+Kind = Literal["enum", "handle", "reference", "text"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,17 @@ class FieldSpec:
     # Whether a ticked checklist under the field's heading (or nested in its label's item)
     # is its value: "- [x] pytest -q: 31 passed" as test evidence.
     checklist: bool = False
+    kind: Kind = "text"
+
+    @property
+    def claim(self) -> bool:
+        """A claim conflicts across the block and the prose when they differ (GK106)."""
+        return self.kind != "text"
+
+    @property
+    def token(self) -> bool:
+        """The value is one token: a handle or a reference, read past quotes and asides."""
+        return self.kind in ("handle", "reference")
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -49,6 +64,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "contract", "always",
         "`GREEN`, `AMBER` or `RED`, any case; at least the class the changed paths fall in",
         "one of GREEN, AMBER, RED", ("GREEN", "AMBER", "RED"),
+        kind="enum",
     ),
     FieldSpec(
         "accountable_owner", "Accountable owner", ("owner",),
@@ -56,6 +72,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "name the person answerable for this change as @handle",
         "contract", "always", "a GitHub handle: `@alice`",
         "one @handle (ASCII letters, digits and single hyphens)",
+        kind="handle",
     ),
     FieldSpec(
         "change_origin", "Change origin", ("origin",),
@@ -65,6 +82,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "`human`, `ai-assisted` or `agent` (`AI assisted`, `ai_assisted` also read as "
         "`ai-assisted`)",
         "one of human, ai-assisted, agent", ("human", "ai-assisted", "agent"),
+        kind="enum",
     ),
     FieldSpec(
         "test_evidence", "Test evidence",
@@ -95,6 +113,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "name the reviewer who must approve a RED change, as @handle or @org/team",
         "escalation", "red", "`@handle` or `@org/team`",
         "one @handle or @org/team",
+        kind="handle",
     ),
     FieldSpec(
         "approval_reference", "Approval reference", ("approval", "approval ref"),
@@ -104,6 +123,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "a reference matching the policy's `approval_reference_pattern` (default "
         "`^[A-Z][A-Z0-9]+-\\d+$`, such as `APR-1234`)",
         "the policy's approval_reference_pattern, in ASCII",
+        kind="reference",
     ),
     FieldSpec(
         "rollback_plan", "Rollback plan",
@@ -259,6 +279,19 @@ def _stands_in(value: str, *, field: str, extra: tuple[str, ...]) -> bool:
         return True
     spec = BUILTIN.get(field)
     return spec is not None and key in _HINT_KEYS.get(spec.name, ())
+
+
+def normalized(name: str, value: str) -> str:
+    """A value as the normalized contract writes it: an enum value as its choice (``red``
+    -> ``RED``, ``AI assisted`` -> ``ai-assisted``), anything else as written."""
+    spec = BUILTIN.get(name)
+    if spec is None or spec.kind != "enum":
+        return value
+    folded = "-".join(value.strip().casefold().replace("_", " ").replace("-", " ").split())
+    for choice in spec.choices:
+        if folded == choice.casefold():
+            return choice
+    return value.strip()
 
 
 def required_fields(requirement: Requirement) -> list[str]:

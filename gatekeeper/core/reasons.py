@@ -1,4 +1,5 @@
-"""Stable reason codes, each with its summary and family.
+"""Stable reason codes, each with what is said of it once: its summary, its family, the fix
+when it does not depend on the case, and whether editing the description fixes it.
 
 docs/reason-codes.md documents every code; tests/unit/core/test_reason_codes.py keeps the
 page and this list in step and exercises each code. Whether a code counts as "blocked for
@@ -8,6 +9,7 @@ family, never of a string prefix checked at the call site.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 
@@ -71,7 +73,22 @@ class Code(StrEnum):
 
     @property
     def summary(self) -> str:
-        return _TITLES[self]
+        return _ABOUT[self].summary
+
+    @property
+    def fix(self) -> str | None:
+        """The fix, for a code whose fix is the same whatever the case (a field's own fix
+        comes from the field registry)."""
+        return _ABOUT[self].fix
+
+    @property
+    def fixed_by_editing(self) -> bool:
+        """Whether editing the pull request's description can fix it: GK1xx and GK2xx
+        but a check that must pass, and never an authority or could-not-evaluate code."""
+        about = _ABOUT[self]
+        if about.fixed_by_editing is not None:
+            return about.fixed_by_editing
+        return self.family in (Family.CONTRACT, Family.RISK)
 
     @property
     def family(self) -> Family:
@@ -89,47 +106,61 @@ _FAMILIES = {
     "9": Family.COULD_NOT_EVALUATE,
 }
 
-_TITLES: dict[Code, str] = {
-    Code.GK101: "contract field missing",
-    Code.GK102: "contract field is a placeholder",
-    Code.GK103: "contract field malformed",
-    Code.GK104: "gatekeeper block malformed",
-    Code.GK105: "approval reference does not match the policy",
-    Code.GK106: "gatekeeper block conflicts with the prose",
-    Code.GK107: "unknown label close to a field name",
-    Code.GK108: "required check has not passed on the head commit",
-    Code.GK201: "risk level under-declared",
-    Code.GK202: "RED escalation incomplete",
-    Code.GK203: "field required by the policy for this class is missing",
-    Code.GK204: "change origin under-declared",
-    Code.GK220: "another open pull request on the same commit blocks",
-    Code.GK221: "a pull request in the merge group blocks",
-    Code.GK301: "escalation approval not found",
-    Code.GK302: "escalation approval is for an older commit",
-    Code.GK303: "escalation reviewer not allowed by the policy",
-    Code.GK304: "approver has no write access",
-    Code.GK305: "approver is a bot or agent account",
-    Code.GK306: "approver is the pull request's author",
-    Code.GK307: "approver authored or committed the pull request's commits",
-    Code.GK308: "approval reference resolves to no record",
-    Code.GK309: "approval record does not carry the approval label",
-    Code.GK310: "approval record is for another pull request",
-    Code.GK311: "approval label applied by an account that may not authorise",
-    Code.GK312: "an agent's change has no human accountable owner",
-    Code.GK313: "accountable owner of an agent's change has no write access",
-    Code.GK314: "accountable owner has not approved the agent's change",
-    Code.GK315: "approver is the accountable owner of the agent's change",
-    Code.GK901: "policy unreadable or invalid",
-    Code.GK902: "changed files unavailable",
-    Code.GK903: "changed file list incomplete",
-    Code.GK904: "pull request data unavailable",
-    Code.GK905: "the head moved during the run; re-run",
-    Code.GK906: "commit status could not be posted",
-    Code.GK907: "merge group pull requests could not be determined",
-    Code.GK908: "other pull requests on the commit could not be judged",
-    Code.GK915: "a required fact could not be read from GitHub",
-    Code.GK916: "team membership unreadable with this token",
-    Code.GK999: "internal error",
+
+@dataclass(frozen=True)
+class _About:
+    summary: str
+    fix: str | None = None
+    fixed_by_editing: bool | None = None  # None: as its family says
+
+
+_ABOUT: dict[Code, _About] = {
+    Code.GK101: _About("contract field missing"),
+    Code.GK102: _About("contract field is a placeholder"),
+    Code.GK103: _About("contract field malformed"),
+    Code.GK104: _About("gatekeeper block malformed",
+                      fix="make the ```gatekeeper block a YAML mapping of field: value lines, each "
+                      "field once, once in the body"),
+    Code.GK105: _About("approval reference does not match the policy"),
+    Code.GK106: _About("gatekeeper block conflicts with the prose",
+                      fix="give the field one value: correct the prose or the gatekeeper block so "
+                      "they agree, or remove one of them"),
+    Code.GK107: _About("unknown label close to a field name",
+                      fix="write the field's label exactly (case, bold and colons do not matter)"),
+    Code.GK108: _About("required check has not passed on the head commit",
+                      fixed_by_editing=False),
+    Code.GK201: _About("risk level under-declared"),
+    Code.GK202: _About("RED escalation incomplete"),
+    Code.GK203: _About("field required by the policy for this class is missing"),
+    Code.GK204: _About("change origin under-declared"),
+    Code.GK220: _About("another open pull request on the same commit blocks"),
+    Code.GK221: _About("a pull request in the merge group blocks"),
+    Code.GK301: _About("escalation approval not found"),
+    Code.GK302: _About("escalation approval is for an older commit"),
+    Code.GK303: _About("escalation reviewer not allowed by the policy"),
+    Code.GK304: _About("approver has no write access"),
+    Code.GK305: _About("approver is a bot or agent account"),
+    Code.GK306: _About("approver is the pull request's author"),
+    Code.GK307: _About("approver authored or committed the pull request's commits"),
+    Code.GK308: _About("approval reference resolves to no record"),
+    Code.GK309: _About("approval record does not carry the approval label"),
+    Code.GK310: _About("approval record is for another pull request"),
+    Code.GK311: _About("approval label applied by an account that may not authorise"),
+    Code.GK312: _About("an agent's change has no human accountable owner"),
+    Code.GK313: _About("accountable owner of an agent's change has no write access"),
+    Code.GK314: _About("accountable owner has not approved the agent's change"),
+    Code.GK315: _About("approver is the accountable owner of the agent's change"),
+    Code.GK901: _About("policy unreadable or invalid"),
+    Code.GK902: _About("changed files unavailable"),
+    Code.GK903: _About("changed file list incomplete"),
+    Code.GK904: _About("pull request data unavailable"),
+    Code.GK905: _About("the head moved during the run; re-run"),
+    Code.GK906: _About("commit status could not be posted"),
+    Code.GK907: _About("merge group pull requests could not be determined"),
+    Code.GK908: _About("other pull requests on the commit could not be judged"),
+    Code.GK915: _About("a required fact could not be read from GitHub"),
+    Code.GK916: _About("team membership unreadable with this token"),
+    Code.GK999: _About("internal error"),
 }
 
 

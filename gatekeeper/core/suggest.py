@@ -32,19 +32,14 @@ from gatekeeper.core.model import (
     RiskClass,
 )
 from gatekeeper.core.policy.load import DEFAULT_APPROVAL_PATTERN, Policy
-from gatekeeper.core.reasons import Code, Family
+from gatekeeper.core.reasons import Code
 from gatekeeper.core.text.normalize import strip_invisible
 
 Style = Literal["prose", "block"]
 # What marks a blank in the suggestion; a blank left as it is still reads as missing.
 NEEDED = "needed:"
-_FIXABLE = (Family.CONTRACT, Family.RISK)
-# A contract-family reason that no edit of the description fixes: a check must pass.
-_NOT_IN_THE_DESCRIPTION = frozenset({Code.GK108})
-
-
 def _by_editing(reason: Reason) -> bool:
-    return reason.code.family in _FIXABLE and reason.code not in _NOT_IN_THE_DESCRIPTION
+    return reason.code.fixed_by_editing
 
 
 def fixable(reasons: Sequence[Reason]) -> bool:
@@ -189,7 +184,8 @@ def _need(name: str, policy: Policy) -> str:
     """What a blank asks for: what the field takes (not what was wrong before: a conflict
     with the prose is gone once the suggestion replaces both)."""
     spec = BUILTIN.get(name)
-    if name == "approval_reference" and policy.approval_reference_raw != DEFAULT_APPROVAL_PATTERN:
+    if (spec is not None and spec.kind == "reference"
+            and policy.approval_reference_raw != DEFAULT_APPROVAL_PATTERN):
         need = ("give the reference of the real approval, matching the policy's pattern "
                 f"{policy.approval_reference_raw}")
     elif spec is not None:

@@ -310,5 +310,3 @@ def render_markdown(report: Report) -> str:
     ]
     return "\n".join(lines) + "\n"
 
-
-RENDERERS = {"csv": render_csv, "json": render_json, "markdown": render_markdown}

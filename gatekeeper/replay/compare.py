@@ -12,7 +12,6 @@ unreadable input.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.decide import evaluate, normalized_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
 from gatekeeper.core.policy.load import Policy
-from gatekeeper.core.reasons import reason_words
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.history.records import PullRecord
 from gatekeeper.local.files import parse_changed_lines, read_body, read_text
@@ -222,76 +220,3 @@ def items_from_records(records: Iterable[PullRecord]) -> list[ReplayItem]:
 
 
 # --- output -------------------------------------------------------------------------
-
-
-def to_json(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
-            source: str) -> dict[str, Any]:
-    def policy(p: Policy) -> dict[str, Any]:
-        return {"source": p.origin.source, "sha": p.origin.sha}
-
-    return {
-        "source": source,
-        "baseline_policy": policy(baseline),
-        "candidate_policy": policy(candidate),
-        "totals": totals(results),
-        "exit_code": exit_code(results),
-        "pull_requests": [
-            {"key": r.item.key, "title": r.item.title, "url": r.item.url,
-             "author": r.item.author, "change": r.change,
-             "baseline": r.baseline.to_json(), "candidate": r.candidate.to_json(),
-             "codes_added": list(r.codes_added), "codes_removed": list(r.codes_removed),
-             "note": r.item.note}
-            for r in results
-        ],
-    }
-
-
-def _flat(text: str) -> str:
-    """A title on one terminal line: no control characters (escape sequences) from it."""
-    return "".join(ch for ch in " ".join(text.split()) if ch.isprintable())[:80]
-
-
-def to_text(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
-            changed_only: bool = False) -> str:
-    lines = [f"baseline:  {baseline.origin.source}",
-             f"candidate: {candidate.origin.source}", ""]
-    width = min(30, max((len(r.item.key) for r in results), default=0))
-    for r in results:
-        if changed_only and r.change == "same":
-            continue
-
-        def side(s: Side) -> str:
-            codes = ",".join(s.codes) or "-"
-            return f"{s.decision:<5} {s.computed_class:<5} {codes}"
-
-        marker = {"same": " ", "newly blocked": "+", "newly passed": "-",
-                  "reasons changed": "~"}[r.change]
-        title = "" if r.item.url is None else f"  {_flat(r.item.title)}"
-        lines.append(f"{marker} {r.item.key:<{width}}  baseline {side(r.baseline):<24} "
-                     f"candidate {side(r.candidate)}{title}".rstrip())
-        if r.change != "same":
-            detail = [f"now {r.change}"]
-            if r.codes_added:
-                detail.append("adds " + ", ".join(map(reason_words, r.codes_added)))
-            if r.codes_removed:
-                detail.append("drops " + ", ".join(map(reason_words, r.codes_removed)))
-            lines.append(f"    {'; '.join(detail)}")
-        if r.item.note:
-            lines.append(f"    note: {r.item.note}")
-    t = totals(results)
-    lines += [
-        "",
-        f"{t['pull_requests']} pull requests: baseline blocks {t['baseline_blocked']}, "
-        f"candidate blocks {t['candidate_blocked']}; {t['newly_blocked']} newly blocked, "
-        f"{t['newly_passed']} newly passed, {t['reasons_changed']} with other reasons, "
-        f"{t['unchanged']} unchanged",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def render(results: Sequence[Compared], output_format: str, *, baseline: Policy,
-           candidate: Policy, source: str, changed_only: bool = False) -> str:
-    if output_format == "json":
-        data = to_json(results, baseline=baseline, candidate=candidate, source=source)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return to_text(results, baseline=baseline, candidate=candidate, changed_only=changed_only)

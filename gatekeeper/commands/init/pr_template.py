@@ -59,18 +59,20 @@ def existing_templates(root: Path) -> list[str]:
 
 def add_contract(text: str) -> Extension:
     """``text`` with each contract section it lacks appended; ``partial`` when a section is
-    there but some of its fields are not (the author's own layout, left for them to fix)."""
+    there but some of its required fields are not (the author's own layout, left for them
+    to fix)."""
     present = parse_contract(text).fields
     newline = "\r\n" if "\r\n" in text else "\n"
     added: list[str] = []
     missing: list[str] = []
     for section in ("contract", "escalation"):
         specs = [spec for spec in fields.FIELDS if spec.section == section]
-        absent = [spec.label for spec in specs if spec.name not in present]
-        if len(absent) == len(specs):
+        if not any(spec.name in present for spec in specs):
             added.append(fields.template_section(section))
         else:
-            missing += absent
+            # An optional field the author's layout leaves out is not missing.
+            missing += [spec.label for spec in specs
+                        if spec.name not in present and spec.requirement != "optional"]
     if missing:
         return Extension("partial", text, tuple(missing))
     if not added:

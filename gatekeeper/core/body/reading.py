@@ -25,11 +25,10 @@ _NEAR_MISS_CHECKS = 400  # distinct label-like texts looked at for near misses, 
 _ENUM_TAIL = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 _ENUM_SPLIT = re.compile(r"[\s,;/]+")
 _INLINE_BOX = re.compile(r"\[([ xX])\]\s*([^\[\]]*)")
-_TOKENS = ("accountable_owner", "escalation_reviewer", "approval_reference")
-# Fields whose two different values are two different claims. Free text (test evidence,
-# a rollback plan) is worded differently in prose and block without contradicting itself;
-# there the prose, which the reviewer sees, is kept.
-_CLAIMS = frozenset({"risk_level", "change_origin", *_TOKENS})
+# Fields whose two different values are two different claims are those whose kind says so
+# (FieldSpec.claim). Free text (test evidence, a rollback plan) is worded differently in
+# prose and block without contradicting itself; there the prose, which the reviewer sees,
+# is kept.
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ class Reader:
 def canonical(name: str, value: str) -> str:
     """An enum value with a trailing note, period or emoji tolerated: ``RED (auth)``."""
     spec = BUILTIN.get(name)
-    if name in _TOKENS:
+    if spec is not None and spec.token:
         # One token: a trailing period or comma is punctuation, not part of it, and so are
         # quotes round it ('"@dana"', as YAML-style lines quote a handle).
         # A note in parentheses after it is the author's aside: "@bob (Bob Smith)",
@@ -209,6 +208,11 @@ def _same(a: str, b: str) -> bool:
     return " ".join(visible(a).casefold().split()) == " ".join(visible(b).casefold().split())
 
 
+def _claim(name: str) -> bool:
+    spec = BUILTIN.get(name)
+    return spec is not None and spec.claim
+
+
 def choose(reader: Reader) -> Contract:
     grouped: dict[str, list[tuple[Occurrence, FieldValue]]] = {}
     for occurrence in reader.prose:
@@ -228,7 +232,7 @@ def choose(reader: Reader) -> Contract:
             stray = sectioned and not chosen[occurrence.name].in_section
             if stray and not occurrence.hidden:
                 fields[occurrence.name] = value  # the block beats a stray line elsewhere
-            elif occurrence.name in _CLAIMS and not _same(prose.value, value.value):
+            elif _claim(occurrence.name) and not _same(prose.value, value.value):
                 problems.append(ReadProblem(
                     f"{label_for(occurrence.name)} is {prose.value!r} at line {prose.line} "
                     f"but {value.value!r} in the gatekeeper block at line {value.line}",

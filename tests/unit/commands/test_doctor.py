@@ -1,4 +1,4 @@
-"""`gatekeeper doctor` against the GitHub test double (tests/support/github_double.py).
+"""`gatekeeper doctor` against the GitHub test double (tests/support/github_double/).
 
 Each test seeds a repository in ``FakeGitHub`` and runs the real command in a separate
 process with ``GITHUB_API_URL`` pointing at the double, as a user would run it.

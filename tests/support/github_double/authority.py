@@ -164,7 +164,7 @@ class AuthorityDouble:
 
     def _list_pull_commits(self, me: Any, params: Any, query: Any, body: Any, *, rel: str,
                            **_: Any) -> Any:
-        from tests.support.github_double import _Response
+        from tests.support.github_double.state import _Response
 
         pull = self._pull_of(params)  # type: ignore[attr-defined]
         specs = self._pull_commit_specs(pull)
@@ -230,7 +230,7 @@ class AuthorityDouble:
 
     def _collaborator_permission(self, me: Any, params: Any, query: Any, body: Any,
                                  **_: Any) -> Any:
-        from tests.support.github_double import _Fail, _github_error, _Response
+        from tests.support.github_double.state import _Fail, _github_error, _Response
 
         repo = self._repo_of(params)  # type: ignore[attr-defined]
         login = params["username"]
@@ -247,7 +247,7 @@ class AuthorityDouble:
         return _Response(200, {"permission": legacy, "role_name": role, "user": user})
 
     def _get_issue(self, me: Any, params: Any, query: Any, body: Any, **_: Any) -> Any:
-        from tests.support.github_double import _Fail, _github_error, _Response
+        from tests.support.github_double.state import _Fail, _github_error, _Response
 
         repo = self._repo_of(params)  # type: ignore[attr-defined]
         issue = self._authority_state()["issues"].get(
@@ -283,7 +283,7 @@ class AuthorityDouble:
 
     def _list_issue_events(self, me: Any, params: Any, query: Any, body: Any, *, rel: str,
                            **_: Any) -> Any:
-        from tests.support.github_double import _Fail, _github_error, _Response
+        from tests.support.github_double.state import _Fail, _github_error, _Response
 
         repo = self._repo_of(params)  # type: ignore[attr-defined]
         issue = self._authority_state()["issues"].get(
@@ -306,7 +306,7 @@ class AuthorityDouble:
 
     def _list_check_runs(self, me: Any, params: Any, query: Any, body: Any, *, rel: str,
                          **_: Any) -> Any:
-        from tests.support.github_double import _Response
+        from tests.support.github_double.state import _Response
 
         repo = self._repo_of(params)  # type: ignore[attr-defined]
         sha = params["ref"]
@@ -347,7 +347,7 @@ class AuthorityDouble:
         }
 
     def _get_team(self, me: Any, params: Any, query: Any, body: Any, **_: Any) -> Any:
-        from tests.support.github_double import _Fail, _github_error, _Response
+        from tests.support.github_double.state import _Fail, _github_error, _Response
 
         denied = self._authority_state()["team_read_status"]
         if denied is not None:

@@ -1,0 +1,64 @@
+"""Every command's output formats, in one place: what ``--format`` offers is read from here.
+
+A format is a name and the function that renders it ("module:function"), imported only when
+chosen, so ``validate`` loads one reporter and nothing else. Adding a format to a command is
+one module with its renderer and one line below; the command line offers it by itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+from gatekeeper.errors import GatekeeperError
+
+Renderer = TypeVar("Renderer", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Formats(Generic[Renderer]):
+    """One command's formats: name -> "module:function", the first being the default."""
+
+    command: str
+    targets: Mapping[str, str]
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.targets)
+
+    @property
+    def default(self) -> str:
+        return next(iter(self.targets))
+
+    def renderer(self, name: str) -> Renderer:
+        target = self.targets.get(name)
+        if target is None:
+            raise GatekeeperError(f"{self.command}: unknown output format {name!r}; "
+                                  f"use one of {', '.join(self.names())}")
+        module, _, function = target.partition(":")
+        return cast(Renderer, getattr(importlib.import_module(module), function))
+
+
+# validate (and the action): (decision, ReportContext) -> None, see reporters/__init__.py
+VALIDATE: Formats[Callable[..., None]] = Formats("validate", {
+    "text": "gatekeeper.reporters.text:report_text",
+    "json": "gatekeeper.reporters.json:report_json",
+    "github": "gatekeeper.reporters.github:report_github",
+})
+
+# metrics: (Report) -> str
+METRICS: Formats[Callable[..., str]] = Formats("metrics", {
+    "markdown": "gatekeeper.metrics.export:render_markdown",
+    "csv": "gatekeeper.metrics.export:render_csv",
+    "json": "gatekeeper.metrics.export:render_json",
+})
+
+# replay: (results, *, baseline, candidate, source, changed_only) -> str
+REPLAY: Formats[Callable[..., str]] = Formats("replay", {
+    "text": "gatekeeper.replay.text:render",
+    "json": "gatekeeper.replay.json:render",
+    "markdown": "gatekeeper.replay.markdown:render",
+})
+
+ALL: tuple[Formats[Any], ...] = (VALIDATE, METRICS, REPLAY)
