@@ -27,6 +27,7 @@ import click
 from gatekeeper import BUILD, formats
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.reporters.color import CHOICES as COLOR_CHOICES
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -53,7 +54,7 @@ REPOSITORY = RepositoryType()
                       message=f"%(prog)s {BUILD.describe()}")
 @click.option("--traceback", "show_traceback", is_flag=True,
               help="On an internal error, print the traceback (also GATEKEEPER_DEBUG=1).")
-@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]),
+@click.option("--color", "color", type=click.Choice(COLOR_CHOICES),
               default="auto", show_default=True,
               help="Colour text output. auto: on a terminal, unless NO_COLOR is set (not "
                    "empty); FORCE_COLOR (not empty) turns it on.")
@@ -194,8 +195,10 @@ _REPO_HELP = "Default: the repository of the origin remote."
                    "The workflow's own job and status-context are found on their own.")
 @click.option("--workflow", "workflow_path", default=WORKFLOW_PATH,
               show_default=True, metavar="PATH", help="The Gatekeeper workflow's path.")
+@click.option("--format", "output_format", type=click.Choice(formats.DOCTOR.names()),
+              default=formats.DOCTOR.default, show_default=True)
 def doctor(repo: str | None, branch: str | None, status_contexts: tuple[str, ...],
-           workflow_path: str) -> None:
+           workflow_path: str, output_format: str) -> None:
     """Check that GitHub really enforces Gatekeeper on a branch.
 
     Branch protection or a ruleset must require the check and pull requests; the policy
@@ -207,7 +210,8 @@ def doctor(repo: str | None, branch: str | None, status_contexts: tuple[str, ...
     target, api = _repository(repo)
     options = command.DoctorOptions(repo=target, branch=branch,
                                     status_contexts=status_contexts,
-                                    workflow_path=workflow_path, api=api)
+                                    workflow_path=workflow_path, api=api,
+                                    output_format=output_format)
     _run(lambda out: command.run(options, out))
 
 
@@ -234,7 +238,9 @@ def policy() -> None:
 
 @policy.command("check")
 @click.argument("files", nargs=-1, metavar="[FILE]...")
-def policy_check(files: tuple[str, ...]) -> None:
+@click.option("--format", "output_format", type=click.Choice(formats.POLICY_CHECK.names()),
+              default=formats.POLICY_CHECK.default, show_default=True)
+def policy_check(files: tuple[str, ...], output_format: str) -> None:
     """Report every problem of the policy at once, each with its line.
 
     Default: .github/gatekeeper.yml (or .yaml) at the git top level. Exit 0 valid (or no
@@ -242,7 +248,8 @@ def policy_check(files: tuple[str, ...]) -> None:
     """
     from gatekeeper.commands import policy as command
 
-    options = command.PolicyCheckOptions(files=files, cwd=Path.cwd())
+    options = command.PolicyCheckOptions(files=files, cwd=Path.cwd(),
+                                         output_format=output_format)
     _run(lambda out: command.run(options, out))
 
 
@@ -251,11 +258,14 @@ def policy_check(files: tuple[str, ...]) -> None:
 @click.option("--policy", metavar="FILE",
               help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
                    "level, else the embedded default.")
-def explain(paths: tuple[str, ...], policy: str | None) -> None:
+@click.option("--format", "output_format", type=click.Choice(formats.EXPLAIN.names()),
+              default=formats.EXPLAIN.default, show_default=True)
+def explain(paths: tuple[str, ...], policy: str | None, output_format: str) -> None:
     """Print each path's class and the pattern and policy line that decided it."""
     from gatekeeper.commands import explain as command
 
-    options = command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd())
+    options = command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd(),
+                                     output_format=output_format)
     _run(lambda out: command.run(options, out))
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 import gatekeeper
-from gatekeeper import Build
+from gatekeeper import Build, formats
 from gatekeeper.commands.doctor.bypass import check_bypass
 from gatekeeper.commands.doctor.codeowners import NEW_WORKFLOW, check_codeowners
 from gatekeeper.commands.doctor.judge import (
@@ -59,6 +59,7 @@ class DoctorOptions:
     policy_path: str | None = None
     # The REST API base: GITHUB_API_URL, or the API of the origin remote's host.
     api: str | None = None
+    output_format: str = formats.DOCTOR.default
 
 
 def diagnose(
@@ -142,6 +143,7 @@ def _codeowners(settings: RepositorySettings, repo: str, branch: str
 
 
 def run(options: DoctorOptions, out: TextIO) -> int:
+    renderer = formats.DOCTOR.renderer(options.output_format)
     from gatekeeper.forge.github import GitHubForge
     from gatekeeper.forge.github.auth import api_url, find_token
 
@@ -159,7 +161,7 @@ def run(options: DoctorOptions, out: TextIO) -> int:
         report = Report(report.repo, report.branch, report.results, (
             "no token found (GITHUB_TOKEN, GH_TOKEN or `gh auth token`): GitHub answered "
             "anonymously, and branch protection is visible to repository admins only",))
-    render(report, out)
+    renderer(report, out)
     return EXIT_PASS if report.ok else EXIT_BLOCKED
 
 
