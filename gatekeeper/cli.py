@@ -12,6 +12,7 @@ reads as "blocked" (1).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -19,13 +20,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 import click
 
-from gatekeeper import __version__, formats
+from gatekeeper import BUILD, formats
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.reporters.color import CHOICES as COLOR_CHOICES
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -48,14 +50,50 @@ REPOSITORY = RepositoryType()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gatekeeper")
+@click.version_option(BUILD.version, prog_name="gatekeeper",
+                      message=f"%(prog)s {BUILD.describe()}")
 @click.option("--traceback", "show_traceback", is_flag=True,
               help="On an internal error, print the traceback (also GATEKEEPER_DEBUG=1).")
-def cli(show_traceback: bool) -> None:
+@click.option("--color", "color", type=click.Choice(COLOR_CHOICES),
+              default="auto", show_default=True,
+              help="Colour text output. auto: on a terminal, unless NO_COLOR is set (not "
+                   "empty); FORCE_COLOR (not empty) turns it on.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print nothing when the command succeeds (exit 0); a failure prints in "
+                   "full. Errors always go to standard error.")
+def cli(show_traceback: bool, color: str, quiet: bool) -> None:
     """Gatekeeper: an authority contract and enforcement layer for pull requests.
 
     Exit codes: 0 pass, 1 blocked, 2 bad usage, configuration or input, 3 internal error.
     """
+    _settings.update(color=color, quiet=quiet)
+
+
+# The group's own options (--color, --quiet), for the command that runs.
+_settings: dict[str, Any] = {"color": "auto", "quiet": False}
+
+
+def _run(command: Callable[[TextIO], int]) -> NoReturn:
+    """Run a command writing to standard output; under --quiet, its output is shown only
+    when it does not succeed."""
+    if not _settings["quiet"]:
+        _exit(command(sys.stdout))
+    held = _HeldOutput(sys.stdout)
+    code = command(held)
+    if code != 0:
+        sys.stdout.write(held.getvalue())
+    _exit(code)
+
+
+class _HeldOutput(io.StringIO):
+    """Output kept back under --quiet; a terminal still counts as one (for colour)."""
+
+    def __init__(self, real: TextIO):
+        super().__init__()
+        self._real = real
+
+    def isatty(self) -> bool:
+        return self._real.isatty()
 
 
 def _exit(code: int) -> NoReturn:
@@ -79,6 +117,9 @@ def _exit(code: int) -> NoReturn:
               default=formats.VALIDATE.default, show_default=True)
 @click.option("--author", metavar="LOGIN", help="Pull request author, for exemptions.")
 @click.option("--decision-file", metavar="FILE", help="Also write the decision record here.")
+@click.option("--skip-missing-body", is_flag=True,
+              help="When the BODY file does not exist, say so in one line and exit 0 (the "
+                   "pre-commit hook, for those who keep no body file).")
 @click.option("--pr", "pull_request", is_flag=False, flag_value="", metavar="[PR]",
               help="Judge a live pull request as GitHub shows it (body, files, reviews, the "
                    "base branch's policy): a URL, OWNER/REPO#N, #N or N (repository from "
@@ -88,7 +129,7 @@ def _exit(code: int) -> NoReturn:
 def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None,
              diff_range: str | None, policy: str | None, embedded_policy: bool,
              output_format: str, author: str | None, decision_file: str | None,
-             pull_request: str | None) -> None:
+             skip_missing_body: bool, pull_request: str | None) -> None:
     """Decide pass or block for a pull request body and its changed paths.
 
     Changed paths come from PATHS, --changed-files, --diff, or standard input when none of
@@ -96,11 +137,13 @@ def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None
     """
     from gatekeeper.commands import validate as command
 
-    _exit(command.run(command.ValidateOptions(
+    options = command.ValidateOptions(
         body=body, paths=paths, changed_files=changed_files, diff_range=diff_range,
         policy=policy, embedded_policy=embedded_policy, output_format=output_format,
         author=author, decision_file=decision_file, pull_request=pull_request,
-    ), sys.stdout))
+        color=_settings["color"], skip_missing_body=skip_missing_body,
+    )
+    _run(lambda out: command.run(options, out))
 
 
 @cli.command()
@@ -136,20 +179,26 @@ def init(force: bool, action_ref: str | None, hardened: bool, metrics: bool) -> 
     """
     from gatekeeper.commands import init as command
 
-    _exit(command.run(command.InitOptions(cwd=Path.cwd(), force=force, action_ref=action_ref,
-                                          hardened=hardened, metrics=metrics), sys.stdout))
+    options = command.InitOptions(cwd=Path.cwd(), force=force, action_ref=action_ref,
+                                  hardened=hardened, metrics=metrics)
+    _run(lambda out: command.run(options, out))
+
+
+_REPO_HELP = "Default: the repository of the origin remote."
 
 
 @cli.command()
-@click.option("--repo", required=True, type=REPOSITORY)
+@click.option("--repo", type=REPOSITORY, help=_REPO_HELP)
 @click.option("--branch", metavar="BRANCH", help="Default: the repository's default branch.")
 @click.option("--status-context", "status_contexts", multiple=True, metavar="CONTEXT",
               help="Another check or status name that counts as Gatekeeper's (repeatable). "
                    "The workflow's own job and status-context are found on their own.")
 @click.option("--workflow", "workflow_path", default=WORKFLOW_PATH,
               show_default=True, metavar="PATH", help="The Gatekeeper workflow's path.")
-def doctor(repo: str, branch: str | None, status_contexts: tuple[str, ...],
-           workflow_path: str) -> None:
+@click.option("--format", "output_format", type=click.Choice(formats.DOCTOR.names()),
+              default=formats.DOCTOR.default, show_default=True)
+def doctor(repo: str | None, branch: str | None, status_contexts: tuple[str, ...],
+           workflow_path: str, output_format: str) -> None:
     """Check that GitHub really enforces Gatekeeper on a branch.
 
     Branch protection or a ruleset must require the check and pull requests; the policy
@@ -158,10 +207,28 @@ def doctor(repo: str, branch: str | None, status_contexts: tuple[str, ...],
     """
     from gatekeeper.commands import doctor as command
 
-    _exit(command.run(command.DoctorOptions(
-        repo=repo, branch=branch, status_contexts=status_contexts,
-        workflow_path=workflow_path,
-    ), sys.stdout))
+    target, api = _repository(repo)
+    options = command.DoctorOptions(repo=target, branch=branch,
+                                    status_contexts=status_contexts,
+                                    workflow_path=workflow_path, api=api,
+                                    output_format=output_format)
+    _run(lambda out: command.run(options, out))
+
+
+def _repository(repo: str | None) -> tuple[str, str | None]:
+    """``--repo``, else the ``origin`` remote's repository (as ``validate --pr`` reads it),
+    with the API of the remote's host when GITHUB_API_URL does not name one."""
+    from gatekeeper.forge.github.auth import api_url, api_url_for_host
+
+    if repo is not None:
+        return repo, api_url()
+    from urllib.parse import urlsplit
+
+    from gatekeeper.local.pull_target import origin_repository
+
+    web, found = origin_repository(cwd=Path.cwd())
+    parts = urlsplit(web)
+    return found, api_url() or api_url_for_host(parts.netloc, parts.scheme)
 
 
 @cli.group()
@@ -171,7 +238,9 @@ def policy() -> None:
 
 @policy.command("check")
 @click.argument("files", nargs=-1, metavar="[FILE]...")
-def policy_check(files: tuple[str, ...]) -> None:
+@click.option("--format", "output_format", type=click.Choice(formats.POLICY_CHECK.names()),
+              default=formats.POLICY_CHECK.default, show_default=True)
+def policy_check(files: tuple[str, ...], output_format: str) -> None:
     """Report every problem of the policy at once, each with its line.
 
     Default: .github/gatekeeper.yml (or .yaml) at the git top level. Exit 0 valid (or no
@@ -179,7 +248,9 @@ def policy_check(files: tuple[str, ...]) -> None:
     """
     from gatekeeper.commands import policy as command
 
-    _exit(command.run(command.PolicyCheckOptions(files=files, cwd=Path.cwd()), sys.stdout))
+    options = command.PolicyCheckOptions(files=files, cwd=Path.cwd(),
+                                         output_format=output_format)
+    _run(lambda out: command.run(options, out))
 
 
 @cli.command()
@@ -187,12 +258,15 @@ def policy_check(files: tuple[str, ...]) -> None:
 @click.option("--policy", metavar="FILE",
               help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
                    "level, else the embedded default.")
-def explain(paths: tuple[str, ...], policy: str | None) -> None:
+@click.option("--format", "output_format", type=click.Choice(formats.EXPLAIN.names()),
+              default=formats.EXPLAIN.default, show_default=True)
+def explain(paths: tuple[str, ...], policy: str | None, output_format: str) -> None:
     """Print each path's class and the pattern and policy line that decided it."""
     from gatekeeper.commands import explain as command
 
-    _exit(command.run(command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd()),
-                      sys.stdout))
+    options = command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd(),
+                                     output_format=output_format)
+    _run(lambda out: command.run(options, out))
 
 
 def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -216,19 +290,23 @@ def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _access(cache: str | None, page_size: int, retry_backoff: float) -> Any:
+def _access(cache: str | None, page_size: int, retry_backoff: float,
+            api: str | None = None) -> Any:
     from gatekeeper.commands.history_access import GitHubAccess, default_cache_path
     from gatekeeper.forge.github.auth import api_url, graphql_url, require_token
     from gatekeeper.history.fetch import RetrySettings
 
-    return GitHubAccess(token=require_token(), api_url=api_url(), graphql_url=graphql_url(),
+    api = api or api_url()
+    graphql = graphql_url() or (api.removesuffix("/v3") + "/graphql"
+                                if api and api.endswith("/api/v3") else None)
+    return GitHubAccess(token=require_token(api=api), api_url=api, graphql_url=graphql,
                         cache_path=Path(cache) if cache else default_cache_path(),
                         page_size=page_size,
                         retry=RetrySettings(backoff=retry_backoff))
 
 
 @cli.command()
-@click.option("--repo", required=True, type=REPOSITORY)
+@click.option("--repo", type=REPOSITORY, help=_REPO_HELP)
 @_history_options
 @click.option("--format", "output_format", type=click.Choice(formats.METRICS.names()),
               default=formats.METRICS.default, show_default=True)
@@ -240,7 +318,8 @@ def _access(cache: str | None, page_size: int, retry_backoff: float) -> Any:
                    "labels are replayed. Default: the first Gatekeeper label event.")
 @click.option("--include-replayed", is_flag=True,
               help="Count replayed decisions in the headline rate too.")
-def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tuple[str, ...],
+def metrics(repo: str | None, since: datetime | None, until: datetime | None,
+            bases: tuple[str, ...],
             cache: str | None, page_size: int, retry_backoff: float, output: str | None,
             output_format: str, policy: str | None, rollout: datetime | None,
             include_replayed: bool) -> None:
@@ -252,15 +331,16 @@ def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tu
     """
     from gatekeeper.commands import metrics as command
 
+    target, api = _repository(repo)
     options = command.MetricsOptions(
-        repo=repo, since=since.date() if since else None,
+        repo=target, since=since.date() if since else None,
         until=until.date() if until else None, bases=bases, output_format=output_format,
         output=Path(output) if output else None, policy_file=policy,
         rollout=rollout.replace(tzinfo=UTC) if rollout else None,
         include_replayed=include_replayed,
     )
-    _exit(command.run(options, sys.stdout, access=_access(cache, page_size, retry_backoff),
-                      stderr=sys.stderr))
+    access = _access(cache, page_size, retry_backoff, api=api)
+    _exit(command.run(options, sys.stdout, access=access, stderr=sys.stderr))
 
 
 @cli.command()

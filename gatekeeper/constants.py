@@ -7,9 +7,10 @@ docs and tests take them from here.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-from gatekeeper import __version__
+from gatekeeper import Build
 
 # --- exit codes, for every command ----------------------------------------------------------
 EXIT_PASS: Final = 0  # pass, or pending
@@ -21,20 +22,53 @@ EXIT_INTERNAL: Final = 3  # a bug in Gatekeeper: never to be read as "blocked"
 # The GitHub repository that publishes the Gatekeeper action. It is also where the policy
 # schema is served from, until the schema has a site of its own.
 GATEKEEPER_REPOSITORY: Final = "gatekeeper-dev/gatekeeper"
-RELEASE_TAG: Final = f"v{__version__}"
-# What `gatekeeper init` writes into an adopter's workflow: the action pinned by full commit
-# SHA (a tag can be moved to other code; a commit cannot), with ACTION_COMMIT_NOTE (the tag
-# it carries) as a comment. Update both together when a release is tagged.
-ACTION_COMMIT: Final = "791c93ef73d6147c8b4dff4ff8b3736739f8a9d2"
-ACTION_COMMIT_NOTE: Final = f"main, 2026-12-01, before the {RELEASE_TAG} tag"
-DEFAULT_ACTION_REF: Final = f"{GATEKEEPER_REPOSITORY}@{ACTION_COMMIT}"
-# The policy schema at the same release, for editors (the yaml-language-server comment).
-SCHEMA_URL: Final = (
-    f"https://raw.githubusercontent.com/{GATEKEEPER_REPOSITORY}/{RELEASE_TAG}"
-    "/schemas/policy.schema.json"
-)
-# Where the set-up guide lives, for messages shown in someone else's repository.
-DOCS_URL: Final = f"https://github.com/{GATEKEEPER_REPOSITORY}/blob/{RELEASE_TAG}/docs"
+# The major version's tag, which the release workflow moves to every release of it.
+MAJOR_TAG: Final = "v0"
+# The policy schema's $id: the file in this repository at the major tag, so editors (and
+# SchemaStore, docs/schemastore-catalog.json) resolve it to the current release's schema.
+SCHEMA_BASE: Final = (f"https://raw.githubusercontent.com/{GATEKEEPER_REPOSITORY}/{MAJOR_TAG}"
+                      "/schemas/")
+SCHEMA_ID: Final = f"{SCHEMA_BASE}policy.schema.json"
+# The build the docs show as the one that wrote their examples (docs/examples/*.yml and the
+# console examples, which tests/docs/test_console_examples.py runs as this build).
+# `gatekeeper init` writes the commit of the CLI that runs it; after a release, point this
+# at the release's version and commit (docs/releasing.md).
+EXAMPLE_BUILD: Final = Build("0.1.dev168+g1aab65680", "1aab656802bce90f05bfec5151583f06ff15f3b1")
+_RELEASE = re.compile(r"^\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?$")
+
+
+def release_tag(build: Build) -> str | None:
+    """``v1.2.0`` for a build of a release tag; None for a development build."""
+    return f"v{build.version}" if _RELEASE.match(build.version) else None
+
+
+def action_ref(build: Build) -> str | None:
+    """The action at the commit ``build`` comes from (``OWNER/REPO@SHA``); None when the
+    build has no commit. `gatekeeper init` pins this, so CI runs the CLI's own code."""
+    return f"{GATEKEEPER_REPOSITORY}@{build.commit}" if build.commit else None
+
+
+def pin_note(build: Build) -> str:
+    """The comment beside the pinned SHA: the release tag, or the development version."""
+    return release_tag(build) or f"{build.version}, no release tag"
+
+
+def source_ref(build: Build) -> str:
+    """Where links into this repository point for ``build``: its release tag, else its
+    commit, else the major tag."""
+    return release_tag(build) or build.commit or MAJOR_TAG
+
+
+def schema_url(build: Build) -> str:
+    """The policy schema as ``build`` reads it (the yaml-language-server comment)."""
+    return (f"https://raw.githubusercontent.com/{GATEKEEPER_REPOSITORY}/{source_ref(build)}"
+            "/schemas/policy.schema.json")
+
+
+def docs_url(build: Build) -> str:
+    """The docs folder as of ``build``, for messages shown in someone else's repository."""
+    return f"https://github.com/{GATEKEEPER_REPOSITORY}/blob/{source_ref(build)}/docs"
+
 
 # --- files in an adopter's repository -------------------------------------------------------
 POLICY_PATH: Final = ".github/gatekeeper.yml"

@@ -66,4 +66,22 @@ REPLAY: Formats[Callable[..., str]] = Formats("replay", {
     "markdown": "gatekeeper.replay.markdown:render",
 }, described={"markdown": "a comment for the pull request that changes the policy."})
 
-ALL: tuple[Formats[Any], ...] = (VALIDATE, METRICS, REPLAY)
+# explain: (ExplainReport, out) -> None
+EXPLAIN: Formats[Callable[..., None]] = Formats("explain", {
+    "text": "gatekeeper.commands.explain:render_text",
+    "json": "gatekeeper.commands.explain:render_json",
+})
+
+# policy check: (list of CheckedFile, out) -> None
+POLICY_CHECK: Formats[Callable[..., None]] = Formats("policy check", {
+    "text": "gatekeeper.commands.policy:render_text",
+    "json": "gatekeeper.commands.policy:render_json",
+})
+
+# doctor: (Report, out) -> None
+DOCTOR: Formats[Callable[..., None]] = Formats("doctor", {
+    "text": "gatekeeper.commands.doctor.render:render",
+    "json": "gatekeeper.commands.doctor.render:render_json",
+})
+
+ALL: tuple[Formats[Any], ...] = (VALIDATE, METRICS, REPLAY, EXPLAIN, POLICY_CHECK, DOCTOR)

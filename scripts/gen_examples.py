@@ -20,7 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gatekeeper.commands.init.workflows import EXAMPLES, HARDENED, render  # noqa: E402
+from gatekeeper.commands.init.workflows import (  # noqa: E402
+    EXAMPLES,
+    HARDENED,
+    example_text,
+    render,
+)
 
 EXAMPLES_DIR = ROOT / "docs" / "examples"
 OWN_REF = "./"
@@ -68,7 +73,7 @@ def expected() -> dict[Path, str]:
     files = {}
     for template in EXAMPLES:
         assert template.example is not None
-        files[EXAMPLES_DIR / template.example] = render(template)
+        files[EXAMPLES_DIR / template.example] = example_text(template)
     for template in HARDENED:
         files[ROOT / template.path] = render(template, OWN_REF)
     files[OWN_POLICY] = own_policy()

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from gatekeeper import __version__
+from gatekeeper import BUILD
 from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, LABEL_STYLES, MANAGED_LABELS
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
@@ -82,7 +82,7 @@ def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
             Code.GK999, f"Gatekeeper failed while evaluating: {type(exc).__name__}: {exc}",
             "re-run the check; if it fails again, report this Gatekeeper bug",
             policy=PolicyOrigin(source=context.inputs.policy_path), evaluated_at=now,
-            version=__version__, identity=f"{target.repo}#{target.number}",
+            version=BUILD.describe(), identity=f"{target.repo}#{target.number}",
         )
         result = LiveResult(decision, None, None, sha=status.pending_sha or target.status_sha)
     decision, pull = result.decision, result.pull_request

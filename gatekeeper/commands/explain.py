@@ -3,12 +3,14 @@ that decided it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from gatekeeper.constants import EXIT_PASS
-from gatekeeper.core.policy.explain import Rule, explain, pattern_lines
+from gatekeeper import formats
+from gatekeeper.constants import EMBEDDED_POLICY, EXIT_PASS
+from gatekeeper.core.policy.explain import PathExplanation, Rule, explain, pattern_lines
 from gatekeeper.core.policy.load import parse_policy
 from gatekeeper.local.policy_source import PolicyText, default_policy, policy_text
 
@@ -18,6 +20,13 @@ class ExplainOptions:
     paths: tuple[str, ...]
     policy: str | None = None
     cwd: Path = Path(".")
+    output_format: str = formats.EXPLAIN.default
+
+
+@dataclass(frozen=True)
+class ExplainReport:
+    source: PolicyText
+    results: tuple[PathExplanation, ...]
 
 
 def _where(rule: Rule, source: PolicyText) -> str:
@@ -30,11 +39,17 @@ def _where(rule: Rule, source: PolicyText) -> str:
 def run(options: ExplainOptions, out: TextIO) -> int:
     from gatekeeper import resources
 
+    renderer = formats.EXPLAIN.renderer(options.output_format)
     source = policy_text(options.policy, cwd=options.cwd)
     policy = default_policy() if source.embedded else parse_policy(
         source.text, file=source.name, schema=resources.schema("policy"))
     lines = pattern_lines(source.text, file=source.name, policy=policy)
-    results = explain(options.paths, policy, lines)
+    renderer(ExplainReport(source, tuple(explain(options.paths, policy, lines))), out)
+    return EXIT_PASS
+
+
+def render_text(report: ExplainReport, out: TextIO) -> None:
+    source, results = report.source, report.results
     width = max((len(r.path) for r in results), default=0)
     for result in results:
         if result.decided_by is not None:
@@ -45,4 +60,20 @@ def run(options: ExplainOptions, out: TextIO) -> int:
         for rule in result.excluded_by:
             out.write(f"{'':<{width}}         not {rule.risk_class.value}: {rule.pattern}  "
                       f"({_where(rule, source)})\n")
-    return EXIT_PASS
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    return {"class": rule.risk_class.value, "pattern": rule.pattern, "line": rule.line}
+
+
+def render_json(report: ExplainReport, out: TextIO) -> None:
+    """``{"policy": SOURCE, "paths": [{"path", "class", "decided_by", "excluded_by"}]}``;
+    SOURCE is the policy file, or embedded-default."""
+    record = {
+        "policy": EMBEDDED_POLICY if report.source.embedded else report.source.name,
+        "paths": [{"path": r.path, "class": r.risk_class.value,
+                   "decided_by": _rule(r.decided_by) if r.decided_by else None,
+                   "excluded_by": [_rule(rule) for rule in r.excluded_by]}
+                  for r in report.results],
+    }
+    out.write(json.dumps(record, indent=2) + "\n")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from gatekeeper import __version__, resources
+from gatekeeper import BUILD, resources
 from gatekeeper.clock import now_utc
 from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, POLICY_PATH
 from gatekeeper.core.decide import evaluate
@@ -18,6 +18,7 @@ from gatekeeper.errors import GatekeeperError
 from gatekeeper.local import commits, files, git
 from gatekeeper.local.policy_source import default_policy, load_policy
 from gatekeeper.reporters import ReportContext, reporter_for
+from gatekeeper.reporters.color import wants_color
 
 NO_PATHS = "changed_paths"
 
@@ -36,6 +37,11 @@ class ValidateOptions:
     decision_file: str | None = None
     # None: not asked; "" : the current branch's pull request; else a reference (--pr).
     pull_request: str | None = None
+    # --color: auto (NO_COLOR, FORCE_COLOR, a terminal), always or never
+    color: str = "auto"
+    # --skip-missing-body (the pre-commit hook): a BODY file that does not exist is one line
+    # and exit 0, not an error, for a teammate who keeps no body file.
+    skip_missing_body: bool = False
 
 
 def _writable_file(name: str) -> None:
@@ -49,6 +55,11 @@ def _writable_file(name: str) -> None:
 
 def run(options: ValidateOptions, out: TextIO) -> int:
     reporter = reporter_for(options.output_format)  # an unknown format fails before work
+    if options.skip_missing_body and options.body not in (None, "-") \
+            and not Path(str(options.body)).exists():
+        out.write(f"gatekeeper validate: no {options.body}, skipped (write the pull request's "
+                  "body there to check it before you push)\n")
+        return EXIT_PASS
     if options.decision_file is not None:
         _writable_file(options.decision_file)
     if options.pull_request is not None:
@@ -63,8 +74,7 @@ def run(options: ValidateOptions, out: TextIO) -> int:
         except OSError as exc:
             raise GatekeeperError(f"cannot write the decision file: {exc.strerror or exc}",
                                   file=options.decision_file) from None
-    color = (options.output_format == "text" and out.isatty()
-             and "NO_COLOR" not in os.environ)
+    color = options.output_format == "text" and wants_color(options.color, out, os.environ)
     reporter(decision, ReportContext(out=out, body_name=name, color=color, environ=os.environ))
     return EXIT_BLOCKED if decision.blocked else EXIT_PASS
 
@@ -114,7 +124,8 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
     decision = evaluate(
         body_text, changes, policy,
         contract_schema=resources.schema("contract"),
-        evaluated_at=now_utc(), version=__version__, author=options.author, caveats=caveats,
+        evaluated_at=now_utc(), version=BUILD.describe(), author=options.author,
+        caveats=caveats,
         evidence=evidence,
     )
     return decision, body_name

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from gatekeeper import __version__, resources
+from gatekeeper import BUILD, resources
 from gatekeeper.constants import EMBEDDED_POLICY
 from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence
 from gatekeeper.core.decide import could_not_evaluate, evaluate, settle_pending
@@ -53,7 +53,7 @@ class LiveResult:
 def blocked_decision(code: Code, message: str, fix: str, origin: PolicyOrigin, *,
                      identity: str, evaluated_at: str) -> Decision:
     return could_not_evaluate(code, message, fix, policy=origin, evaluated_at=evaluated_at,
-                              version=__version__, identity=identity)
+                              version=BUILD.describe(), identity=identity)
 
 
 def evaluate_live(
@@ -339,7 +339,7 @@ def _evaluate(info: PullRequestInfo, changes: list[ChangedPath], policy: Policy,
     return evaluate(
         info.body, changes, policy,
         contract_schema=resources.schema("contract"),
-        evaluated_at=evaluated_at, version=__version__, author=info.author,
+        evaluated_at=evaluated_at, version=BUILD.describe(), author=info.author,
         evidence=evidence,
     )
 

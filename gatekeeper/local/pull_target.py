@@ -101,6 +101,15 @@ def remote(name: str, *, cwd: Path) -> tuple[str, str]:
     return parsed
 
 
+def origin_repository(*, cwd: Path, option: str = "--repo") -> tuple[str, str]:
+    """(web base, OWNER/REPO) of the ``origin`` remote, for a command whose ``option`` was
+    left out; a GatekeeperError that names the option when there is none."""
+    try:
+        return remote("origin", cwd=cwd)
+    except GatekeeperError as exc:
+        raise GatekeeperError(f"{exc}; pass {option} OWNER/REPO") from None
+
+
 def _config(key: str, *, cwd: Path) -> str | None:
     try:
         value = run_git(["config", "--get", key], cwd=cwd, what=f"git config {key}").strip()

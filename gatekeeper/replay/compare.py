@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from gatekeeper import __version__, resources
+from gatekeeper import BUILD, resources
 from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.decide import evaluate, normalized_contract
 from gatekeeper.core.model import ChangedPath, Decision, RiskClass
@@ -61,7 +61,7 @@ def record_changes(record: PullRecord) -> list[ChangedPath]:
 def decide(body: str, changes: Sequence[ChangedPath], policy: Policy,
            author: str | None) -> Decision:
     return evaluate(body, changes, policy, contract_schema=resources.schema("contract"),
-                    evaluated_at=REPLAYED_AT, version=__version__, author=author)
+                    evaluated_at=REPLAYED_AT, version=BUILD.describe(), author=author)
 
 
 def outcome_of(decision: Decision, *, note: str | None = None) -> ReplayOutcome:

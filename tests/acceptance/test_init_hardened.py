@@ -18,10 +18,9 @@ from typing import Any
 import pytest
 import yaml
 
-from gatekeeper.commands.init.workflows import HARDENED, METRICS, SIMPLE, render
+import gatekeeper
+from gatekeeper.commands.init.workflows import HARDENED, METRICS, SIMPLE, default_pin, render
 from gatekeeper.constants import (
-    ACTION_COMMIT,
-    DEFAULT_ACTION_REF,
     GATEKEEPER_REPOSITORY,
     HARDENED_STATUS_CONTEXT_FORMAT,
     METRICS_WORKFLOW_PATH,
@@ -35,6 +34,9 @@ from gatekeeper.constants import (
 )
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
+PIN = default_pin()
+DEFAULT_ACTION_REF = PIN.ref
+ACTION_COMMIT = gatekeeper.BUILD.commit
 HARDENED_PATHS = (WORKFLOW_PATH, REVIEW_TRIGGER_WORKFLOW_PATH, REVIEW_WORKFLOW_PATH)
 
 
@@ -63,9 +65,10 @@ def test_hardened_writes_the_three_workflows_and_no_simple_one(repo: Path,
     for path in (POLICY_PATH, TEMPLATE_PATH, *HARDENED_PATHS):
         assert re.search(rf"created\s+{re.escape(path)}", result.stdout), result.stdout
     for template in HARDENED:
-        assert (repo / template.path).read_text(encoding="utf-8") == render(template)
-    assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") != render(SIMPLE)
-    assert 'commit status "gatekeeper/contract (BRANCH)"' in result.stdout
+        assert (repo / template.path).read_text(encoding="utf-8") == render(template, PIN)
+    assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") != render(SIMPLE, PIN)
+    branch = _git(repo, "symbolic-ref", "--short", "HEAD")
+    assert f'commit status "gatekeeper/contract ({branch})"' in result.stdout
     assert "takes effect once it is on the default branch" in result.stdout
     assert not (repo / METRICS_WORKFLOW_PATH).exists()
 
@@ -73,17 +76,49 @@ def test_hardened_writes_the_three_workflows_and_no_simple_one(repo: Path,
     assert again.returncode == 0 and "Nothing changed" in again.stdout
 
 
-def test_hardened_over_the_simple_workflow_needs_force(repo: Path, gatekeeper_cli: Cli) -> None:
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_hardened_over_the_simple_workflow_writes_nothing_until_forced(
+    repo: Path, gatekeeper_cli: Cli,
+) -> None:
     gatekeeper_cli("init", cwd=repo)
 
     refused = gatekeeper_cli("init", "--hardened", cwd=repo)
     assert refused.returncode == 1
     assert re.search(rf"exists, differs\s+{re.escape(WORKFLOW_PATH)}", refused.stdout)
-    assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") == render(SIMPLE)
+    # all or nothing: neither of the other two hardened workflows is written
+    for path in (REVIEW_TRIGGER_WORKFLOW_PATH, REVIEW_WORKFLOW_PATH):
+        assert re.search(rf"not written\s+{re.escape(path)}\s+not written: the hardened "
+                         "set-up is written whole or not at all", refused.stdout)
+        assert not (repo / path).exists()
+    assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") == render(SIMPLE, PIN)
+    # and the next steps say how to switch, and what to require
+    assert "`gatekeeper init --hardened --force`" in refused.stdout
+    branch = _git(repo, "symbolic-ref", "--short", "HEAD")
+    assert f'require the commit status "gatekeeper/contract ({branch})"' in refused.stdout
 
     forced = gatekeeper_cli("init", "--hardened", "--force", cwd=repo)
     assert forced.returncode == 0, forced.stdout
-    assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") == render(HARDENED[0])
+    assert (repo / WORKFLOW_PATH).read_text(encoding="utf-8") == render(HARDENED[0], PIN)
+    for path in (REVIEW_TRIGGER_WORKFLOW_PATH, REVIEW_WORKFLOW_PATH):
+        assert (repo / path).is_file()
+
+
+def test_hardened_next_steps_name_the_default_branch_of_origin(
+    repo: Path, gatekeeper_cli: Cli,
+) -> None:
+    _git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")
+
+    result = gatekeeper_cli("init", "--hardened", cwd=repo)
+
+    assert 'require the commit status "gatekeeper/contract (trunk)"' in result.stdout
+    assert "requests on trunk (the default branch)" in result.stdout
+    again = gatekeeper_cli("init", "--hardened", cwd=repo)
+    assert "Nothing changed" in again.stdout
+    assert 'require the commit status "gatekeeper/contract (trunk)"' in again.stdout
 
 
 def test_the_verdict_runs_from_the_base_branch_and_never_checks_out_the_pull_request(
@@ -175,7 +210,7 @@ def test_metrics_writes_the_weekly_workflow_on_the_released_gatekeeper(
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(rf"created\s+{re.escape(METRICS_WORKFLOW_PATH)}", result.stdout)
-    assert (repo / METRICS_WORKFLOW_PATH).read_text(encoding="utf-8") == render(METRICS)
+    assert (repo / METRICS_WORKFLOW_PATH).read_text(encoding="utf-8") == render(METRICS, PIN)
     workflow = _load(repo, METRICS_WORKFLOW_PATH)
     assert set(workflow[True]) == {"schedule", "workflow_dispatch"}
     assert workflow["permissions"] == {"contents": "read", "pull-requests": "read"}

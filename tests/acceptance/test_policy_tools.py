@@ -195,3 +195,40 @@ def test_pre_commit_body_hook(tmp_path: Path) -> None:
     assert _run_hook(hook, [str(body), "src/ui/a.py"], tmp_path).returncode == 0
     blocked = _run_hook(hook, [str(body), "src/auth/a.py"], tmp_path)
     assert blocked.returncode == 1 and "GK201" in blocked.stdout
+    # a teammate without the body file: one line, and the push goes on
+    body.unlink()
+    skipped = _run_hook(hook, [str(body), "src/auth/a.py"], tmp_path)
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert skipped.stdout == (f"gatekeeper validate: no {body}, skipped (write the pull "
+                              "request's body there to check it before you push)\n")
+    # the hook runs before a push, and its description says how to install it there
+    assert hook["stages"] == ["pre-push", "manual"]
+    assert "--hook-type pre-push" in hook["description"]
+    assert "default_install_hook_types" in hook["description"]
+
+
+def test_without_the_option_a_missing_body_is_still_an_error(tmp_path: Path,
+                                                             gatekeeper_cli: Cli) -> None:
+    missing = gatekeeper_cli("validate", str(tmp_path / "nope.md"), "a.py")
+    assert missing.returncode == 2 and "nope.md" in missing.stderr
+
+
+def test_a_bad_regex_reads_the_same_wherever_the_policy_is_read(
+    tmp_path: Path, gatekeeper_cli: Cli,
+) -> None:
+    policy = tmp_path / "policy.yml"
+    policy.write_text('version: 1\napproval_reference_pattern: "APR-(\\\\d+"\n',
+                      encoding="utf-8")
+    body = tmp_path / "body.md"
+    body.write_text("## Summary\nx\n", encoding="utf-8")
+    message = (f"{policy}:2: approval_reference_pattern is not a valid regular expression: "
+               "missing ), unterminated subpattern at position 4")
+
+    checked = gatekeeper_cli("policy", "check", str(policy))
+    validated = gatekeeper_cli("validate", str(body), "--policy", str(policy), "a.py")
+    explained = gatekeeper_cli("explain", "--policy", str(policy), "a.py")
+
+    assert checked.returncode == validated.returncode == explained.returncode == 2
+    assert checked.stdout.splitlines()[0] == message
+    assert validated.stderr == f"gatekeeper: error: {message}\n"
+    assert explained.stderr == f"gatekeeper: error: {message}\n"

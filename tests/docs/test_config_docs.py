@@ -114,12 +114,13 @@ def test_readme_and_contract_doc_show_the_real_blocked_output(tmp_path: Path) ->
         shutil.copy(ROOT / f"{example}{suffix}", tmp_path / f"{example}{suffix}")
     result = subprocess.run(
         [sys.executable, "-m", "gatekeeper", "validate", f"{example}.md",
-         "--changed-files", f"{example}.files"],
+         "--changed-files", f"{example}.files", "--default-policy"],
         cwd=tmp_path, capture_output=True, text=True, check=False,
         env={k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
     )
     assert result.returncode == 1
-    shown = (f"$ gatekeeper validate {example}.md --changed-files {example}.files\n"
+    shown = (f"$ gatekeeper validate {example}.md --changed-files {example}.files "
+             "--default-policy\n"
              f"{result.stdout}")
     for doc in ("README.md", "docs/contract.md"):
         assert shown in (ROOT / doc).read_text(encoding="utf-8"), doc

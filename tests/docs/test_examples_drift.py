@@ -1,6 +1,6 @@
 """One source of truth for the workflows: the templates `gatekeeper init` ships.
 
-docs/examples/*.yml are the templates rendered with the default action reference, and this
+docs/examples/*.yml are the templates rendered for the docs' example build, and this
 repository's own hardened gate (.github/workflows/gatekeeper*.yml) is them rendered with
 `--action-ref ./`. Regenerate with `python scripts/gen_examples.py`.
 """
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from gatekeeper.commands.init.workflows import EXAMPLES, HARDENED, Template, render
+from gatekeeper.commands.init.workflows import EXAMPLES, HARDENED, Template, example_text, render
 from tests.support.fixtures import REPO_ROOT
 
 
@@ -20,7 +20,7 @@ from tests.support.fixtures import REPO_ROOT
 def test_each_example_is_its_template(template: Template) -> None:
     assert template.example is not None
     shown = (REPO_ROOT / "docs" / "examples" / template.example).read_text(encoding="utf-8")
-    assert shown == render(template), (
+    assert shown == example_text(template), (
         f"docs/examples/{template.example} drifted; run python scripts/gen_examples.py")
 
 

@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 import yaml
 
+import gatekeeper
 from gatekeeper.commands.init import workflow_text
-from gatekeeper.constants import ACTION_COMMIT, DEFAULT_ACTION_REF, GATEKEEPER_REPOSITORY
+from gatekeeper.commands.init.workflows import default_pin
+from gatekeeper.constants import GATEKEEPER_REPOSITORY
 
 ROOT = Path(__file__).resolve().parents[2]
 SHA_PIN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
@@ -59,10 +61,11 @@ def test_every_uses_is_a_full_commit_sha_with_a_comment(workflows: list[Path]) -
                 assert PINNED_LINE.match(line), f"{path}: no tag comment on {line.strip()}"
 
 
-def test_the_default_action_ref_is_this_repository_at_a_commit() -> None:
-    assert f"{GATEKEEPER_REPOSITORY}@{ACTION_COMMIT}" == DEFAULT_ACTION_REF
-    assert re.fullmatch(r"[0-9a-f]{40}", ACTION_COMMIT)
-    assert f"uses: {DEFAULT_ACTION_REF}  # " in workflow_text()
+def test_the_default_action_ref_is_this_repository_at_this_builds_commit() -> None:
+    commit = gatekeeper.BUILD.commit
+    assert commit is not None and re.fullmatch(r"[0-9a-f]{40}", commit)
+    assert default_pin().ref == f"{GATEKEEPER_REPOSITORY}@{commit}"
+    assert f"uses: {default_pin().ref}  # " in workflow_text()
 
 
 def test_no_expression_inside_a_run_script(workflows: list[Path]) -> None:

@@ -13,7 +13,8 @@ from gatekeeper import cli, formats
 from gatekeeper.errors import GatekeeperError
 
 COMMANDS = {("validate",): formats.VALIDATE, ("metrics",): formats.METRICS,
-            ("replay",): formats.REPLAY}
+            ("replay",): formats.REPLAY, ("explain",): formats.EXPLAIN,
+            ("policy", "check"): formats.POLICY_CHECK, ("doctor",): formats.DOCTOR}
 
 
 def _format_option(path: tuple[str, ...]) -> click.Option:

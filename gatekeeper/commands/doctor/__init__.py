@@ -9,7 +9,8 @@ stale reviews    the ruleset or protection dismisses stale approvals on push
 bypass           who may bypass the ruleset or the protection: a warning per actor
 code owners      CODEOWNERS gives the policy and the workflows owners whose review is required
 policy           the policy file exists on the branch and is valid
-workflow         the workflow on the branch listens to the events the gate needs
+workflow         the workflow on the branch listens to the events the gate needs, and (a
+                 warning otherwise) pins the Gatekeeper commit of the CLI running doctor
 
 Exit codes: 0 when all pass (warnings included), 1 when any fails, 2 for bad usage, an
 unreadable repository, a branch that does not exist, GitHub out of reach, or any check
@@ -20,11 +21,14 @@ judging in ``judge`` and ``workflow`` is pure.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+import gatekeeper
+from gatekeeper import Build, formats
 from gatekeeper.commands.doctor.bypass import check_bypass
 from gatekeeper.commands.doctor.codeowners import NEW_WORKFLOW, check_codeowners
 from gatekeeper.commands.doctor.judge import (
@@ -36,7 +40,7 @@ from gatekeeper.commands.doctor.judge import (
 from gatekeeper.commands.doctor.render import render
 from gatekeeper.commands.doctor.results import CheckResult, Report
 from gatekeeper.commands.doctor.stale import check_stale_approvals
-from gatekeeper.commands.doctor.workflow import check_workflow
+from gatekeeper.commands.doctor.workflow import check_workflow, pin_warnings
 from gatekeeper.constants import (
     CODEOWNERS_PATHS,
     EXIT_BLOCKED,
@@ -57,6 +61,9 @@ class DoctorOptions:
     status_contexts: tuple[str, ...] = ()
     workflow_path: str = WORKFLOW_PATH
     policy_path: str | None = None
+    # The REST API base: GITHUB_API_URL, or the API of the origin remote's host.
+    api: str | None = None
+    output_format: str = formats.DOCTOR.default
 
 
 def diagnose(
@@ -68,9 +75,12 @@ def diagnose(
     workflow_path: str = WORKFLOW_PATH,
     policy_path: str | None = None,
     actions_app: int | None = GITHUB_ACTIONS_APP_ID,
+    build: Build | None = None,
 ) -> Report:
     """``actions_app``: the GitHub Actions app id the required check must be pinned to;
-    None on GitHub Enterprise Server (its id differs), where any pinned app is accepted."""
+    None on GitHub Enterprise Server (its id differs), where any pinned app is accepted.
+    ``build``: the Gatekeeper running (default: this one), whose commit the workflow should
+    pin."""
     if branch is None:
         branch = _default_branch(settings, repo)
     _branch_must_exist(settings, repo, branch)
@@ -79,6 +89,10 @@ def diagnose(
     workflow_result, facts = check_workflow(
         settings.file_facts(repo, workflow_path, branch), workflow_path, branch, rules,
     )
+    pins = pin_warnings(facts, workflow_path, build or gatekeeper.BUILD)
+    if pins:
+        workflow_result = dataclasses.replace(
+            workflow_result, warnings=workflow_result.warnings + pins)
     policy_at = policy_path or facts.policy_path or POLICY_PATH
     accepted = accepted_contexts(facts, status_contexts, branch=branch)
     found, error = _codeowners(settings, repo, branch)
@@ -147,14 +161,15 @@ def _codeowners(settings: RepositorySettings, repo: str, branch: str
 
 
 def run(options: DoctorOptions, out: TextIO) -> int:
+    renderer = formats.DOCTOR.renderer(options.output_format)
     from gatekeeper.forge.github import GitHubForge
     from gatekeeper.forge.github.auth import api_url, find_token
 
-    token = find_token()
+    api = options.api or api_url()
+    token = find_token(api=api)
     # PyGithub logs every refused request at INFO on standard error; the result lines
     # already say what failed, and how to fix it.
     logging.getLogger("github").setLevel(logging.WARNING)
-    api = api_url()
     forge = GitHubForge(token, api, retries=1)
     report = diagnose(forge, options.repo, options.branch,
                       status_contexts=options.status_contexts,
@@ -164,7 +179,7 @@ def run(options: DoctorOptions, out: TextIO) -> int:
         report = Report(report.repo, report.branch, report.results, (
             "no token found (GITHUB_TOKEN, GH_TOKEN or `gh auth token`): GitHub answered "
             "anonymously, and branch protection is visible to repository admins only",))
-    render(report, out)
+    renderer(report, out)
     if report.unread:
         return EXIT_USAGE  # not known is not a verdict: never a pass, never a plain fail
     return EXIT_PASS if report.ok else EXIT_BLOCKED

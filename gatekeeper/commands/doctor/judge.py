@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import gatekeeper
 from gatekeeper import resources
 from gatekeeper.commands.doctor.results import CheckResult, quoted
 from gatekeeper.commands.doctor.workflow import WorkflowFacts, gatekeeper_workflows
 from gatekeeper.constants import (
     CHECK_DISPLAY_NAME,
-    DOCS_URL,
     GITHUB_ACTIONS_APP_ID,
     HARDENED_STATUS_CONTEXT_FORMAT,
     JOB_ID,
+    docs_url,
 )
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy.load import parse_policy
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import FileFacts, ProtectionFacts, RequiredCheck, RulesFacts
 
-_DOCS = f"{DOCS_URL}/getting-started.md#4-require-the-check-and-pull-requests"
+_DOCS = (f"{docs_url(gatekeeper.BUILD)}/getting-started.md"
+         "#4-require-the-check-and-pull-requests")
 
 
 def accepted_contexts(facts: WorkflowFacts, extra: Iterable[str] = (), *,

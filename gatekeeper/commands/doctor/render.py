@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TextIO
 
 from gatekeeper.commands.doctor.results import Report
@@ -32,3 +33,18 @@ def render(report: Report, out: TextIO) -> None:
     else:
         out.write(f"All {len(report.results)} checks pass{warnings}: GitHub enforces "
                   f"Gatekeeper on {report.branch}.\n")
+
+
+def render_json(report: Report, out: TextIO) -> None:
+    """``{"repository", "branch", "ok", "checks": [{"name", "result" (pass, warn or fail),
+    "detail", "fix", "warnings"}], "notes"}``."""
+    record = {
+        "repository": report.repo,
+        "branch": report.branch,
+        "ok": report.ok,
+        "checks": [{"name": r.name, "result": r.label.lower(), "detail": r.detail,
+                    "fix": r.fix or None, "warnings": list(r.warnings)}
+                   for r in report.results],
+        "notes": list(report.notes),
+    }
+    out.write(json.dumps(record, indent=2) + "\n")

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from gatekeeper import Build
 from gatekeeper.commands.doctor.results import CheckResult, quoted
 from gatekeeper.constants import (
     HARDENED_STATUS_CONTEXT_FORMAT,
@@ -35,6 +36,8 @@ class WorkflowFacts:
     check_names: tuple[str, ...] = ()
     status_contexts: tuple[str, ...] = ()
     policy_path: str | None = None
+    # The Gatekeeper actions its steps use, as written (``OWNER/REPO@REF``; no local ones).
+    pins: tuple[str, ...] = ()
 
 
 def gatekeeper_workflows(rules: RulesFacts) -> list[tuple[str, str]]:
@@ -85,6 +88,7 @@ def workflow_facts(document: Mapping[Any, Any], triggers: Mapping[str, Any]) -> 
     check_names: list[str] = []
     status_contexts: list[str] = []
     policy_path: str | None = None
+    pins: list[str] = []
     jobs = document.get("jobs")
     for job_id, job in (jobs.items() if isinstance(jobs, dict) else ()):
         if not isinstance(job, dict):
@@ -99,6 +103,9 @@ def workflow_facts(document: Mapping[Any, Any], triggers: Mapping[str, Any]) -> 
         if workflow_name:
             check_names.append(f"{workflow_name} / {job_name}")
         for step in ours:
+            uses = str(step.get("uses"))
+            if not uses.startswith("./") and uses not in pins:
+                pins.append(uses)
             inputs = _inputs(step)
             context = inputs.get("status-context")
             if isinstance(context, str) and context.strip() and "${{" not in context:
@@ -111,7 +118,27 @@ def workflow_facts(document: Mapping[Any, Any], triggers: Mapping[str, Any]) -> 
         check_names=tuple(check_names),
         status_contexts=tuple(status_contexts),
         policy_path=policy_path,
+        pins=tuple(pins),
     )
+
+
+_PINNED_SHA = re.compile(r"@([0-9a-f]{40})$")
+
+
+def pin_warnings(facts: WorkflowFacts, path: str, build: Build) -> tuple[str, ...]:
+    """A warning for each Gatekeeper commit the workflow pins other than the one the
+    running CLI was built from: its local decisions may then differ from CI's."""
+    if build.commit is None:
+        return ()
+    warnings: list[str] = []
+    for uses in facts.pins:
+        pinned = _PINNED_SHA.search(uses)
+        if pinned is not None and pinned.group(1) != build.commit:
+            warnings.append(
+                f"{path} pins {uses}, but this gatekeeper is {build.describe()}: its "
+                "decisions may differ from CI's; install Gatekeeper at the pinned commit, "
+                "or run `gatekeeper init --force` to pin this one")
+    return tuple(warnings)
 
 
 def _inputs(step: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The workflows `gatekeeper init` writes, rendered from the templates shipped in the package.
 
 The templates (``gatekeeper/templates/``) are the one source of truth: the examples in
-``docs/examples/`` are these templates rendered with the default action reference
+``docs/examples/`` are these templates rendered for the docs' example build
 (``scripts/gen_examples.py``; ``tests/docs/test_examples_drift.py`` fails on drift), and
 this repository's own hardened workflows are them rendered with ``--action-ref ./``.
 """
@@ -11,17 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gatekeeper import resources
+import gatekeeper
+from gatekeeper import Build, resources
 from gatekeeper.constants import (
-    ACTION_COMMIT,
-    ACTION_COMMIT_NOTE,
-    DEFAULT_ACTION_REF,
+    EXAMPLE_BUILD,
     GATEKEEPER_REPOSITORY,
     HARDENED_STATUS_CONTEXT_FORMAT,
     METRICS_WORKFLOW_PATH,
     REVIEW_TRIGGER_WORKFLOW_PATH,
     REVIEW_WORKFLOW_PATH,
     WORKFLOW_PATH,
+    action_ref,
+    pin_note,
+    release_tag,
 )
 from gatekeeper.errors import GatekeeperError
 
@@ -89,20 +91,61 @@ def check_action_ref(action_ref: str) -> str:
     return ref
 
 
-def _pinned(ref: str) -> str:
-    return f"{ref}  # {ACTION_COMMIT_NOTE}" if ref == DEFAULT_ACTION_REF else ref
+@dataclass(frozen=True)
+class Pin:
+    """The action a workflow uses, and the comment beside it (the tag a SHA stands for)."""
+
+    ref: str
+    note: str = ""
+
+    def text(self) -> str:
+        return f"{self.ref}  # {self.note}" if self.note else self.ref
+
+
+def pin_for(build: Build) -> Pin:
+    """The action at the commit ``build`` was made from, with its tag in a comment.
+
+    A build without a commit (from a source tree without git metadata) cannot know what to
+    pin: say how to find the commit, and refuse to guess.
+    """
+    ref = action_ref(build)
+    if ref is None:
+        tag = release_tag(build)
+        wanted = f"refs/tags/{tag}" if tag else "refs/heads/main"
+        raise GatekeeperError(
+            f"this Gatekeeper ({build.describe()}) cannot pin the action at its own commit; "
+            f"pass --action-ref {GATEKEEPER_REPOSITORY}@SHA with the full commit SHA of the "
+            f"Gatekeeper you installed (`git ls-remote https://github.com/"
+            f"{GATEKEEPER_REPOSITORY} {wanted}` shows it), or install Gatekeeper from PyPI "
+            "or git, whose builds know their commit")
+    return Pin(ref, pin_note(build))
+
+
+def default_pin() -> Pin:
+    """What `gatekeeper init` pins: the commit of the Gatekeeper that runs it."""
+    return pin_for(gatekeeper.BUILD)
+
+
+def example_pin() -> Pin:
+    return pin_for(EXAMPLE_BUILD)
+
+
+def as_pin(ref: str | Pin) -> Pin:
+    return ref if isinstance(ref, Pin) else Pin(check_action_ref(ref))
 
 
 def _source(template: Template) -> str:
     return resources.text(f"templates/{template.resource}")
 
 
-def render(template: Template, action_ref: str = DEFAULT_ACTION_REF) -> str:
-    """The workflow as `init` writes it for ``action_ref``."""
-    ref = check_action_ref(action_ref)
+def render(template: Template, action: str | Pin | None = None) -> str:
+    """The workflow as `init` writes it for ``action`` (``--action-ref`` or a pin; by
+    default, this build's commit)."""
+    pin = as_pin(default_pin() if action is None else action)
+    ref = check_action_ref(pin.ref)
     text = _source(template).replace(_CONTEXT_MARKER, HARDENED_STATUS_CONTEXT_FORMAT)
     if template is METRICS:
-        return _render_metrics(text, ref)
+        return _render_metrics(text, pin)
     if _ACTION_STEP_MARKER in text:
         local = ref.startswith("./")
         step = _LOCAL_STEPS if local else f"      - uses: {_ACTION_REF_MARKER}\n"
@@ -111,25 +154,25 @@ def render(template: Template, action_ref: str = DEFAULT_ACTION_REF) -> str:
         if not template.runs_action:
             return text
         raise AssertionError(f"templates/{template.resource} lost its action reference marker")
-    return text.replace(_ACTION_REF_MARKER, _pinned(ref))
+    return text.replace(_ACTION_REF_MARKER, pin.text())
 
 
-def _render_metrics(text: str, ref: str) -> str:
-    match = _REMOTE_REF.match(ref)
+def _render_metrics(text: str, pin: Pin) -> str:
+    match = _REMOTE_REF.match(pin.ref)
     if match is None:
         raise GatekeeperError(f"--metrics installs a released Gatekeeper and needs "
-                              f"--action-ref OWNER/REPO@REF, not {ref!r}")
+                              f"--action-ref OWNER/REPO@REF, not {pin.ref!r}")
     repository, commit = match.groups()
-    note = (f"  # {ACTION_COMMIT_NOTE}"
-            if (repository, commit) == (GATEKEEPER_REPOSITORY, ACTION_COMMIT) else "")
+    note = f"  # {pin.note}" if pin.note else ""
     return text.replace(_REPOSITORY_MARKER, repository).replace(_REF_MARKER, commit + note)
 
 
-def workflow_text(action_ref: str = DEFAULT_ACTION_REF) -> str:
-    """The simple set-up's workflow (``pull_request``; the job is the required check)."""
-    return render(SIMPLE, action_ref)
+def workflow_text(action: str | Pin | None = None) -> str:
+    """The simple set-up's workflow (``pull_request``; the job is the required check), with
+    the default pin unless told otherwise."""
+    return render(SIMPLE, default_pin() if action is None else action)
 
 
 def example_text(template: Template) -> str:
-    """What ``docs/examples/<template.example>`` says: the template with the default ref."""
-    return render(template, DEFAULT_ACTION_REF)
+    """What ``docs/examples/<template.example>`` says: the template for the docs' build."""
+    return render(template, example_pin())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gatekeeper.core.model import PolicyOrigin, RiskClass
+from gatekeeper.core.policy.messages import error_path, plain
 from gatekeeper.core.policy.patterns import PatternSet, compile_pattern_set
 from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from gatekeeper.core.schemas import validation_errors
@@ -114,11 +115,10 @@ def parse_policy(
         raise GatekeeperError("policy is empty; it needs at least `version: 1`", file=file, line=1)
     errors = validation_errors(schema, data)
     if errors:
-        located = [(_line(node, _error_path(e)), e) for e in errors]
+        located = [(_line(node, error_path(e)), e) for e in errors]
         line, first = min(located, key=lambda pair: pair[0] or 0)
-        where = ".".join(str(p) for p in first.absolute_path) or "policy"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise GatekeeperError(f"{where}: {_describe(first)}{more}", file=file, line=line)
+        raise GatekeeperError(f"{plain(first)}{more}", file=file, line=line)
 
     if origin is None:
         origin = PolicyOrigin(source=file, sha=hashlib.sha256(text.encode()).hexdigest())
@@ -216,20 +216,3 @@ def _provenance(section: dict[str, Any], schema: dict[str, Any]) -> ProvenanceRu
             "agent_owner_must_approve",
             _default(schema, "provenance", "agent_owner_must_approve"))),
     )
-
-
-def _error_path(error: Any) -> list[str | int]:
-    path: list[str | int] = [p for p in error.absolute_path if isinstance(p, (str, int))]
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        # Point at the unknown key itself, not at the mapping that holds it.
-        known = error.schema.get("properties", {})
-        unknown = [k for k in error.instance if isinstance(k, str) and k not in known]
-        if unknown:
-            path.append(unknown[0])
-    return path
-
-
-def _describe(error: Any) -> str:
-    if error.validator == "additionalProperties":
-        return str(error.message).replace("Additional properties", "unknown key(s)")
-    return str(error.message)

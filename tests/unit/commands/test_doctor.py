@@ -433,19 +433,6 @@ def test_unreadable_workflow_fails() -> None:
     assert not ok and detail == "cannot read it (HTTP 500)"
 
 
-def test_getting_started_shows_the_real_doctor_output(github_double: FakeGitHub,
-                                                      gatekeeper_cli: Cli) -> None:
-    _seed(github_double)
-    ruleset = github_double.add_ruleset(REPO, "Gatekeeper", required_checks=["gatekeeper"],
-                                        rules=[PULL_REQUEST_RULE], integration_id=ACTIONS)
-
-    result = _doctor(gatekeeper_cli, github_double)
-
-    shown = result.stdout.replace(f"ruleset {ruleset} ", "ruleset 3 ")
-    started = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
-    assert f"```console\n{shown}```" in started, shown
-
-
 def test_a_refused_token_is_named_as_such(github_double: FakeGitHub,
                                           gatekeeper_cli: Cli) -> None:
     _seed(github_double)
@@ -501,3 +488,19 @@ def test_github_out_of_reach_is_one_line_naming_the_url_and_exit_2(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "127.0.0.1:9" in lines[0], result.stderr
     assert "token" not in lines[0].casefold()
+
+
+def test_a_workflow_pinned_at_another_gatekeeper_commit_is_a_warning(
+    github_double: FakeGitHub, gatekeeper_cli: Cli,
+) -> None:
+    other = "fedcba9876543210fedcba9876543210fedcba98"
+    _seed(github_double, workflow=workflow_text(f"gatekeeper-dev/gatekeeper@{other}"))
+    github_double.set_branch_protection(REPO, "main", _protected())
+
+    result = _doctor(gatekeeper_cli, github_double)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _line(result.stdout, "workflow").startswith("  WARN  workflow")
+    assert re.search(rf"warning: {re.escape(WORKFLOW_PATH)} pins gatekeeper-dev/gatekeeper@"
+                     rf"{other}, but this gatekeeper is .*\(commit [0-9a-f]{{40}}",
+                     result.stdout)
