@@ -47,6 +47,18 @@ class RepositoryType(click.ParamType):  # type: ignore[type-arg]
 REPOSITORY = RepositoryType()
 
 
+_ORG_POLICY_HELP = ("The organisation's central policy, which the repository's policy may only "
+                    "tighten: a file, or OWNER/REPO[:PATH][@REF] of the policy repository "
+                    "(PATH default gatekeeper.yml, REF default its default branch), read "
+                    "with GITHUB_TOKEN, GH_TOKEN or `gh auth token`. A loosening key exits 2 "
+                    "with its line.")
+
+
+def _org_policy_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--org-policy", "org_policy", metavar="FILE|OWNER/REPO[:PATH][@REF]",
+                        help=_ORG_POLICY_HELP)(function)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gatekeeper")
 @click.option("--traceback", "show_traceback", is_flag=True,
@@ -85,10 +97,11 @@ def _exit(code: int) -> NoReturn:
                    "the origin remote), or no value for the current branch's. With BODY, "
                    "that body is judged in place of the pull request's. Token from "
                    "GITHUB_TOKEN, GH_TOKEN or `gh auth token`. Posts nothing.")
+@_org_policy_option
 def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None,
              diff_range: str | None, policy: str | None, embedded_policy: bool,
              output_format: str, author: str | None, decision_file: str | None,
-             pull_request: str | None) -> None:
+             pull_request: str | None, org_policy: str | None) -> None:
     """Decide pass or block for a pull request body and its changed paths.
 
     Changed paths come from PATHS, --changed-files, --diff, or standard input when none of
@@ -100,6 +113,7 @@ def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None
         body=body, paths=paths, changed_files=changed_files, diff_range=diff_range,
         policy=policy, embedded_policy=embedded_policy, output_format=output_format,
         author=author, decision_file=decision_file, pull_request=pull_request,
+        org_policy=org_policy,
     ), sys.stdout))
 
 
@@ -171,7 +185,8 @@ def policy() -> None:
 
 @policy.command("check")
 @click.argument("files", nargs=-1, metavar="[FILE]...")
-def policy_check(files: tuple[str, ...]) -> None:
+@_org_policy_option
+def policy_check(files: tuple[str, ...], org_policy: str | None) -> None:
     """Report every problem of the policy at once, each with its line.
 
     Default: .github/gatekeeper.yml (or .yaml) at the git top level. Exit 0 valid (or no
@@ -179,7 +194,8 @@ def policy_check(files: tuple[str, ...]) -> None:
     """
     from gatekeeper.commands import policy as command
 
-    _exit(command.run(command.PolicyCheckOptions(files=files, cwd=Path.cwd()), sys.stdout))
+    _exit(command.run(command.PolicyCheckOptions(files=files, cwd=Path.cwd(),
+                                                 org_policy=org_policy), sys.stdout))
 
 
 @cli.command()
@@ -187,12 +203,13 @@ def policy_check(files: tuple[str, ...]) -> None:
 @click.option("--policy", metavar="FILE",
               help="Policy file. Default: .github/gatekeeper.yml (or .yaml) at the git top "
                    "level, else the embedded default.")
-def explain(paths: tuple[str, ...], policy: str | None) -> None:
+@_org_policy_option
+def explain(paths: tuple[str, ...], policy: str | None, org_policy: str | None) -> None:
     """Print each path's class and the pattern and policy line that decided it."""
     from gatekeeper.commands import explain as command
 
-    _exit(command.run(command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd()),
-                      sys.stdout))
+    _exit(command.run(command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd(),
+                                             org_policy=org_policy), sys.stdout))
 
 
 def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -8,9 +8,15 @@ from pathlib import Path
 from typing import TextIO
 
 from gatekeeper.constants import EXIT_PASS
+from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy.explain import Rule, explain, pattern_lines
 from gatekeeper.core.policy.load import parse_policy
-from gatekeeper.local.policy_source import PolicyText, default_policy, policy_text
+from gatekeeper.local.policy_source import (
+    PolicyText,
+    default_policy,
+    load_effective,
+    policy_text,
+)
 
 
 @dataclass(frozen=True)
@@ -18,10 +24,13 @@ class ExplainOptions:
     paths: tuple[str, ...]
     policy: str | None = None
     cwd: Path = Path(".")
+    org_policy: str | None = None
 
 
 def _where(rule: Rule, source: PolicyText) -> str:
     line = f"line {rule.line}" if rule.line else "line unknown"
+    if rule.file is not None:
+        return f"{rule.file}:{rule.line}" if rule.line else rule.file
     if source.embedded:
         return f"the embedded default policy, {line}"
     return f"{source.name}:{rule.line}" if rule.line else source.name
@@ -31,10 +40,20 @@ def run(options: ExplainOptions, out: TextIO) -> int:
     from gatekeeper import resources
 
     source = policy_text(options.policy, cwd=options.cwd)
-    policy = default_policy() if source.embedded else parse_policy(
-        source.text, file=source.name, schema=resources.schema("policy"))
-    lines = pattern_lines(source.text, file=source.name, policy=policy)
-    results = explain(options.paths, policy, lines)
+    files: dict[RiskClass, list[str]] | None = None
+    if options.org_policy is not None:
+        from gatekeeper.commands.org_policy import central_policy
+
+        effective = load_effective(options.policy, cwd=options.cwd,
+                                   central=central_policy(options.org_policy, cwd=options.cwd))
+        policy = effective.policy
+        lines = {c: [s.line for s in found] for c, found in effective.pattern_sources.items()}
+        files = {c: [s.file for s in found] for c, found in effective.pattern_sources.items()}
+    else:
+        policy = default_policy() if source.embedded else parse_policy(
+            source.text, file=source.name, schema=resources.schema("policy"))
+        lines = pattern_lines(source.text, file=source.name, policy=policy)
+    results = explain(options.paths, policy, lines, files)
     width = max((len(r.path) for r in results), default=0)
     for result in results:
         if result.decided_by is not None:
