@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 import click
 
 from gatekeeper import __version__, reporters
+from gatekeeper.commands.formats import DOCTOR_ORG as DOCTOR_ORG_FORMATS
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
 
@@ -155,23 +156,47 @@ def init(force: bool, action_ref: str | None, hardened: bool, metrics: bool) -> 
 
 
 @cli.command()
-@click.option("--repo", required=True, type=REPOSITORY)
+@click.option("--repo", type=REPOSITORY, help="The repository to check.")
+@click.option("--org", "organization", metavar="ORG",
+              help="Check every repository of the organisation instead (batched GraphQL).")
 @click.option("--branch", metavar="BRANCH", help="Default: the repository's default branch.")
 @click.option("--status-context", "status_contexts", multiple=True, metavar="CONTEXT",
               help="Another check or status name that counts as Gatekeeper's (repeatable). "
                    "The workflow's own job and status-context are found on their own.")
 @click.option("--workflow", "workflow_path", default=WORKFLOW_PATH,
               show_default=True, metavar="PATH", help="The Gatekeeper workflow's path.")
-def doctor(repo: str, branch: str | None, status_contexts: tuple[str, ...],
-           workflow_path: str) -> None:
-    """Check that GitHub really enforces Gatekeeper on a branch.
+@click.option("--format", "output_format", type=click.Choice(DOCTOR_ORG_FORMATS),
+              default="text", show_default=True, help="With --org.")
+@click.option("--org-policy", "org_policy", metavar="OWNER/REPO[:PATH][@REF]",
+              help="With --org: the central policy the required workflow names, so each "
+                   "repository's policy file is reported as tightening it.")
+def doctor(repo: str | None, organization: str | None, branch: str | None,
+           status_contexts: tuple[str, ...], workflow_path: str, output_format: str,
+           org_policy: str | None) -> None:
+    """Check that GitHub really enforces Gatekeeper on a branch, or (--org) on every
+    repository of an organisation.
 
     Branch protection or a ruleset must require the check and pull requests; the policy
     and the workflow must be on the branch. Token from GITHUB_TOKEN, GH_TOKEN or `gh auth
-    token`; API base from GITHUB_API_URL. Exit 0 all pass, 1 any failed, 2 bad usage.
+    token`; API base from GITHUB_API_URL. Exit 0 all pass, 1 any failed, 2 bad usage or
+    (--org) anything that could not be read.
     """
+    if (repo is None) == (organization is None):
+        raise click.UsageError("give --repo OWNER/REPO or --org ORG")
+    if organization is not None:
+        if branch is not None:
+            raise click.UsageError("--org checks each repository's default branch; "
+                                   "--branch goes with --repo")
+        from gatekeeper.commands.doctor import org as org_command
+
+        _exit(org_command.run(org_command.DoctorOrgOptions(
+            org=organization, output_format=output_format, status_contexts=status_contexts,
+            workflow_path=workflow_path, central=org_policy is not None), sys.stdout))
+    if output_format != "text" or org_policy is not None:
+        raise click.UsageError("--format and --org-policy go with --org")
     from gatekeeper.commands import doctor as command
 
+    assert repo is not None
     _exit(command.run(command.DoctorOptions(
         repo=repo, branch=branch, status_contexts=status_contexts,
         workflow_path=workflow_path,
