@@ -25,6 +25,7 @@ import click
 
 from gatekeeper import __version__, reporters
 from gatekeeper.commands.formats import DOCTOR_ORG as DOCTOR_ORG_FORMATS
+from gatekeeper.commands.formats import METRICS as METRICS_FORMATS
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
 
@@ -269,10 +270,16 @@ def _access(cache: str | None, page_size: int, retry_backoff: float) -> Any:
                         retry=RetrySettings(backoff=retry_backoff))
 
 
-@cli.command()
-@click.option("--repo", required=True, type=REPOSITORY)
+@cli.group(invoke_without_command=True)
+@click.option("--repo", type=REPOSITORY)
+@click.option("--org", "organization", metavar="ORG",
+              help="Every repository of the organisation (archived ones left out): each "
+                   "one's rows and the organisation's total.")
+@click.option("--shard", metavar="K/N",
+              help="With --org: only the K-th of N deterministic shares of the repositories, "
+                   "as JSON for `gatekeeper metrics merge`.")
 @_history_options
-@click.option("--format", "output_format", type=click.Choice(["csv", "json", "markdown"]),
+@click.option("--format", "output_format", type=click.Choice(METRICS_FORMATS),
               default="markdown", show_default=True)
 @click.option("--policy", metavar="FILE",
               help="Replay pre-rollout pull requests with this policy. Default: "
@@ -282,27 +289,55 @@ def _access(cache: str | None, page_size: int, retry_backoff: float) -> Any:
                    "labels are replayed. Default: the first Gatekeeper label event.")
 @click.option("--include-replayed", is_flag=True,
               help="Count replayed decisions in the headline rate too.")
-def metrics(repo: str, since: datetime | None, until: datetime | None, bases: tuple[str, ...],
-            cache: str | None, page_size: int, retry_backoff: float, output: str | None,
-            output_format: str, policy: str | None, rollout: datetime | None,
-            include_replayed: bool) -> None:
+@click.pass_context
+def metrics(ctx: click.Context, repo: str | None, organization: str | None,
+            shard: str | None, since: datetime | None, until: datetime | None,
+            bases: tuple[str, ...], cache: str | None, page_size: int, retry_backoff: float,
+            output: str | None, output_format: str, policy: str | None,
+            rollout: datetime | None, include_replayed: bool) -> None:
     """Weekly block rates and RED review times, from the action's labels (docs/metrics.md).
 
     Token from GITHUB_TOKEN (or GH_TOKEN, `gh auth token`); API base from GITHUB_API_URL
     and GITHUB_GRAPHQL_URL. Exit 0 written, 2 bad usage or GitHub unreachable (what was
     fetched stays cached; run again to resume).
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    if (repo is None) == (organization is None):
+        raise click.UsageError("give --repo OWNER/REPO or --org ORG")
+    if shard is not None and organization is None:
+        raise click.UsageError("--shard goes with --org")
     from gatekeeper.commands import metrics as command
 
     options = command.MetricsOptions(
-        repo=repo, since=since.date() if since else None,
+        repo=repo or "", since=since.date() if since else None,
         until=until.date() if until else None, bases=bases, output_format=output_format,
         output=Path(output) if output else None, policy_file=policy,
         rollout=rollout.replace(tzinfo=UTC) if rollout else None,
         include_replayed=include_replayed,
     )
-    _exit(command.run(options, sys.stdout, access=_access(cache, page_size, retry_backoff),
-                      stderr=sys.stderr))
+    access = _access(cache, page_size, retry_backoff)
+    if organization is not None:
+        from gatekeeper.metrics.org import parse_shard
+
+        _exit(command.run_org(command.OrgMetricsOptions(
+            org=organization, shard=parse_shard(shard) if shard else None,
+            repository=options), sys.stdout, access=access, stderr=sys.stderr))
+    _exit(command.run(options, sys.stdout, access=access, stderr=sys.stderr))
+
+
+@metrics.command("merge")
+@click.argument("shards", nargs=-1, required=True, metavar="SHARD.json...")
+@click.option("--format", "output_format", type=click.Choice(METRICS_FORMATS),
+              default="markdown", show_default=True)
+@click.option("--output", metavar="FILE", help="Write here (atomically), not stdout.")
+def metrics_merge(shards: tuple[str, ...], output_format: str, output: str | None) -> None:
+    """Join the shards of `metrics --org ORG --shard K/N` into exactly the export one
+    `metrics --org ORG` run gives. Every shard must be there, once."""
+    from gatekeeper.commands import metrics as command
+
+    _exit(command.run_merge(shards, output_format, Path(output) if output else None,
+                            sys.stdout))
 
 
 @cli.command()
