@@ -24,9 +24,13 @@ from typing import Any, NoReturn
 import click
 
 from gatekeeper import __version__, reporters
-from gatekeeper.commands.formats import DOCTOR_ORG as DOCTOR_ORG_FORMATS
-from gatekeeper.commands.formats import METRICS as METRICS_FORMATS
-from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
+from gatekeeper.constants import (
+    DOCTOR_ORG_FORMATS,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    METRICS_FORMATS,
+    WORKFLOW_PATH,
+)
 from gatekeeper.errors import GatekeeperError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])

@@ -20,8 +20,13 @@ from gatekeeper.commands.doctor.org_judge import (
     judge_repository,
     render_text,
 )
-from gatekeeper.commands.formats import DOCTOR_ORG
-from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, POLICY_PATH, WORKFLOW_PATH
+from gatekeeper.constants import (
+    DOCTOR_ORG_FORMATS,
+    EXIT_BLOCKED,
+    EXIT_PASS,
+    POLICY_PATH,
+    WORKFLOW_PATH,
+)
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import ForgeUnavailable, GraphQL
 
@@ -41,7 +46,7 @@ def render_json(verdict: OrgVerdict) -> str:
 
 
 RENDERERS: dict[str, Callable[[OrgVerdict], str]] = {"text": render_text, "json": render_json}
-assert tuple(RENDERERS) == DOCTOR_ORG
+assert tuple(RENDERERS) == DOCTOR_ORG_FORMATS
 
 
 class _Counting:

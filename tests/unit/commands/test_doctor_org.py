@@ -14,7 +14,7 @@ import pytest
 
 from gatekeeper.commands.doctor.org import RENDERERS, DoctorOrgOptions, diagnose_org
 from gatekeeper.commands.doctor.org_judge import Unreadable, judge_repository
-from gatekeeper.commands.formats import DOCTOR_ORG
+from gatekeeper.constants import DOCTOR_ORG_FORMATS as DOCTOR_ORG
 from gatekeeper.forge.github import GitHubForge
 from gatekeeper.forge.github.org import PAGE
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gatekeeper.commands.formats import METRICS
+from gatekeeper.constants import METRICS_FORMATS as METRICS
 from gatekeeper.metrics import export, org
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
 
