@@ -65,7 +65,7 @@ class Code(StrEnum):
     GK906 = "GK906"
     GK907 = "GK907"
     GK908 = "GK908"
-    GK909 = "GK909"
+    GK910 = "GK910"
     GK915 = "GK915"
     GK916 = "GK916"
     GK999 = "GK999"
@@ -128,7 +128,7 @@ _TITLES: dict[Code, str] = {
     Code.GK906: "commit status could not be posted",
     Code.GK907: "merge group pull requests could not be determined",
     Code.GK908: "other pull requests on the commit could not be judged",
-    Code.GK909: "the repository's policy loosens the organisation policy",
+    Code.GK910: "the repository's policy loosens the organisation policy",
     Code.GK915: "a required fact could not be read from GitHub",
     Code.GK916: "team membership unreadable with this token",
     Code.GK999: "internal error",

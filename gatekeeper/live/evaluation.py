@@ -168,7 +168,7 @@ def evaluate_pull(
                                  central.document if central is not None else None)
     except LooseningError as exc:
         refused = "; ".join(str(item) for item in exc.loosenings)
-        return blocked(Code.GK909, f"the repository's policy on {info.base_ref} loosens the "
+        return blocked(Code.GK910, f"the repository's policy on {info.base_ref} loosens the "
                        f"organisation policy: {refused}",
                        "a repository's policy may only tighten the organisation's: remove "
                        "these keys on the base branch, or ask the policy owner",

@@ -94,7 +94,7 @@ def test_a_loosening_key_blocks_with_gk909_naming_file_key_and_line(
     _seed(github_double, local=LOOSENING)
     record = _decide(github_double)
     reasons = record["reasons"]
-    assert [r["code"] for r in reasons] == ["GK909"]  # type: ignore[index]
+    assert [r["code"] for r in reasons] == ["GK910"]  # type: ignore[index]
     assert (f"{REPO}:.github/gatekeeper.yml@{BASE[:12]}:3: changed_files.allow_local_diff"
             in reasons[0]["message"])  # type: ignore[index]
     assert record["decision"] == "block" and record["kind"] == "could_not_evaluate"
@@ -257,7 +257,7 @@ def test_validate_pr_gives_the_same_answer_as_the_action(
     result = _gatekeeper(checkout, "validate", "--pr", f"{REPO}#7", "--org-policy",
                          POLICY_REPO, "--format", "json", fake=github_double)
     assert result.returncode == 1, result.stderr
-    assert [r["code"] for r in json.loads(result.stdout)["reasons"]] == ["GK909"]
+    assert [r["code"] for r in json.loads(result.stdout)["reasons"]] == ["GK910"]
 
 
 def test_an_unreadable_remote_central_policy_is_a_usage_error(

@@ -255,7 +255,7 @@ GK9_MESSAGES = {
     "GK906": "could not post the commit status: HTTP 403",
     "GK907": "commit 0123456789ab of the merge group belongs to no open pull request",
     "GK908": "could not list the other pull requests on 0123456789ab: HTTP 502",
-    "GK909": "the repository's policy on main loosens the organisation policy: "
+    "GK910": "the repository's policy on main loosens the organisation policy: "
              "acme/app:.github/gatekeeper.yml:3: authority.require_escalation_approval: ...",
     "GK915": "could not verify @carol's write permission on GitHub",
     "GK916": "cannot read the members of @acme/security: GitHub answered HTTP 404",
