@@ -49,6 +49,18 @@ class RepositoryType(click.ParamType):  # type: ignore[type-arg]
 REPOSITORY = RepositoryType()
 
 
+_ORG_POLICY_HELP = ("The organisation's central policy, which the repository's policy may only "
+                    "tighten: a file, or OWNER/REPO[:PATH][@REF] of the policy repository "
+                    "(PATH default gatekeeper.yml, REF default its default branch), read "
+                    "with GITHUB_TOKEN, GH_TOKEN or `gh auth token`. A loosening key exits 2 "
+                    "with its line.")
+
+
+def _org_policy_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--org-policy", "org_policy", metavar="FILE|OWNER/REPO[:PATH][@REF]",
+                        help=_ORG_POLICY_HELP)(function)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(BUILD.version, prog_name="gatekeeper",
                       message=f"%(prog)s {BUILD.describe()}")
@@ -126,10 +138,12 @@ def _exit(code: int) -> NoReturn:
                    "the origin remote), or no value for the current branch's. With BODY, "
                    "that body is judged in place of the pull request's. Token from "
                    "GITHUB_TOKEN, GH_TOKEN or `gh auth token`. Posts nothing.")
+@_org_policy_option
 def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None,
              diff_range: str | None, policy: str | None, embedded_policy: bool,
              output_format: str, author: str | None, decision_file: str | None,
-             skip_missing_body: bool, pull_request: str | None) -> None:
+             skip_missing_body: bool, pull_request: str | None,
+             org_policy: str | None) -> None:
     """Decide pass or block for a pull request body and its changed paths.
 
     Changed paths come from PATHS, --changed-files, --diff, or standard input when none of
@@ -142,6 +156,7 @@ def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None
         policy=policy, embedded_policy=embedded_policy, output_format=output_format,
         author=author, decision_file=decision_file, pull_request=pull_request,
         color=_settings["color"], skip_missing_body=skip_missing_body,
+        org_policy=org_policy,
     )
     _run(lambda out: command.run(options, out))
 
@@ -189,6 +204,8 @@ _REPO_HELP = "Default: the repository of the origin remote."
 
 @cli.command()
 @click.option("--repo", type=REPOSITORY, help=_REPO_HELP)
+@click.option("--org", "organization", metavar="ORG",
+              help="Check every repository of the organisation instead (batched GraphQL).")
 @click.option("--branch", metavar="BRANCH", help="Default: the repository's default branch.")
 @click.option("--status-context", "status_contexts", multiple=True, metavar="CONTEXT",
               help="Another check or status name that counts as Gatekeeper's (repeatable). "
@@ -197,14 +214,33 @@ _REPO_HELP = "Default: the repository of the origin remote."
               show_default=True, metavar="PATH", help="The Gatekeeper workflow's path.")
 @click.option("--format", "output_format", type=click.Choice(formats.DOCTOR.names()),
               default=formats.DOCTOR.default, show_default=True)
-def doctor(repo: str | None, branch: str | None, status_contexts: tuple[str, ...],
-           workflow_path: str, output_format: str) -> None:
-    """Check that GitHub really enforces Gatekeeper on a branch.
+@click.option("--org-policy", "org_policy", metavar="OWNER/REPO[:PATH][@REF]",
+              help="With --org: the central policy the required workflow names, so each "
+                   "repository's policy file is reported as tightening it.")
+def doctor(repo: str | None, organization: str | None, branch: str | None,
+           status_contexts: tuple[str, ...], workflow_path: str, output_format: str,
+           org_policy: str | None) -> None:
+    """Check that GitHub really enforces Gatekeeper on a branch, or (--org) on every
+    repository of an organisation.
 
     Branch protection or a ruleset must require the check and pull requests; the policy
     and the workflow must be on the branch. Token from GITHUB_TOKEN, GH_TOKEN or `gh auth
-    token`; API base from GITHUB_API_URL. Exit 0 all pass, 1 any failed, 2 bad usage.
+    token`; API base from GITHUB_API_URL. Exit 0 all pass, 1 any failed, 2 bad usage or
+    (--org) anything that could not be read.
     """
+    if repo is not None and organization is not None:
+        raise click.UsageError("give --repo OWNER/REPO or --org ORG, not both")
+    if organization is not None:
+        if branch is not None:
+            raise click.UsageError("--org checks each repository's default branch; "
+                                   "--branch goes with --repo")
+        from gatekeeper.commands.doctor import org as org_command
+
+        _exit(org_command.run(org_command.DoctorOrgOptions(
+            org=organization, output_format=output_format, status_contexts=status_contexts,
+            workflow_path=workflow_path, central=org_policy is not None), sys.stdout))
+    if org_policy is not None:
+        raise click.UsageError("--org-policy goes with --org")
     from gatekeeper.commands import doctor as command
 
     target, api = _repository(repo)
@@ -240,7 +276,8 @@ def policy() -> None:
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.option("--format", "output_format", type=click.Choice(formats.POLICY_CHECK.names()),
               default=formats.POLICY_CHECK.default, show_default=True)
-def policy_check(files: tuple[str, ...], output_format: str) -> None:
+@_org_policy_option
+def policy_check(files: tuple[str, ...], output_format: str, org_policy: str | None) -> None:
     """Report every problem of the policy at once, each with its line.
 
     Default: .github/gatekeeper.yml (or .yaml) at the git top level. Exit 0 valid (or no
@@ -249,7 +286,7 @@ def policy_check(files: tuple[str, ...], output_format: str) -> None:
     from gatekeeper.commands import policy as command
 
     options = command.PolicyCheckOptions(files=files, cwd=Path.cwd(),
-                                         output_format=output_format)
+                                         output_format=output_format, org_policy=org_policy)
     _run(lambda out: command.run(options, out))
 
 
@@ -260,12 +297,14 @@ def policy_check(files: tuple[str, ...], output_format: str) -> None:
                    "level, else the embedded default.")
 @click.option("--format", "output_format", type=click.Choice(formats.EXPLAIN.names()),
               default=formats.EXPLAIN.default, show_default=True)
-def explain(paths: tuple[str, ...], policy: str | None, output_format: str) -> None:
+@_org_policy_option
+def explain(paths: tuple[str, ...], policy: str | None, output_format: str,
+            org_policy: str | None) -> None:
     """Print each path's class and the pattern and policy line that decided it."""
     from gatekeeper.commands import explain as command
 
     options = command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd(),
-                                     output_format=output_format)
+                                     output_format=output_format, org_policy=org_policy)
     _run(lambda out: command.run(options, out))
 
 
@@ -305,8 +344,14 @@ def _access(cache: str | None, page_size: int, retry_backoff: float,
                         retry=RetrySettings(backoff=retry_backoff))
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--repo", type=REPOSITORY, help=_REPO_HELP)
+@click.option("--org", "organization", metavar="ORG",
+              help="Every repository of the organisation (archived ones left out): each "
+                   "one's rows and the organisation's total.")
+@click.option("--shard", metavar="K/N",
+              help="With --org: only the K-th of N deterministic shares of the repositories, "
+                   "as JSON for `gatekeeper metrics merge`.")
 @_history_options
 @click.option("--format", "output_format", type=click.Choice(formats.METRICS.names()),
               default=formats.METRICS.default, show_default=True)
@@ -318,20 +363,32 @@ def _access(cache: str | None, page_size: int, retry_backoff: float,
                    "labels are replayed. Default: the first Gatekeeper label event.")
 @click.option("--include-replayed", is_flag=True,
               help="Count replayed decisions in the headline rate too.")
-def metrics(repo: str | None, since: datetime | None, until: datetime | None,
-            bases: tuple[str, ...],
-            cache: str | None, page_size: int, retry_backoff: float, output: str | None,
-            output_format: str, policy: str | None, rollout: datetime | None,
-            include_replayed: bool) -> None:
+@click.pass_context
+def metrics(ctx: click.Context, repo: str | None, organization: str | None,
+            shard: str | None, since: datetime | None, until: datetime | None,
+            bases: tuple[str, ...], cache: str | None, page_size: int, retry_backoff: float,
+            output: str | None, output_format: str, policy: str | None,
+            rollout: datetime | None, include_replayed: bool) -> None:
     """Weekly block rates and RED review times, from the action's labels (docs/metrics.md).
 
     Token from GITHUB_TOKEN (or GH_TOKEN, `gh auth token`); API base from GITHUB_API_URL
     and GITHUB_GRAPHQL_URL. Exit 0 written, 2 bad usage or GitHub unreachable (what was
     fetched stays cached; run again to resume).
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    if repo is not None and organization is not None:
+        raise click.UsageError("give --repo OWNER/REPO or --org ORG, not both")
+    if shard is not None and organization is None:
+        raise click.UsageError("--shard goes with --org")
     from gatekeeper.commands import metrics as command
 
-    target, api = _repository(repo)
+    if organization is not None:
+        from gatekeeper.forge.github.auth import api_url
+
+        target, api = "", api_url()
+    else:
+        target, api = _repository(repo)
     options = command.MetricsOptions(
         repo=target, since=since.date() if since else None,
         until=until.date() if until else None, bases=bases, output_format=output_format,
@@ -340,7 +397,27 @@ def metrics(repo: str | None, since: datetime | None, until: datetime | None,
         include_replayed=include_replayed,
     )
     access = _access(cache, page_size, retry_backoff, api=api)
+    if organization is not None:
+        from gatekeeper.metrics.org import parse_shard
+
+        _exit(command.run_org(command.OrgMetricsOptions(
+            org=organization, shard=parse_shard(shard) if shard else None,
+            repository=options), sys.stdout, access=access, stderr=sys.stderr))
     _exit(command.run(options, sys.stdout, access=access, stderr=sys.stderr))
+
+
+@metrics.command("merge")
+@click.argument("shards", nargs=-1, required=True, metavar="SHARD.json...")
+@click.option("--format", "output_format", type=click.Choice(formats.METRICS_ORG.names()),
+              default=formats.METRICS_ORG.default, show_default=True)
+@click.option("--output", metavar="FILE", help="Write here (atomically), not stdout.")
+def metrics_merge(shards: tuple[str, ...], output_format: str, output: str | None) -> None:
+    """Join the shards of `metrics --org ORG --shard K/N` into exactly the export one
+    `metrics --org ORG` run gives. Every shard must be there, once."""
+    from gatekeeper.commands import metrics as command
+
+    _exit(command.run_merge(shards, output_format, Path(output) if output else None,
+                            sys.stdout))
 
 
 @cli.command()

@@ -115,3 +115,7 @@ LABEL_STYLES: Final = {
 STICKY_MARKER: Final = "<!-- gatekeeper:sticky-comment -->"
 # Comments made with the workflow's GITHUB_TOKEN are authored by this bot.
 DEFAULT_COMMENT_AUTHOR: Final = "github-actions[bot]"
+
+# --- output formats of the commands that are not decisions, one place per command -----------
+# (decisions: gatekeeper/reporters). The command line offers exactly these; each command's
+# renderers are keyed by them, and a test keeps the two in step.

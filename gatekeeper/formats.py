@@ -84,4 +84,18 @@ DOCTOR: Formats[Callable[..., None]] = Formats("doctor", {
     "json": "gatekeeper.commands.doctor.render:render_json",
 })
 
-ALL: tuple[Formats[Any], ...] = (VALIDATE, METRICS, REPLAY, EXPLAIN, POLICY_CHECK, DOCTOR)
+# doctor --org: (OrgVerdict) -> str; the names are doctor's (one --format option serves both)
+DOCTOR_ORG: Formats[Callable[..., str]] = Formats("doctor --org", {
+    "text": "gatekeeper.commands.doctor.org_judge:render_text",
+    "json": "gatekeeper.commands.doctor.org:render_json",
+})
+
+# metrics --org and metrics merge: (OrgReport) -> str; the names are metrics'
+METRICS_ORG: Formats[Callable[..., str]] = Formats("metrics --org", {
+    "markdown": "gatekeeper.metrics.org:render_markdown",
+    "csv": "gatekeeper.metrics.org:render_csv",
+    "json": "gatekeeper.metrics.org:render_json",
+})
+
+ALL: tuple[Formats[Any], ...] = (VALIDATE, METRICS, REPLAY, EXPLAIN, POLICY_CHECK, DOCTOR,
+                                 DOCTOR_ORG, METRICS_ORG)

@@ -13,20 +13,36 @@ from __future__ import annotations
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TextIO
 
 from gatekeeper import BUILD
 from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, LABEL_STYLES, MANAGED_LABELS
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
+from gatekeeper.core.policy.merge import parse_reference
 from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo
-from gatekeeper.forge.github.runner import RunnerContext, Target, read_context, target_of
-from gatekeeper.live.evaluation import LiveResult, LocalDiff, confirm_head, evaluate_live
+from gatekeeper.forge.github.runner import (
+    ActionInputs,
+    RunnerContext,
+    Target,
+    read_context,
+    target_of,
+)
+from gatekeeper.live.central_policy import PolicyRepositoryReader, read_central
+from gatekeeper.live.evaluation import (
+    CentralPolicy,
+    LiveResult,
+    LocalDiff,
+    confirm_head,
+    evaluate_live,
+)
 from gatekeeper.live.merge_group import evaluate_merge_group, pulls_of_run
 from gatekeeper.local import git
+from gatekeeper.local.policy_source import central_from_file
 from gatekeeper.reporters import ReportContext, runner_files
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import comment
@@ -48,13 +64,44 @@ def run(options: ActionOptions, out: TextIO) -> int:
     context = read_context(options.environ)
     target = target_of(context)
     forge = GitHubForge(context.token, context.api_url)
+    central = central_policy(forge, context.inputs)
     if target.run is not None:
-        return judge_workflow_run(forge, context, target, out, now=options.now)
-    return judge(forge, context, target, out, now=options.now)
+        return judge_workflow_run(forge, context, target, out, now=options.now,
+                                  central=central)
+    return judge(forge, context, target, out, now=options.now, central=central)
+
+
+def central_policy(forge: PolicyRepositoryReader, inputs: ActionInputs) -> CentralPolicy | None:
+    """The organisation policy the workflow names (input ``org-policy``), read once for
+    the run: from the folder the runner fetched the policy repository into
+    (``org-policy-root``; then ``org-policy`` must name the commit), else through the API
+    with the run's token. What cannot be read is kept as the reason every pull request
+    blocks (GK901), never skipped."""
+    name = inputs.org_policy
+    if not name:
+        if inputs.org_policy_root:
+            return CentralPolicy("(org-policy not set)", None, "org-policy-root is set but "
+                                 "org-policy does not name the policy file")
+        return None
+    reference = parse_reference(name)
+    if reference is None:
+        return CentralPolicy(name, None, "org-policy takes OWNER/REPO[:PATH][@REF]")
+    try:
+        if inputs.org_policy_root:
+            if not reference.pinned:
+                return CentralPolicy(name, None, "with org-policy-root, org-policy must end "
+                                     "in @ the full commit SHA the runner fetched")
+            document = central_from_file(str(Path(inputs.org_policy_root) / reference.path),
+                                         reference=reference)
+        else:
+            document = read_central(forge, reference)
+    except (ForgeUnavailable, GatekeeperError) as exc:
+        return CentralPolicy(name, None, str(exc))
+    return CentralPolicy(name, document)
 
 
 def judge_workflow_run(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
-                       now: str) -> int:
+                       now: str, central: CentralPolicy | None = None) -> int:
     """The hardened re-evaluation (after a review was submitted or dismissed): every open
     pull request the triggering run was about, each judged afresh from the API."""
     assert target.run is not None
@@ -66,15 +113,16 @@ def judge_workflow_run(forge: Forge, context: RunnerContext, target: Target, out
     if not numbers:
         raise GatekeeperError("the workflow_run names no open pull request (by number, head "
                               "commit or head branch) to re-evaluate")
-    return max(judge(forge, context, replace(target, number=number), out, now=now)
+    return max(judge(forge, context, replace(target, number=number), out, now=now,
+                     central=central)
                for number in numbers)
 
 
 def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
-          now: str) -> int:
+          now: str, central: CentralPolicy | None = None) -> int:
     status = _Statuses(forge, context, target, out)
     try:
-        result = _evaluate(forge, context, target, status, now=now)
+        result = _evaluate(forge, context, target, status, now=now, central=central)
     except Exception as exc:  # a bug must block, never pass
         out.write(annotation("error", Code.GK999, f"internal error: {exc!r}"))
         traceback.print_exc()
@@ -107,19 +155,19 @@ def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
 
 
 def _evaluate(forge: Forge, context: RunnerContext, target: Target, status: _Statuses, *,
-              now: str) -> LiveResult:
+              now: str, central: CentralPolicy | None) -> LiveResult:
     policy_path, local_diff = context.inputs.policy_path, _local_diff(context)
     if target.group is not None:
         assert target.number is not None
         status.pending(target.group.head_sha, target.group.base_ref)
         return evaluate_merge_group(forge, target.repo, target.number, target.group,
                                     policy_path=policy_path, evaluated_at=now,
-                                    local_diff=local_diff)
+                                    local_diff=local_diff, central=central)
     assert target.number is not None
     result = evaluate_live(
         forge, target.repo, target.number, policy_path=policy_path, evaluated_at=now,
         local_diff=local_diff, event_sha=target.status_sha,
-        started=lambda info: status.pending(info.head_sha, info.base_ref),
+        started=lambda info: status.pending(info.head_sha, info.base_ref), central=central,
     )
     # The last read before a pass is posted: the head judged must still be the head.
     return confirm_head(forge, result, evaluated_at=now)

@@ -10,9 +10,15 @@ from typing import Any, TextIO
 
 from gatekeeper import formats
 from gatekeeper.constants import EMBEDDED_POLICY, EXIT_PASS
+from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy.explain import PathExplanation, Rule, explain, pattern_lines
 from gatekeeper.core.policy.load import parse_policy
-from gatekeeper.local.policy_source import PolicyText, default_policy, policy_text
+from gatekeeper.local.policy_source import (
+    PolicyText,
+    default_policy,
+    load_effective,
+    policy_text,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class ExplainOptions:
     policy: str | None = None
     cwd: Path = Path(".")
     output_format: str = formats.EXPLAIN.default
+    org_policy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class ExplainReport:
 
 def _where(rule: Rule, source: PolicyText) -> str:
     line = f"line {rule.line}" if rule.line else "line unknown"
+    if rule.file is not None:
+        return f"{rule.file}:{rule.line}" if rule.line else rule.file
     if source.embedded:
         return f"the embedded default policy, {line}"
     return f"{source.name}:{rule.line}" if rule.line else source.name
@@ -41,10 +50,21 @@ def run(options: ExplainOptions, out: TextIO) -> int:
 
     renderer = formats.EXPLAIN.renderer(options.output_format)
     source = policy_text(options.policy, cwd=options.cwd)
-    policy = default_policy() if source.embedded else parse_policy(
-        source.text, file=source.name, schema=resources.schema("policy"))
-    lines = pattern_lines(source.text, file=source.name, policy=policy)
-    renderer(ExplainReport(source, tuple(explain(options.paths, policy, lines))), out)
+    files: dict[RiskClass, list[str]] | None = None
+    if options.org_policy is not None:
+        from gatekeeper.commands.org_policy import central_policy
+
+        effective = load_effective(options.policy, cwd=options.cwd,
+                                   central=central_policy(options.org_policy, cwd=options.cwd))
+        policy = effective.policy
+        lines = {c: [s.line for s in found] for c, found in effective.pattern_sources.items()}
+        files = {c: [s.file for s in found] for c, found in effective.pattern_sources.items()}
+    else:
+        policy = default_policy() if source.embedded else parse_policy(
+            source.text, file=source.name, schema=resources.schema("policy"))
+        lines = pattern_lines(source.text, file=source.name, policy=policy)
+    results = tuple(explain(options.paths, policy, lines, files))
+    renderer(ExplainReport(source, results), out)
     return EXIT_PASS
 
 
@@ -63,7 +83,8 @@ def render_text(report: ExplainReport, out: TextIO) -> None:
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
-    return {"class": rule.risk_class.value, "pattern": rule.pattern, "line": rule.line}
+    return {"class": rule.risk_class.value, "pattern": rule.pattern, "line": rule.line,
+            "file": rule.file}
 
 
 def render_json(report: ExplainReport, out: TextIO) -> None:

@@ -11,8 +11,10 @@ from typing import TextIO
 from gatekeeper import __version__, formats
 from gatekeeper.commands.history_access import GitHubAccess, Progress, Session, emit
 from gatekeeper.core.policy.load import Policy
+from gatekeeper.errors import GatekeeperError
+from gatekeeper.forge import ForgeUnavailable
 from gatekeeper.history.records import PullRecord, parse_time
-from gatekeeper.metrics import compute, export, savelog, timeline, weekly
+from gatekeeper.metrics import compute, export, org, savelog, timeline, weekly
 from gatekeeper.replay import compare as replay
 
 
@@ -83,10 +85,10 @@ def _origins(session: Session, records: Sequence[PullRecord], policy: Policy, di
     return found
 
 
-def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
-        stderr: TextIO) -> int:
-    progress = Progress(stderr, "gatekeeper metrics")
-    session = Session.open(access, options.repo, options.bases, progress)
+def repository_report(options: MetricsOptions, access: GitHubAccess, progress: Progress,
+                      repo: str) -> tuple[export.Report, str]:
+    """One repository's export, and a line saying what it cost."""
+    session = Session.open(access, repo, options.bases, progress)
     try:
         records = session.sync(options.since)
         policy, digest = session.policy(options.policy_file)
@@ -120,14 +122,78 @@ def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
                             "labels" if rollout is not None else None),
             metrics=metrics, save_log=tuple(entries),
         )
+        stats = session.history.stats
+        return report, (f"{metrics.totals.prs_total} pull requests in {len(metrics.weeks)} "
+                        f"weeks; {stats.queries} GraphQL queries ({stats.pulls} pull requests "
+                        "fetched)")
+    finally:
+        session.cache.close()
+
+
+def run(options: MetricsOptions, stdout: TextIO, *, access: GitHubAccess,
+        stderr: TextIO) -> int:
+    progress = Progress(stderr, "gatekeeper metrics")
+    try:
+        report, cost = repository_report(options, access, progress, options.repo)
         text = formats.METRICS.renderer(options.output_format)(report)
         progress.done()
         emit(text, options.output, stdout)
-        stats = session.history.stats
-        stderr.write(f"gatekeeper metrics: {metrics.totals.prs_total} pull requests in "
-                     f"{len(metrics.weeks)} weeks; {stats.queries} GraphQL queries "
-                     f"({stats.pulls} pull requests fetched); cache {access.cache_path}\n")
+        stderr.write(f"gatekeeper metrics: {cost}; cache {access.cache_path}\n")
         return 0
     finally:
         progress.done()
-        session.cache.close()
+
+
+@dataclass(frozen=True)
+class OrgMetricsOptions:
+    org: str
+    shard: tuple[int, int] | None  # (K, N)
+    repository: MetricsOptions  # what each repository's export is made with (repo unused)
+
+
+def run_org(options: OrgMetricsOptions, stdout: TextIO, *, access: GitHubAccess,
+            stderr: TextIO) -> int:
+    """Every repository of the organisation that takes pull requests (archived ones left
+    out), or the shard's share of them; a shard is written as JSON for ``metrics merge``."""
+    from gatekeeper.forge.github import GitHubForge
+    from gatekeeper.forge.github.org import repository_names
+
+    per_repo = options.repository
+    progress = Progress(stderr, "gatekeeper metrics")
+    client = GitHubForge(access.token, access.api_url)
+    try:
+        listed = repository_names(client, options.org, url=access.graphql_url)
+    except ForgeUnavailable as exc:
+        raise GatekeeperError(f"cannot list the repositories of {options.org}: {exc}") from None
+    names = [r.name for r in listed if not r.archived]
+    chosen = [n for n in names if options.shard is None
+              or org.shard_of(n, options.shard[1]) == options.shard[0]]
+    window = org.Window(options.org, per_repo.since, per_repo.until, per_repo.include_replayed)
+    parts = []
+    try:
+        for name in chosen:
+            report, cost = repository_report(per_repo, access, progress, name)
+            parts.append(org.part_of(report))
+            progress.note(f"{name}: {cost}")
+    finally:
+        progress.done()
+    if options.shard is not None:
+        text = org.shard_json(window, options.shard, parts, names)
+    else:
+        text = formats.METRICS_ORG.renderer(per_repo.output_format)(org.org_report(window, parts))
+    emit(text, per_repo.output, stdout)
+    stderr.write(f"gatekeeper metrics: {len(parts)} of {len(names)} repositories of "
+                 f"{options.org}; cache {access.cache_path}\n")
+    return 0
+
+
+def run_merge(shards: Sequence[str], output_format: str, output: Path | None,
+              stdout: TextIO) -> int:
+    """Join shard exports into exactly the export one ``--org`` run gives."""
+    from gatekeeper.local.files import read_text
+
+    texts = [read_text(name, what="shard", max_bytes=512 * 1024 * 1024) for name in shards]
+    window, parts = org.merge_shards(texts)
+    render = formats.METRICS_ORG.renderer(output_format)
+    emit(render(org.org_report(window, parts)), output, stdout)
+    return 0

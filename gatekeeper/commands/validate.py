@@ -16,7 +16,7 @@ from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import Caveat, ChangedPath, Decision
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local import commits, files, git
-from gatekeeper.local.policy_source import default_policy, load_policy
+from gatekeeper.local.policy_source import default_policy, load_effective, load_policy
 from gatekeeper.reporters import ReportContext, reporter_for
 from gatekeeper.reporters.color import wants_color
 
@@ -42,6 +42,8 @@ class ValidateOptions:
     # --skip-missing-body (the pre-commit hook): a BODY file that does not exist is one line
     # and exit 0, not an error, for a teammate who keeps no body file.
     skip_missing_body: bool = False
+    # The organisation's central policy, which the repository's may only tighten.
+    org_policy: str | None = None
 
 
 def _writable_file(name: str) -> None:
@@ -114,8 +116,17 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
     cwd = Path.cwd()
     if options.embedded_policy and options.policy:
         raise GatekeeperError("give --policy FILE or --default-policy, not both")
-    policy = default_policy() if options.embedded_policy else load_policy(options.policy,
-                                                                          cwd=cwd)
+    if options.org_policy is not None:
+        if options.embedded_policy:
+            raise GatekeeperError("give --org-policy or --default-policy, not both: under an "
+                                  "organisation policy the embedded default never applies")
+        from gatekeeper.commands.org_policy import central_policy
+
+        central = central_policy(options.org_policy, cwd=cwd)
+        policy = load_effective(options.policy, cwd=cwd, central=central).policy
+    else:
+        policy = default_policy() if options.embedded_policy else load_policy(options.policy,
+                                                                              cwd=cwd)
     body_name, body_text = files.read_body(options.body)
     changes, caveats = _changes(options, cwd)
     # --diff reads the origin's evidence (commit authors, trailers, the branch) from git too.
@@ -145,10 +156,16 @@ def _live(options: ValidateOptions) -> tuple[Decision, str]:
     local_body = files.read_body(options.body) if options.body is not None else None
     forge, target = connect(options.pull_request, cwd=Path.cwd(),
                             body=local_body[1] if local_body else None)
-    from gatekeeper.live.evaluation import evaluate_live
+    from gatekeeper.live.evaluation import CentralPolicy, evaluate_live
 
+    central = None
+    if options.org_policy is not None:
+        from gatekeeper.commands.org_policy import central_policy
+
+        central = CentralPolicy(options.org_policy,
+                                central_policy(options.org_policy, cwd=Path.cwd()))
     result = evaluate_live(forge, target.repo, target.number, policy_path=POLICY_PATH,
-                           evaluated_at=now_utc())
+                           evaluated_at=now_utc(), central=central)
     return result.decision, local_body[0] if local_body else str(target)
 
 

@@ -189,6 +189,10 @@ def _decision_id(
     for part in (body, origin.source, origin.sha or "", author or "", version):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
+    if origin.central is not None:  # another central policy is another decision
+        for part in (origin.central.source, origin.central.sha or ""):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
     for change in changes:
         digest.update("\t".join(change.all_paths()).encode("utf-8", "surrogatepass"))
         digest.update(b"\n")

@@ -121,6 +121,14 @@ class PolicyOrigin:
     source: str
     ref: str | None = None
     sha: str | None = None
+    # The organisation's central policy that this one tightens, when there is one.
+    central: PolicyOrigin | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"source": self.source, "ref": self.ref, "sha": self.sha}
+        if self.central is not None:
+            record["central"] = self.central.to_record()
+        return record
 
 
 @dataclass(frozen=True)
@@ -135,7 +143,7 @@ class Repair:
 
 DecisionKind = Literal["judged", "exempt", "could_not_evaluate"]
 # The record's format version (schemas/decision.schema.json); bump on any change to it.
-RECORD_SCHEMA_VERSION = 3
+RECORD_SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -238,8 +246,8 @@ class Decision:
                 {"name": e.name, "author": e.author, "paths": list(e.paths)}
                 for e in self.exemptions
             ],
-            "policy": {"source": self.policy.source, "ref": self.policy.ref,
-                       "sha": self.policy.sha},
+            "policy": {**self.policy.to_record(), "central": (
+                self.policy.central.to_record() if self.policy.central else None)},
             "gatekeeper_version": self.gatekeeper_version,
             "evaluated_at": self.evaluated_at,
             "suggested_contract": self.suggested_contract,

@@ -69,6 +69,7 @@ class Code(StrEnum):
     GK907 = "GK907"
     GK908 = "GK908"
     GK909 = "GK909"
+    GK910 = "GK910"
     GK915 = "GK915"
     GK916 = "GK916"
     GK999 = "GK999"
@@ -164,6 +165,7 @@ _ABOUT: dict[Code, _About] = {
     Code.GK908: _About("other pull requests on the commit could not be judged"),
     Code.GK909: _About("the head commit's verdict belongs to a pull request by someone with "
                        "write access"),
+    Code.GK910: _About("the repository's policy loosens the organisation policy"),
     Code.GK915: _About("a required fact could not be read from GitHub"),
     Code.GK916: _About("team membership unreadable with this token"),
     Code.GK999: _About("internal error"),

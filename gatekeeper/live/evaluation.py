@@ -22,7 +22,8 @@ from gatekeeper.constants import EMBEDDED_POLICY
 from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence
 from gatekeeper.core.decide import could_not_evaluate, evaluate, settle_pending
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, Reason
-from gatekeeper.core.policy.load import Policy, parse_policy
+from gatekeeper.core.policy.load import Policy, PolicyDocument, parse_policy, read_policy_document
+from gatekeeper.core.policy.merge import NO_LOCAL_POLICY, LooseningError, effective_policy
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
@@ -35,6 +36,16 @@ LocalDiff = Callable[[str, str], list[ChangedPath]]
 Started = Callable[[PullRequestInfo], None]
 RERUN_FIX = ("nothing to fix in the pull request: re-run this check (the run for the "
              "newest head, if one started, decides)")
+
+
+@dataclass(frozen=True)
+class CentralPolicy:
+    """The organisation's central policy that a repository's own may only tighten
+    (``org-policy``), or why it could not be read: then every pull request blocks (GK901)."""
+
+    name: str  # as the workflow or the user named it
+    document: PolicyDocument | None
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ def evaluate_live(
     event_sha: str | None = None,
     started: Started | None = None,
     other_pulls: bool = True,
+    central: CentralPolicy | None = None,
 ) -> LiveResult:
     """Read the pull request, judge its head as GitHub shows it now, and (when it passes)
     every other open pull request on that head. ``event_sha``: the head the event named;
@@ -105,11 +117,11 @@ def evaluate_live(
     if started is not None:
         started(info)
     result = evaluate_pull(forge, info, policy_path=policy_path, evaluated_at=evaluated_at,
-                           local_diff=local_diff)
+                           local_diff=local_diff, central=central)
     if other_pulls and not result.decision.blocked:
         result = _with_other_pulls(forge, result, policy_path=policy_path,
                                    evaluated_at=evaluated_at, local_diff=local_diff,
-                                   sharing=sharing)
+                                   sharing=sharing, central=central)
     return result
 
 
@@ -191,6 +203,7 @@ def evaluate_pull(
     evaluated_at: str,
     local_diff: LocalDiff | None = None,
     policy_sha: str | None = None,
+    central: CentralPolicy | None = None,
 ) -> LiveResult:
     """One pull request, as ``info`` shows it, judged by the policy in force: the base
     branch's tip now, or ``policy_sha`` (a merge group's base). Never raises
@@ -203,10 +216,24 @@ def evaluate_pull(
 
     origin = PolicyOrigin(source=f"{info.repo}:{policy_path}", ref=info.base_ref,
                           sha=policy_sha)
+    if central is not None and central.document is None:
+        return blocked(Code.GK901, f"could not read the organisation policy {central.name}: "
+                       f"{central.error}", "re-run the check; if it persists, make the policy "
+                       "repository readable by the run (docs/rollout.md) or fix the "
+                       "org-policy input", replace(origin, central=PolicyOrigin(central.name)))
     try:
         if policy_sha is None:
             origin = replace(origin, sha=forge.branch_head(info.repo, info.base_ref))
-        policy = policy_in_force(forge, info, policy_path, origin)
+        policy = policy_in_force(forge, info, policy_path, origin,
+                                 central.document if central is not None else None)
+    except LooseningError as exc:
+        refused = "; ".join(str(item) for item in exc.loosenings)
+        return blocked(Code.GK910, f"the repository's policy on {info.base_ref} loosens the "
+                       f"organisation policy: {refused}",
+                       "a repository's policy may only tighten the organisation's: remove "
+                       "these keys on the base branch, or ask the policy owner",
+                       replace(origin, central=central.document.origin
+                               if central is not None and central.document else None))
     except ForgeUnavailable as exc:
         return blocked(Code.GK901, f"could not read the policy in force on {info.base_ref}: "
                        f"{exc}", "re-run the check; the token needs contents: read", origin)
@@ -242,14 +269,24 @@ def evaluate_pull(
 
 
 def policy_in_force(forge: PullRequestReader, info: PullRequestInfo, path: str,
-                    origin: PolicyOrigin) -> Policy:
+                    origin: PolicyOrigin, central: PolicyDocument | None = None) -> Policy:
     """The policy at ``origin.sha`` (the base branch's tip, or a merge group's base): a
     pull request never supplies its own. No file there: the embedded default, and the
-    record says so (source embedded-default, with the ref and commit looked at)."""
+    record says so (source embedded-default, with the ref and commit looked at). Under a
+    ``central`` policy, the central policy tightened by that file (LooseningError when it
+    would loosen it), and no embedded default."""
     sha = origin.sha
     assert sha is not None
     found = {p: forge.file_at(info.repo, p, sha) for p in candidate_paths(path)}
     chosen = the_one_policy(found, where=f"{info.repo}@{sha[:12]}")
+    if central is not None:
+        schema = resources.schema("policy")
+        local = None if chosen is None else read_policy_document(
+            chosen[1], file=f"{info.repo}:{chosen[0]}@{sha[:12]}", schema=schema,
+            origin=replace(origin, source=f"{info.repo}:{chosen[0]}"))
+        local_origin = local.origin if local is not None else replace(origin,
+                                                                      source=NO_LOCAL_POLICY)
+        return effective_policy(central, local, schema, local_origin=local_origin).policy
     if chosen is None:
         return replace(default_policy(), origin=replace(origin, source=EMBEDDED_POLICY))
     path, text = chosen
@@ -260,7 +297,8 @@ def policy_in_force(forge: PullRequestReader, info: PullRequestInfo, path: str,
 
 def _with_other_pulls(forge: PullRequestReader, result: LiveResult, *, policy_path: str,
                       evaluated_at: str, local_diff: LocalDiff | None,
-                      sharing: tuple[PullRequestInfo, ...] | None = None) -> LiveResult:
+                      sharing: tuple[PullRequestInfo, ...] | None = None,
+                      central: CentralPolicy | None = None) -> LiveResult:
     """A status belongs to a commit, so a pass on it is a pass for every pull request whose
     head it is: each other open one is judged too, by its own base branch's policy. An
     outsider's pull request (no write access, a fork) on an insider's commit does not count:
@@ -291,7 +329,8 @@ def _with_other_pulls(forge: PullRequestReader, result: LiveResult, *, policy_pa
         if not counts:
             continue
         judged = evaluate_pull(forge, other, policy_path=policy_path,
-                               evaluated_at=evaluated_at, local_diff=local_diff).decision
+                               evaluated_at=evaluated_at, local_diff=local_diff,
+                               central=central).decision
         if judged.kind == "could_not_evaluate":
             return cannot(f"pull request #{number}, also on {sha[:12]}, could not be judged: "
                           f"{judged.reasons[0].message}")

@@ -23,6 +23,7 @@ from gatekeeper.forge import (
     WorkflowRunEvent,
 )
 from gatekeeper.live.evaluation import (
+    CentralPolicy,
     LiveResult,
     LocalDiff,
     blocked_decision,
@@ -44,6 +45,7 @@ def evaluate_merge_group(
     policy_path: str,
     evaluated_at: str,
     local_diff: LocalDiff | None = None,
+    central: CentralPolicy | None = None,
 ) -> LiveResult:
     """The verdict on the group's head commit. ``number`` is the pull request the queue
     ref names (the last one in the group); the decision reported is its own, blocked also
@@ -77,7 +79,7 @@ def evaluate_merge_group(
                           f"group's base {group.base_ref}")
         results[member] = evaluate_pull(forge, info, policy_path=policy_path,
                                         evaluated_at=evaluated_at, local_diff=local_diff,
-                                        policy_sha=group.base_sha)
+                                        policy_sha=group.base_sha, central=central)
     extra = []
     for member, result in results.items():
         decision = result.decision

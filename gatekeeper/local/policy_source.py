@@ -1,5 +1,6 @@
 """Find and load the policy: --policy FILE, .github/gatekeeper.yml (or .yaml), or the
-embedded default."""
+embedded default; under an organisation's central policy (--org-policy), the central
+policy tightened by the repository's own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,19 @@ from pathlib import Path
 from gatekeeper import resources
 from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH, POLICY_PATHS
 from gatekeeper.core.model import PolicyOrigin
-from gatekeeper.core.policy.load import Policy, parse_policy, policy_from_data
+from gatekeeper.core.policy.load import (
+    Policy,
+    PolicyDocument,
+    parse_policy,
+    policy_from_data,
+    read_policy_document,
+)
+from gatekeeper.core.policy.merge import (
+    NO_LOCAL_POLICY,
+    CentralReference,
+    EffectivePolicy,
+    effective_policy,
+)
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.files import read_text
 from gatekeeper.local.git import top_level
@@ -85,3 +98,37 @@ def default_policy() -> Policy:
         schema=resources.schema("policy"),
         origin=PolicyOrigin(source=EMBEDDED_POLICY, sha=sha),
     )
+
+
+# --- an organisation's central policy, and the repository's policy laid over it --------------
+
+
+def central_from_file(path: str, *, reference: CentralReference | None = None) -> PolicyDocument:
+    """The central policy from a local file. ``reference``: the policy repository's file
+    this is a copy of (the action's ``org-policy-root``), named in the decision instead."""
+    name, text = read_text(path, what="organisation policy", max_bytes=MAX_POLICY_BYTES)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    origin = (PolicyOrigin(source=reference.source, ref=reference.ref,
+                           sha=reference.ref if reference.pinned else digest)
+              if reference is not None else PolicyOrigin(source=name, sha=digest))
+    return read_policy_document(text, file=name, schema=resources.schema("policy"),
+                                origin=origin)
+
+
+def local_document(explicit: str | None, *, cwd: Path) -> tuple[PolicyText, PolicyDocument | None]:
+    """The repository's own policy (``--policy FILE`` or the file at the git top level),
+    None when it has none: under a central policy, no embedded default applies."""
+    found = policy_text(explicit, cwd=cwd)
+    if found.embedded:
+        return found, None
+    return found, read_policy_document(found.text, file=found.name,
+                                       schema=resources.schema("policy"))
+
+
+def load_effective(explicit: str | None, *, cwd: Path,
+                   central: PolicyDocument) -> EffectivePolicy:
+    """The central policy tightened by the repository's own; LooseningError (exit 2) names
+    every key that would loosen it."""
+    _, local = local_document(explicit, cwd=cwd)
+    origin = local.origin if local is not None else PolicyOrigin(source=NO_LOCAL_POLICY)
+    return effective_policy(central, local, resources.schema("policy"), local_origin=origin)

@@ -62,11 +62,27 @@ def compute(
             drafts += 1
         else:
             facts.append(fact)
-    facts.sort(key=lambda f: f.number)
+    return from_facts(facts, drafts_excluded=drafts, rollout=chosen, since=since, until=until,
+                      include_replayed=include_replayed)
+
+
+def from_facts(
+    pulls: Iterable[PullFacts],
+    *,
+    drafts_excluded: int,
+    rollout: datetime | None,
+    since: date | None,
+    until: date | None,
+    include_replayed: bool = False,
+) -> Metrics:
+    """The metrics of already judged pull requests: the weekly rows, totals, headline and
+    splits are computed from these raw facts alone (an organisation's shards carry them, so
+    a merge computes medians and percentiles exactly as one run does)."""
+    facts = sorted(pulls, key=lambda f: f.number)
     weeks = weekly(facts, since, until)
     return Metrics(
         facts=tuple(facts), weeks=tuple(weeks), totals=aggregate("total", None, facts),
-        drafts_excluded=drafts, rollout=chosen,
+        drafts_excluded=drafts_excluded, rollout=rollout,
         since=week_monday(since) if since else None,
         until=week_monday(until) + timedelta(days=6) if until else None,
         headline=breakdown.headline(facts, weeks, include_replayed=include_replayed),

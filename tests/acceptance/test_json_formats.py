@@ -30,11 +30,14 @@ def test_explain_json(gatekeeper_cli: Cli, tmp_path: Path) -> None:
         "policy": str(policy),
         "paths": [
             {"path": "secrets/key", "class": "RED",
-             "decided_by": {"class": "RED", "pattern": "secrets/*", "line": 5},
+             "decided_by": {"class": "RED", "pattern": "secrets/*", "line": 5,
+                            "file": None},
              "excluded_by": []},
             {"path": "secrets/README.md", "class": "AMBER",
-             "decided_by": {"class": "AMBER", "pattern": "*.md", "line": 8},
-             "excluded_by": [{"class": "RED", "pattern": "!secrets/README.md", "line": 6}]},
+             "decided_by": {"class": "AMBER", "pattern": "*.md", "line": 8,
+                            "file": None},
+             "excluded_by": [{"class": "RED", "pattern": "!secrets/README.md", "line": 6,
+                              "file": None}]},
             {"path": "main.py", "class": "GREEN", "decided_by": None, "excluded_by": []},
         ],
     }
@@ -57,8 +60,8 @@ def test_policy_check_json(gatekeeper_cli: Cli, tmp_path: Path) -> None:
     record = json.loads(result.stdout)
     assert record["valid"] is False
     good, bad, unreadable = record["files"]
-    assert good == {"file": str(POLICY), "valid": True, "embedded": False, "error": None,
-                    "problems": []}
+    assert good == {"file": str(POLICY), "valid": True, "embedded": False, "central": None,
+                    "error": None, "problems": []}
     assert bad["valid"] is False and bad["problems"][0]["line"] == 4
     assert "unknown key 'pathz'" in bad["problems"][0]["message"]
     assert unreadable["valid"] is False and str(missing) in unreadable["error"]
@@ -67,7 +70,8 @@ def test_policy_check_json(gatekeeper_cli: Cli, tmp_path: Path) -> None:
     assert fine.returncode == 0 and json.loads(fine.stdout)["valid"] is True
     embedded = gatekeeper_cli("policy", "check", "--format", "json", cwd=tmp_path)
     assert json.loads(embedded.stdout)["files"] == [
-        {"file": None, "valid": True, "embedded": True, "error": None, "problems": []}]
+        {"file": None, "valid": True, "embedded": True, "central": None, "error": None,
+         "problems": []}]
 
 
 def test_doctor_json(github_double: FakeGitHub, gatekeeper_cli: Cli) -> None:
@@ -80,7 +84,8 @@ def test_doctor_json(github_double: FakeGitHub, gatekeeper_cli: Cli) -> None:
     record = json.loads(result.stdout)
     assert (record["repository"], record["branch"], record["ok"]) == (REPO, "main", True)
     assert [c["name"] for c in record["checks"]] == [
-        "required check", "pull requests", "bypass", "code owners", "policy", "workflow"]
+        "required check", "pull requests", "stale reviews", "bypass", "code owners", "policy",
+        "workflow"]
     assert {c["result"] for c in record["checks"]} == {"pass"}
 
     failing = _doctor(gatekeeper_cli, github_double, "--format", "json", "--workflow",

@@ -14,7 +14,8 @@ from gatekeeper.errors import GatekeeperError
 
 COMMANDS = {("validate",): formats.VALIDATE, ("metrics",): formats.METRICS,
             ("replay",): formats.REPLAY, ("explain",): formats.EXPLAIN,
-            ("policy", "check"): formats.POLICY_CHECK, ("doctor",): formats.DOCTOR}
+            ("policy", "check"): formats.POLICY_CHECK, ("doctor",): formats.DOCTOR,
+            ("metrics", "merge"): formats.METRICS_ORG}
 
 
 def _format_option(path: tuple[str, ...]) -> click.Option:
@@ -41,10 +42,10 @@ def test_every_command_with_a_format_option_is_in_the_registry() -> None:
     def walk(group: click.Group, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
         found = []
         for name, command in group.commands.items():
+            if any("--format" in p.opts for p in command.params if isinstance(p, click.Option)):
+                found.append((*prefix, name))
             if isinstance(command, click.Group):
                 found += walk(command, (*prefix, name))
-            elif any("--format" in p.opts for p in command.params if isinstance(p, click.Option)):
-                found.append((*prefix, name))
         return found
 
     assert sorted(walk(cli.cli, ())) == sorted(COMMANDS)
@@ -80,3 +81,10 @@ def test_a_format_is_one_module_and_one_line() -> None:
                                                "names": "gatekeeper.replay.json:render"})
     assert extra.names()[-1] == "names"
     assert extra.renderer("names") is formats.REPLAY.renderer("json")
+
+
+def test_an_organisation_format_is_offered_under_the_same_name_as_its_commands() -> None:
+    """doctor --org and metrics --org take the --format of doctor and metrics."""
+    assert formats.DOCTOR_ORG.names() == formats.DOCTOR.names()
+    assert sorted(formats.METRICS_ORG.names()) == sorted(formats.METRICS.names())
+    assert formats.METRICS_ORG.default == formats.METRICS.default

@@ -20,6 +20,7 @@ class Rule:
     risk_class: RiskClass
     pattern: str
     line: int | None
+    file: str | None = None  # under a central policy: which of the two files
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,16 @@ def pattern_lines(text: str, *, file: str, policy: Policy) -> dict[RiskClass, li
 
 
 def explain(paths: Iterable[str], policy: Policy,
-            lines: dict[RiskClass, list[int | None]]) -> list[PathExplanation]:
+            lines: dict[RiskClass, list[int | None]],
+            files: dict[RiskClass, list[str]] | None = None) -> list[PathExplanation]:
+    """``lines`` (and, for a policy made of two files, ``files``): each pattern's line (and
+    file), in the order of the class's patterns."""
     def rule(risk_class: RiskClass, index: int) -> Rule:
         found = lines.get(risk_class, [])
+        named = (files or {}).get(risk_class, [])
         return Rule(risk_class, policy.classes[risk_class].patterns[index],
-                    found[index] if index < len(found) else None)
+                    found[index] if index < len(found) else None,
+                    named[index] if index < len(named) else None)
 
     explained = []
     for raw in paths:

@@ -100,6 +100,20 @@ def _item_lines(node: yaml.Node | None, path: list[str | int], count: int) -> li
     return [_line(node, [*path, index]) for index in range(count)]
 
 
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A policy file read and validated against the schema: its data, where it came from,
+    and its YAML nodes, which give the line of any key (None for data not read from YAML)."""
+
+    data: dict[str, Any]
+    file: str
+    origin: PolicyOrigin
+    node: yaml.Node | None = None
+
+    def line(self, path: list[str | int]) -> int | None:
+        return _line(self.node, path)
+
+
 def parse_policy(
     text: str,
     *,
@@ -108,6 +122,20 @@ def parse_policy(
     origin: PolicyOrigin | None = None,
 ) -> Policy:
     """Parse and validate policy YAML. Raises GatekeeperError naming ``file`` and the line."""
+    document = read_policy_document(text, file=file, schema=schema, origin=origin)
+    return policy_from_data(document.data, file=file, schema=schema, origin=document.origin,
+                            node=document.node)
+
+
+def read_policy_document(
+    text: str,
+    *,
+    file: str,
+    schema: dict[str, Any],
+    origin: PolicyOrigin | None = None,
+) -> PolicyDocument:
+    """Parse policy YAML and validate it against the schema, keeping its nodes for lines.
+    Raises GatekeeperError naming ``file`` and the line."""
     from gatekeeper.core.text import yamltext
 
     data, node = yamltext.load(text, file=file)
@@ -122,7 +150,7 @@ def parse_policy(
 
     if origin is None:
         origin = PolicyOrigin(source=file, sha=hashlib.sha256(text.encode()).hexdigest())
-    return policy_from_data(data, file=file, schema=schema, origin=origin, node=node)
+    return PolicyDocument(data=data, file=file, origin=origin, node=node)
 
 
 def policy_from_data(
@@ -185,7 +213,7 @@ def policy_from_data(
         placeholders=tuple(data.get("placeholders") or ()),
         require_escalation_approval=bool(authority.get(
             "require_escalation_approval",
-            _default(schema, "authority", "require_escalation_approval"))),
+            schema_default(schema, "authority", "require_escalation_approval"))),
         exemptions=exemptions,
         allow_local_diff=bool((data.get("changed_files") or {}).get("allow_local_diff", False)),
         origin=origin,
@@ -197,14 +225,14 @@ def policy_from_data(
     )
 
 
-def _default(schema: dict[str, Any], section: str, key: str) -> Any:
+def schema_default(schema: dict[str, Any], section: str, key: str) -> Any:
     """A key's default, from the schema: the one place defaults are written down."""
     return schema["properties"][section]["properties"][key]["default"]
 
 
 def _provenance(section: dict[str, Any], schema: dict[str, Any]) -> ProvenanceRules:
     def listed(key: str) -> tuple[str, ...]:
-        return tuple(str(v) for v in section.get(key, _default(schema, "provenance", key)))
+        return tuple(str(v) for v in section.get(key, schema_default(schema, "provenance", key)))
 
     return ProvenanceRules(
         agent_accounts=listed("agent_accounts"),
@@ -214,5 +242,5 @@ def _provenance(section: dict[str, Any], schema: dict[str, Any]) -> ProvenanceRu
         agent_branch_prefixes=listed("agent_branch_prefixes"),
         agent_owner_must_approve=bool(section.get(
             "agent_owner_must_approve",
-            _default(schema, "provenance", "agent_owner_must_approve"))),
+            schema_default(schema, "provenance", "agent_owner_must_approve"))),
     )

@@ -33,6 +33,10 @@ class ActionInputs:
     labels: bool
     status_context: str
     hardened: bool = False
+    # The organisation's central policy (OWNER/REPO[:PATH][@REF]) and, when the runner
+    # fetched the policy repository (as an action), the folder it is in.
+    org_policy: str = ""
+    org_policy_root: str = ""
 
     def status_context_for(self, branch: str) -> str:
         """The commit status context for a pull request into ``branch``; empty when the
@@ -117,6 +121,8 @@ def read_context(environ: Mapping[str, str]) -> RunnerContext:
         labels=_flag(environ, "GATEKEEPER_LABELS", True),
         status_context=environ.get("GATEKEEPER_STATUS_CONTEXT", "").strip(),
         hardened=_flag(environ, "GATEKEEPER_HARDENED", False),
+        org_policy=environ.get("GATEKEEPER_ORG_POLICY", "").strip(),
+        org_policy_root=environ.get("GATEKEEPER_ORG_POLICY_ROOT", "").strip(),
     )
     return RunnerContext(
         environ=environ,

@@ -47,7 +47,9 @@ URLs, ISO-8601 ``Z`` timestamps; SHAs must be full 40-hex):
   ``set_file``, ``add_review``/``dismiss_review``, ``add_comment``, ``add_label``,
   ``add_team_member``, ``set_branch`` (a branch's tip), ``set_branch_protection``
   (+ ``FakeGitHub.protection(...)``),
-  ``add_ruleset``, ``add_workflow``; read back with ``comments()``, ``labels()``,
+  ``add_ruleset``, ``add_workflow``, ``add_org_ruleset`` and ``set_repo_flags``
+  (organisation rulesets, archived repositories and forks, served through GraphQL
+  ``organization { repositories }``); read back with ``comments()``, ``labels()``,
   ``repo_labels()``, ``statuses()``; ``webhook_payload(event, action, repo, number)``.
 * Faults: ``fail(method, path_regex, status=500, times=None, headers=None, body=None,
   retry_after=None, rate_limit_exhausted=False, reset_in=60, apply=False)``,
@@ -84,6 +86,7 @@ from tests.support.github_double.authority import AuthorityDouble
 from tests.support.github_double.conformance import Conformance
 from tests.support.github_double.faults import Faults
 from tests.support.github_double.graphql import GraphQLRoutes
+from tests.support.github_double.org import OrgDouble
 from tests.support.github_double.publish import PublishRoutes
 from tests.support.github_double.pulls import PullRoutes
 from tests.support.github_double.seeding import Seeding
@@ -111,8 +114,8 @@ __all__ = [
 ]
 
 
-class FakeGitHub(DoubleServer, Conformance, Accounts, Seeding, Faults, PullRoutes, PublishRoutes,
-                 SettingsRoutes, GraphQLRoutes, AuthorityDouble):
+class FakeGitHub(OrgDouble, DoubleServer, Conformance, Accounts, Seeding, Faults, PullRoutes,
+                 PublishRoutes, SettingsRoutes, GraphQLRoutes, AuthorityDouble):
     """A fake GitHub (REST + GraphQL) for tests; see the module docstring.
 
     ``api_prefix`` poses as GitHub Enterprise Server: ``"/api/v3"`` serves REST under

@@ -231,7 +231,8 @@ def test_a_policy_tightened_on_the_base_tip_applies_to_an_open_pull_request(
     fake.set_branch(REPO, "main", TIP)  # the PR's recorded base.sha stays BASE
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and "GK201" in _codes(record)
-    assert record["policy"] == {"source": f"{REPO}:{POLICY}", "ref": "main", "sha": TIP}
+    assert record["policy"] == {"source": f"{REPO}:{POLICY}", "ref": "main", "sha": TIP,
+                                "central": None}
     assert {r.query.get("ref") for r in fake.requests if "/contents/" in r.path} == {BASE, TIP}
 
 
@@ -241,7 +242,8 @@ def test_a_missing_policy_uses_the_default_and_the_record_says_where_it_looked(
     _pull(fake)
     code, _, record = _act(fake, tmp_path)
     assert code == 0
-    assert record["policy"] == {"source": "embedded-default", "ref": "main", "sha": BASE}
+    assert record["policy"] == {"source": "embedded-default", "ref": "main", "sha": BASE,
+                                "central": None}
 
 
 @pytest.mark.parametrize("setup", ["binary", "branch"])

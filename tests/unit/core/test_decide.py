@@ -279,7 +279,7 @@ def test_could_not_evaluate_always_blocks(valid_record: RecordCheck) -> None:
                                   "files: HTTP 502", "field": None, "line": None,
                                   "fix": "re-run the check"}]
     assert record["policy"] == {"source": "acme/app:.github/gatekeeper.yml", "ref": "main",
-                                "sha": "c" * 40}
+                                "sha": "c" * 40, "central": None}
     assert record["kind"] == "could_not_evaluate" and record["contract"] == {}
 
 

@@ -132,7 +132,8 @@ def test_the_record_carries_every_part(valid_record) -> None:
                                      "paths": ["package.json"]}]
     assert record["caveats"] == [{"check": "changed_paths", "detail": NOTED.detail,
                                   "subject": None, "pending": False}]
-    assert record["policy"] == {"source": "embedded-default", "ref": None, "sha": "ab" * 32}
+    assert record["policy"] == {"source": "embedded-default", "ref": None, "sha": "ab" * 32,
+                                "central": None}
     assert record["origin_evidence"] == ["no agent trailer"]
     assert record["suggested_contract"] == "Risk: RED\n"
     assert record["contract"] == {"risk": "AMBER"}

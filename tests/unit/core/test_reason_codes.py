@@ -263,6 +263,8 @@ GK9_MESSAGES = {
     "GK907": "commit 0123456789ab of the merge group belongs to no open pull request",
     "GK908": "could not list the other pull requests on 0123456789ab: HTTP 502",
     "GK909": "the head commit cccccccccccc is also the head of #7, opened by someone with write",
+    "GK910": "the repository's policy on main loosens the organisation policy: "
+             "acme/app:.github/gatekeeper.yml:3: authority.require_escalation_approval: ...",
     "GK915": "could not verify @carol's write permission on GitHub",
     "GK916": "cannot read the members of @acme/security: GitHub answered HTTP 404",
     "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",
