@@ -109,7 +109,7 @@ def test_without_repo_or_origin_the_error_names_the_option(
 
 
 def test_the_origin_host_names_the_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gatekeeper.cli import _repository
+    from gatekeeper.cli.options import repository as _repository
 
     clone = _clone_with_origin(tmp_path, "https://ghe.example.com/acme/widgets.git")
     monkeypatch.chdir(clone / "sub")

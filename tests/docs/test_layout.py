@@ -19,7 +19,17 @@ ELSEWHERE: dict[str, str] = {
     # The entry points run in real processes: tests/acceptance/ (every command's exit codes,
     # its one-line errors) and tests/unit/test_formats.py (the options each command offers).
     "__main__.py": "tests/acceptance/test_cli_validate.py (the error boundary, exit 2 and 3)",
-    "cli.py": "tests/acceptance/ (every command), tests/unit/test_formats.py (its options)",
+    "cli/__init__.py": "tests/acceptance/ (every command), tests/unit/test_formats.py (its "
+                       "options)",
+    "cli/history.py": "tests/acceptance/test_metrics_cli.py, tests/unit/commands/test_replay.py "
+                      "and tests/unit/metrics/test_org_command.py run metrics and replay",
+    # The organisation's modules are tested together through the strict double.
+    "live/central_policy.py": "tests/unit/commands/test_org_policy.py (read from a file, the "
+                              "runner's folder or the API, pinned or at a branch)",
+    "forge/github/org.py": "tests/unit/commands/doctor/test_org.py (every repository read in "
+                           "batched GraphQL queries from the double)",
+    "commands/doctor/org_judge.py": "tests/unit/commands/doctor/test_org.py (each repository "
+                                    "judged, the text and JSON verdicts)",
     # The build's identity is what a built wheel or sdist says of itself.
     "__init__.py": "tests/acceptance/test_build_identity.py (version and commit of a build)",
 }

@@ -27,7 +27,7 @@ BASE_BRANCH_EVENTS = {"pull_request_target", "workflow_run", "merge_group"}
 BASE_REF = "${{ github.event.merge_group.base_sha || github.sha }}"
 
 OWN_RED = [
-    "gatekeeper/cli.py", "gatekeeper/core/decide.py", "gatekeeper/default_policy.yml",
+    "gatekeeper/cli/__init__.py", "gatekeeper/core/decide.py", "gatekeeper/default_policy.yml",
     "gatekeeper/templates/hardened/gatekeeper.yml", "action.yml", "scripts/action-install.sh",
     "scripts/lock.py", "schemas/policy.schema.json", "schemas/decision.schema.json",
     "requirements.lock", "pyproject.toml", ".ci/run", ".github/workflows/gatekeeper.yml",

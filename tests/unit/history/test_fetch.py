@@ -73,12 +73,12 @@ def test_enterprise_layout_works_end_to_end(tmp_path: Path) -> None:
 
 def test_github_graphql_url_is_read_from_the_environment(
         fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gatekeeper import cli
+    from gatekeeper.cli import history
 
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", fake.base_url)
     monkeypatch.setenv("GITHUB_GRAPHQL_URL", "https://elsewhere.example/graphql")
-    access = cli._access(str(tmp_path / "c.sqlite"), 100, 0.001)
+    access = history.history_access(str(tmp_path / "c.sqlite"), 100, 0.001)
     assert access.graphql_url == "https://elsewhere.example/graphql"
     options = MetricsOptions(repo=REPO, since=None, until=None, bases=(),
                              output_format="json", output=None)

@@ -12,53 +12,29 @@ reads as "blocked" (1).
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import sys
 import traceback
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn
 
 import click
 
 from gatekeeper import BUILD, formats
+from gatekeeper.cli import history
+from gatekeeper.cli.options import (
+    REPO_HELP,
+    REPOSITORY,
+    exit_with,
+    org_policy_option,
+    repository,
+    run,
+    settings,
+)
 from gatekeeper.constants import EXIT_INTERNAL, EXIT_USAGE, WORKFLOW_PATH
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.reporters.color import CHOICES as COLOR_CHOICES
-
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-
-
-class RepositoryType(click.ParamType):  # type: ignore[type-arg]
-    """``OWNER/REPO``."""
-
-    name = "OWNER/REPO"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> str:
-        text = str(value).strip()
-        if not _REPO.match(text):
-            self.fail(f"takes OWNER/REPO, not {value!r}", param, ctx)
-        return text
-
-
-REPOSITORY = RepositoryType()
-
-
-_ORG_POLICY_HELP = ("The organisation's central policy, which the repository's policy may only "
-                    "tighten: a file, or OWNER/REPO[:PATH][@REF] of the policy repository "
-                    "(PATH default gatekeeper.yml, REF default its default branch), read "
-                    "with GITHUB_TOKEN, GH_TOKEN or `gh auth token`. A loosening key exits 2 "
-                    "with its line.")
-
-
-def _org_policy_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--org-policy", "org_policy", metavar="FILE|OWNER/REPO[:PATH][@REF]",
-                        help=_ORG_POLICY_HELP)(function)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,38 +54,7 @@ def cli(show_traceback: bool, color: str, quiet: bool) -> None:
 
     Exit codes: 0 pass, 1 blocked, 2 bad usage, configuration or input, 3 internal error.
     """
-    _settings.update(color=color, quiet=quiet)
-
-
-# The group's own options (--color, --quiet), for the command that runs.
-_settings: dict[str, Any] = {"color": "auto", "quiet": False}
-
-
-def _run(command: Callable[[TextIO], int]) -> NoReturn:
-    """Run a command writing to standard output; under --quiet, its output is shown only
-    when it does not succeed."""
-    if not _settings["quiet"]:
-        _exit(command(sys.stdout))
-    held = _HeldOutput(sys.stdout)
-    code = command(held)
-    if code != 0:
-        sys.stdout.write(held.getvalue())
-    _exit(code)
-
-
-class _HeldOutput(io.StringIO):
-    """Output kept back under --quiet; a terminal still counts as one (for colour)."""
-
-    def __init__(self, real: TextIO):
-        super().__init__()
-        self._real = real
-
-    def isatty(self) -> bool:
-        return self._real.isatty()
-
-
-def _exit(code: int) -> NoReturn:
-    sys.exit(code)
+    settings.update(color=color, quiet=quiet)
 
 
 @cli.command()
@@ -138,7 +83,7 @@ def _exit(code: int) -> NoReturn:
                    "the origin remote), or no value for the current branch's. With BODY, "
                    "that body is judged in place of the pull request's. Token from "
                    "GITHUB_TOKEN, GH_TOKEN or `gh auth token`. Posts nothing.")
-@_org_policy_option
+@org_policy_option
 def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None,
              diff_range: str | None, policy: str | None, embedded_policy: bool,
              output_format: str, author: str | None, decision_file: str | None,
@@ -155,10 +100,10 @@ def validate(body: str | None, paths: tuple[str, ...], changed_files: str | None
         body=body, paths=paths, changed_files=changed_files, diff_range=diff_range,
         policy=policy, embedded_policy=embedded_policy, output_format=output_format,
         author=author, decision_file=decision_file, pull_request=pull_request,
-        color=_settings["color"], skip_missing_body=skip_missing_body,
+        color=settings["color"], skip_missing_body=skip_missing_body,
         org_policy=org_policy,
     )
-    _run(lambda out: command.run(options, out))
+    run(lambda out: command.run(options, out))
 
 
 @cli.command()
@@ -171,7 +116,7 @@ def action() -> None:
     from gatekeeper.clock import now_utc
     from gatekeeper.commands import action as command
 
-    _exit(command.run(command.ActionOptions(environ=os.environ, now=now_utc()), sys.stdout))
+    exit_with(command.run(command.ActionOptions(environ=os.environ, now=now_utc()), sys.stdout))
 
 
 @cli.command()
@@ -196,14 +141,11 @@ def init(force: bool, action_ref: str | None, hardened: bool, metrics: bool) -> 
 
     options = command.InitOptions(cwd=Path.cwd(), force=force, action_ref=action_ref,
                                   hardened=hardened, metrics=metrics)
-    _run(lambda out: command.run(options, out))
-
-
-_REPO_HELP = "Default: the repository of the origin remote."
+    run(lambda out: command.run(options, out))
 
 
 @cli.command()
-@click.option("--repo", type=REPOSITORY, help=_REPO_HELP)
+@click.option("--repo", type=REPOSITORY, help=REPO_HELP)
 @click.option("--org", "organization", metavar="ORG",
               help="Check every repository of the organisation instead (batched GraphQL).")
 @click.option("--branch", metavar="BRANCH", help="Default: the repository's default branch.")
@@ -236,35 +178,19 @@ def doctor(repo: str | None, organization: str | None, branch: str | None,
                                    "--branch goes with --repo")
         from gatekeeper.commands.doctor import org as org_command
 
-        _exit(org_command.run(org_command.DoctorOrgOptions(
+        exit_with(org_command.run(org_command.DoctorOrgOptions(
             org=organization, output_format=output_format, status_contexts=status_contexts,
             workflow_path=workflow_path, central=org_policy is not None), sys.stdout))
     if org_policy is not None:
         raise click.UsageError("--org-policy goes with --org")
     from gatekeeper.commands import doctor as command
 
-    target, api = _repository(repo)
+    target, api = repository(repo)
     options = command.DoctorOptions(repo=target, branch=branch,
                                     status_contexts=status_contexts,
                                     workflow_path=workflow_path, api=api,
                                     output_format=output_format)
-    _run(lambda out: command.run(options, out))
-
-
-def _repository(repo: str | None) -> tuple[str, str | None]:
-    """``--repo``, else the ``origin`` remote's repository (as ``validate --pr`` reads it),
-    with the API of the remote's host when GITHUB_API_URL does not name one."""
-    from gatekeeper.forge.github.auth import api_url, api_url_for_host
-
-    if repo is not None:
-        return repo, api_url()
-    from urllib.parse import urlsplit
-
-    from gatekeeper.local.pull_target import origin_repository
-
-    web, found = origin_repository(cwd=Path.cwd())
-    parts = urlsplit(web)
-    return found, api_url() or api_url_for_host(parts.netloc, parts.scheme)
+    run(lambda out: command.run(options, out))
 
 
 @cli.group()
@@ -276,7 +202,7 @@ def policy() -> None:
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.option("--format", "output_format", type=click.Choice(formats.POLICY_CHECK.names()),
               default=formats.POLICY_CHECK.default, show_default=True)
-@_org_policy_option
+@org_policy_option
 def policy_check(files: tuple[str, ...], output_format: str, org_policy: str | None) -> None:
     """Report every problem of the policy at once, each with its line.
 
@@ -287,7 +213,7 @@ def policy_check(files: tuple[str, ...], output_format: str, org_policy: str | N
 
     options = command.PolicyCheckOptions(files=files, cwd=Path.cwd(),
                                          output_format=output_format, org_policy=org_policy)
-    _run(lambda out: command.run(options, out))
+    run(lambda out: command.run(options, out))
 
 
 @cli.command()
@@ -297,7 +223,7 @@ def policy_check(files: tuple[str, ...], output_format: str, org_policy: str | N
                    "level, else the embedded default.")
 @click.option("--format", "output_format", type=click.Choice(formats.EXPLAIN.names()),
               default=formats.EXPLAIN.default, show_default=True)
-@_org_policy_option
+@org_policy_option
 def explain(paths: tuple[str, ...], policy: str | None, output_format: str,
             org_policy: str | None) -> None:
     """Print each path's class and the pattern and policy line that decided it."""
@@ -305,151 +231,11 @@ def explain(paths: tuple[str, ...], policy: str | None, output_format: str,
 
     options = command.ExplainOptions(paths=paths, policy=policy, cwd=Path.cwd(),
                                      output_format=output_format, org_policy=org_policy)
-    _run(lambda out: command.run(options, out))
+    run(lambda out: command.run(options, out))
 
 
-def _history_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed([
-        click.option("--since", type=_DATE, metavar="DATE",
-                     help="First day (YYYY-MM-DD); its whole ISO week is included."),
-        click.option("--until", type=_DATE, metavar="DATE",
-                     help="Last day (YYYY-MM-DD); its whole ISO week is included."),
-        click.option("--base", "bases", multiple=True, metavar="BRANCH",
-                     help="Base branch of the pull requests counted (repeatable). "
-                          "Default: the repository's default branch."),
-        click.option("--cache", "cache", metavar="FILE",
-                     help="SQLite cache; a rerun asks GitHub only for what changed. "
-                          "Default: in the user cache folder, never in the clone."),
-        click.option("--page-size", type=click.IntRange(10, 100), default=100,
-                     show_default=True, help="Pull requests per GraphQL request."),
-        click.option("--retry-backoff", type=float, default=1.0, hidden=True),
-        click.option("--output", metavar="FILE", help="Write here (atomically), not stdout."),
-    ]):
-        function = option(function)
-    return function
-
-
-def _access(cache: str | None, page_size: int, retry_backoff: float,
-            api: str | None = None) -> Any:
-    from gatekeeper.commands.history_access import GitHubAccess, default_cache_path
-    from gatekeeper.forge.github.auth import api_url, graphql_url, require_token
-    from gatekeeper.history.fetch import RetrySettings
-
-    api = api or api_url()
-    graphql = graphql_url() or (api.removesuffix("/v3") + "/graphql"
-                                if api and api.endswith("/api/v3") else None)
-    return GitHubAccess(token=require_token(api=api), api_url=api, graphql_url=graphql,
-                        cache_path=Path(cache) if cache else default_cache_path(),
-                        page_size=page_size,
-                        retry=RetrySettings(backoff=retry_backoff))
-
-
-@cli.group(invoke_without_command=True)
-@click.option("--repo", type=REPOSITORY, help=_REPO_HELP)
-@click.option("--org", "organization", metavar="ORG",
-              help="Every repository of the organisation (archived ones left out): each "
-                   "one's rows and the organisation's total.")
-@click.option("--shard", metavar="K/N",
-              help="With --org: only the K-th of N deterministic shares of the repositories, "
-                   "as JSON for `gatekeeper metrics merge`.")
-@_history_options
-@click.option("--format", "output_format", type=click.Choice(formats.METRICS.names()),
-              default=formats.METRICS.default, show_default=True)
-@click.option("--policy", metavar="FILE",
-              help="Replay pre-rollout pull requests with this policy. Default: "
-                   ".github/gatekeeper.yml on the default branch, else the embedded one.")
-@click.option("--rollout", type=_DATE, metavar="DATE",
-              help="When Gatekeeper was rolled out; earlier pull requests without its "
-                   "labels are replayed. Default: the first Gatekeeper label event.")
-@click.option("--include-replayed", is_flag=True,
-              help="Count replayed decisions in the headline rate too.")
-@click.pass_context
-def metrics(ctx: click.Context, repo: str | None, organization: str | None,
-            shard: str | None, since: datetime | None, until: datetime | None,
-            bases: tuple[str, ...], cache: str | None, page_size: int, retry_backoff: float,
-            output: str | None, output_format: str, policy: str | None,
-            rollout: datetime | None, include_replayed: bool) -> None:
-    """Weekly block rates and RED review times, from the action's labels (docs/metrics.md).
-
-    Token from GITHUB_TOKEN (or GH_TOKEN, `gh auth token`); API base from GITHUB_API_URL
-    and GITHUB_GRAPHQL_URL. Exit 0 written, 2 bad usage or GitHub unreachable (what was
-    fetched stays cached; run again to resume).
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    if repo is not None and organization is not None:
-        raise click.UsageError("give --repo OWNER/REPO or --org ORG, not both")
-    if shard is not None and organization is None:
-        raise click.UsageError("--shard goes with --org")
-    from gatekeeper.commands import metrics as command
-
-    if organization is not None:
-        from gatekeeper.forge.github.auth import api_url
-
-        target, api = "", api_url()
-    else:
-        target, api = _repository(repo)
-    options = command.MetricsOptions(
-        repo=target, since=since.date() if since else None,
-        until=until.date() if until else None, bases=bases, output_format=output_format,
-        output=Path(output) if output else None, policy_file=policy,
-        rollout=rollout.replace(tzinfo=UTC) if rollout else None,
-        include_replayed=include_replayed,
-    )
-    access = _access(cache, page_size, retry_backoff, api=api)
-    if organization is not None:
-        from gatekeeper.metrics.org import parse_shard
-
-        _exit(command.run_org(command.OrgMetricsOptions(
-            org=organization, shard=parse_shard(shard) if shard else None,
-            repository=options), sys.stdout, access=access, stderr=sys.stderr))
-    _exit(command.run(options, sys.stdout, access=access, stderr=sys.stderr))
-
-
-@metrics.command("merge")
-@click.argument("shards", nargs=-1, required=True, metavar="SHARD.json...")
-@click.option("--format", "output_format", type=click.Choice(formats.METRICS_ORG.names()),
-              default=formats.METRICS_ORG.default, show_default=True)
-@click.option("--output", metavar="FILE", help="Write here (atomically), not stdout.")
-def metrics_merge(shards: tuple[str, ...], output_format: str, output: str | None) -> None:
-    """Join the shards of `metrics --org ORG --shard K/N` into exactly the export one
-    `metrics --org ORG` run gives. Every shard must be there, once."""
-    from gatekeeper.commands import metrics as command
-
-    _exit(command.run_merge(shards, output_format, Path(output) if output else None,
-                            sys.stdout))
-
-
-@cli.command()
-@click.option("--baseline-policy", required=True, metavar="FILE", help="The current policy.")
-@click.option("--candidate-policy", required=True, metavar="FILE", help="The proposed policy.")
-@click.option("--from", "from_dir", metavar="DIR",
-              help="Saved pull requests: N.md bodies with N.files changed-path lists.")
-@click.option("--repo", type=REPOSITORY, help="A repository's pull request history.")
-@_history_options
-@click.option("--format", "output_format", type=click.Choice(formats.REPLAY.names()),
-              default=formats.REPLAY.default, show_default=True, help=formats.REPLAY.help())
-@click.option("--changed-only", is_flag=True, help="List only pull requests that change.")
-def replay(baseline_policy: str, candidate_policy: str, from_dir: str | None,
-           repo: str | None, since: datetime | None, until: datetime | None,
-           bases: tuple[str, ...], cache: str | None, page_size: int, retry_backoff: float,
-           output: str | None, output_format: str, changed_only: bool) -> None:
-    """Decide past pull requests under two policies, side by side.
-
-    Exit 1 when the candidate blocks a pull request the baseline passes, else 0;
-    2 on bad usage or unreadable input.
-    """
-    from gatekeeper.commands import replay as command
-
-    options = command.ReplayOptions(
-        baseline=baseline_policy, candidate=candidate_policy,
-        from_dir=Path(from_dir) if from_dir else None, repo=repo,
-        since=since.date() if since else None, until=until.date() if until else None,
-        bases=bases, output_format=output_format, output=Path(output) if output else None,
-        changed_only=changed_only,
-    )
-    access = _access(cache, page_size, retry_backoff) if repo else None
-    _exit(command.run(options, sys.stdout, access=access, stderr=sys.stderr))
+cli.add_command(history.metrics)
+cli.add_command(history.replay)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
