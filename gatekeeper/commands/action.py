@@ -13,6 +13,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TextIO
 
 from gatekeeper import __version__
@@ -23,10 +24,12 @@ from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge.files_cache import FilesCache
 from gatekeeper.forge.github.runner import RunnerContext, Target, read_context, target_of
 from gatekeeper.live.evaluation import LiveResult, LocalDiff, confirm_head, evaluate_live
 from gatekeeper.live.merge_group import evaluate_merge_group, pulls_of_run
 from gatekeeper.local import git
+from gatekeeper.local.policy_source import candidate_paths
 from gatekeeper.reporters import ReportContext, runner_files
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import comment
@@ -47,7 +50,13 @@ def run(options: ActionOptions, out: TextIO) -> int:
 
     context = read_context(options.environ)
     target = target_of(context)
-    forge = GitHubForge(context.token, context.api_url)
+    # The small urllib3 client (PyGithub is not installed with the action), the policy
+    # read with the pull request, and changed-file lists kept where the workflow says.
+    cache = options.environ.get("GATEKEEPER_FILES_CACHE", "").strip()
+    forge = GitHubForge(context.token, context.api_url, light=True, snapshot_reads=True,
+                        policy_paths=candidate_paths(context.inputs.policy_path),
+                        files_cache=FilesCache(Path(cache)) if cache else None,
+                        graphql_url=options.environ.get("GITHUB_GRAPHQL_URL"))
     if target.run is not None:
         return judge_workflow_run(forge, context, target, out, now=options.now)
     return judge(forge, context, target, out, now=options.now)
@@ -185,7 +194,8 @@ def _update_pull_request(forge: Forge, context: RunnerContext, pull: PullRequest
             out.write(annotation("warning", "Gatekeeper comment", f"not updated: {exc}"))
     if context.inputs.labels and plan.labels is not None:
         try:
-            for name in sorted(plan.labels):
+            # A label is made (with its colour) only when it is about to be added.
+            for name in sorted(forge.labels_to_add(pull, set(plan.labels))):
                 color, description = LABEL_STYLES[name]
                 forge.ensure_label(pull.repo, name, color=color, description=description)
             forge.sync_labels(pull, set(plan.labels), set(MANAGED_LABELS))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from gatekeeper.constants import EMBEDDED_POLICY
+from gatekeeper.constants import COMMENT_FOOTER_MARKER, EMBEDDED_POLICY
 from gatekeeper.core.fields import BUILTIN, FIELDS
 from gatekeeper.core.model import Decision, RiskClass
 from gatekeeper.core.reasons import Family
@@ -264,5 +264,5 @@ def _comment(decision: Decision, *, run_url: str | None, paste: bool) -> str:
     footer = f"decision {decision.id}"
     if run_url:
         footer += f" · [details]({run_url})"
-    lines += ["", f"<sub>{footer}</sub>"]
+    lines += ["", COMMENT_FOOTER_MARKER, f"<sub>{footer}</sub>"]
     return "\n".join(lines) + "\n"

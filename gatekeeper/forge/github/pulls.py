@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from gatekeeper.core.authority.evidence import ReviewRecord
@@ -14,9 +15,13 @@ from gatekeeper.forge import (
     PullRequestInfo,
     PullSummary,
 )
+from gatekeeper.forge.files_cache import FilesCache
+from gatekeeper.forge.github import snapshot
 from gatekeeper.forge.github.authority import is_bot
-from gatekeeper.forge.github.client import GitHubClientBase
+from gatekeeper.forge.github.errors import refusal
+from gatekeeper.forge.github.graphql import GraphQLMixin
 from gatekeeper.forge.github.paths import ref_path, repo_path, segment
+from gatekeeper.forge.github.snapshot import PullSnapshot
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
@@ -34,49 +39,167 @@ def _summary(data: Any) -> PullSummary:
                        head_sha=head["sha"], base_ref=str(base.get("ref", "")))
 
 
-class PullsMixin(GitHubClientBase):
-    def pull_request(self, repo: str, number: int) -> PullRequestInfo:
-        """The pull request as GitHub shows it now: every call reads it afresh."""
-        with self._guard(f"reading pull request {repo}#{number}",
-                         permission="pull-requests: read",
+class PullsMixin(GraphQLMixin):
+    """The pull request, its files, reviews, labels and comments, the base tip and the
+    policy at it: one GraphQL query (``forge.github.snapshot``) the first time a pull
+    request is read, REST only for what that query could not give in full."""
+
+    # One GraphQL query per pull request (the evaluation's reads); False: REST, one call
+    # per thing (what doctor and the tests of single endpoints use).
+    snapshot_reads: bool = False
+    # The policy paths to read with the pull request (GitHubForge sets them).
+    policy_paths: tuple[str, ...] = ()
+    files_cache: FilesCache | None = None
+    _snapshots: dict[tuple[str, int], PullSnapshot]
+    _tips: dict[tuple[str, str], str]
+    _blobs: dict[tuple[str, str, str], str | None]
+    _kept: set[tuple[str, int]]
+
+    def _read_state(self) -> None:
+        if not hasattr(self, "_snapshots"):
+            self._snapshots, self._tips, self._blobs, self._kept = {}, {}, {}, set()
+
+    def pull_request(self, repo: str, number: int, *, keep: bool = False) -> PullRequestInfo:
+        """The pull request as GitHub shows it now: every call reads it afresh (the first
+        with its files, reviews, comments, base tip and policy; later ones its own fields
+        and labels only). ``keep``: a read made up front (to check access) that the next
+        call returns instead of reading again, so the evaluation reads it once."""
+        self._read_state()
+        key = (repo.casefold(), number)
+        if key in self._kept:
+            self._kept.discard(key)
+            return self._snapshots[key].info
+        if not self.snapshot_reads:
+            info = self._pull_from_rest(repo, number)
+            if keep:
+                self._snapshots[key] = PullSnapshot(info=info, labels=None)
+                self._kept.add(key)
+            return info
+        full = key not in self._snapshots
+        owner, _, name = repo.partition("/")
+        variables: dict[str, Any] = {"owner": owner, "name": name, "number": number}
+        paths = self.policy_paths if full else ()
+        variables |= {f"p{i}": path for i, path in enumerate(paths)}
+        what = f"reading pull request {repo}#{number}"
+        try:
+            data = self.graphql(snapshot.query(paths, full=full), variables, what=what,
+                                attempts=1 + min(self.retries, 2), backoff=self.backoff)
+        except ForgeUnavailable as exc:
+            hint = refusal(exc.status, exc.detail, permission="pull-requests: read",
+                           subject=f"pull request {repo}#{number}") or exc.hint
+            raise ForgeUnavailable(what, exc.status, exc.detail, hint=hint) from None
+        pull = ((data.get("repository") or {}).get("pullRequest")
+                if isinstance(data, dict) else None)
+        if not isinstance(pull, dict):
+            raise ForgeUnavailable(what, 404, "Not Found", hint=refusal(
+                404, "", permission="pull-requests: read",
+                subject=f"pull request {repo}#{number}"))
+        try:
+            found = snapshot.parse(repo, pull, paths)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ForgeUnavailable(what, 200, str(exc)) from None
+        if not full:
+            before = self._snapshots[key]
+            same = (before.info.head_sha, before.info.base_sha) == \
+                (found.info.head_sha, found.info.base_sha)
+            found = replace(before, info=found.info, labels=found.labels,
+                            files=before.files if same else None)
+        self._snapshots[key] = found
+        if keep:
+            self._kept.add(key)
+        if found.base_tip is not None:
+            self._tips[(repo.casefold(), found.info.base_ref)] = found.base_tip
+            for path, text in (found.policy or {}).items():
+                self._blobs[(repo.casefold(), found.base_tip, path)] = text
+        return found.info
+
+    def _pull_from_rest(self, repo: str, number: int) -> PullRequestInfo:
+        what = f"reading pull request {repo}#{number}"
+        with self._guard(what, permission="pull-requests: read",
                          subject=f"pull request {repo}#{number}"):
-            self._pulls.pop((repo, number), None)
-            pr = self._pull(repo, number)
-            return PullRequestInfo(
-                repo=repo,
-                number=pr.number,
-                title=pr.title or "",
-                body=pr.body or "",
-                author=pr.user.login if pr.user else "",
-                head_sha=pr.head.sha,
-                head_ref=pr.head.ref,
-                base_sha=pr.base.sha,
-                base_ref=pr.base.ref,
-                changed_files=pr.changed_files or 0,
-                draft=bool(pr.draft),
-                html_url=pr.html_url or "",
-                author_is_bot=is_bot(pr.user),
-                commits=pr.commits or 0,
-            )
+            _, pr = self.transport.json("GET", f"{repo_path(repo)}/pulls/{number:d}")
+        head, base = (pr.get("head") or {}, pr.get("base") or {}) if isinstance(pr, dict) \
+            else ({}, {})
+        if not isinstance(pr, dict) or not isinstance(head.get("sha"), str) or \
+                not isinstance(base.get("sha"), str):
+            raise ForgeUnavailable(what, 200, "no head or base commit")
+        user = pr.get("user") if isinstance(pr.get("user"), dict) else None
+        return PullRequestInfo(
+            repo=repo, number=int(pr.get("number") or number), title=str(pr.get("title") or ""),
+            body=str(pr.get("body") or ""), author=str((user or {}).get("login") or ""),
+            head_sha=head["sha"], head_ref=str(head.get("ref") or ""), base_sha=base["sha"],
+            base_ref=str(base.get("ref") or ""), changed_files=int(pr.get("changed_files") or 0),
+            draft=bool(pr.get("draft")), html_url=str(pr.get("html_url") or ""),
+            author_is_bot=is_bot(user), commits=int(pr.get("commits") or 0))
+
+    def _snapshot(self, info: PullRequestInfo) -> PullSnapshot | None:
+        """What the query read of this pull request, while its head and base are still
+        those of ``info``."""
+        self._read_state()
+        found = self._snapshots.get((info.repo.casefold(), info.number))
+        if found is None or (found.info.head_sha, found.info.base_sha) != \
+                (info.head_sha, info.base_sha):
+            return None
+        return found
+
+    def _forget(self, info: PullRequestInfo, *, comments: bool = False,
+                labels: bool = False) -> None:
+        """Drop what a write is about to make stale."""
+        self._read_state()
+        key = (info.repo.casefold(), info.number)
+        found = self._snapshots.get(key)
+        if found is not None:
+            self._snapshots[key] = replace(
+                found, comments=None if comments else found.comments,
+                labels=None if labels else found.labels)
 
     def changed_files(self, info: PullRequestInfo) -> FileList:
-        """Every file of the pull request, page by page. ``complete`` is False when GitHub's
-        list hits its cap or is shorter than the pull request's own count."""
-        changes: list[ChangedPath] = []
-        with self._guard("listing changed files", permission="pull-requests: read"):
-            for item in self._pull(info.repo, info.number).get_files():
-                changes.append(ChangedPath(path=item.filename, old_path=item.previous_filename))
+        """Every file of the pull request. ``complete`` is False when GitHub's list hits its
+        cap or is shorter than the pull request's own count. From the query when it held
+        them all, else from the files cache when it holds exactly ``changed_files`` files
+        for this base and head, else from REST, page by page (and kept in the cache)."""
+        read = self._snapshot(info)
+        if read is not None and read.files is not None:
+            changes = list(read.files)
+        else:
+            cache = self.files_cache
+            cached = cache.get(info.repo, info.base_sha, info.head_sha, info.changed_files) \
+                if cache is not None and info.changed_files < FILES_CAP else None
+            if cached is not None:
+                return FileList(changes=cached, complete=True, expected=info.changed_files)
+            changes = [
+                ChangedPath(path=str(item.get("filename", "")),
+                            old_path=item.get("previous_filename") or None)
+                for item in self.paged("listing changed files",
+                                       f"{repo_path(info.repo)}/pulls/{info.number:d}/files",
+                                       limit=FILES_CAP)
+            ]
+            if cache is not None and info.changed_files == len(changes) < FILES_CAP:
+                cache.put(info.repo, info.base_sha, info.head_sha, changes)
         complete = info.changed_files <= len(changes) < FILES_CAP
         return FileList(changes=changes, complete=complete, expected=info.changed_files)
 
     def reviews(self, info: PullRequestInfo) -> tuple[ReviewRecord, ...]:
-        with self._guard("listing reviews", permission="pull-requests: read"):
-            return tuple(
-                ReviewRecord(login=review.user.login if review.user else "",
-                             state=review.state or "", commit_id=review.commit_id,
-                             is_bot=is_bot(review.user))
-                for review in self._pull(info.repo, info.number).get_reviews()
-            )
+        read = self._snapshot(info)
+        if read is not None and read.reviews is not None:
+            return read.reviews
+        return tuple(
+            ReviewRecord(login=str((item.get("user") or {}).get("login") or ""),
+                         state=str(item.get("state") or ""),
+                         commit_id=item.get("commit_id") or None,
+                         is_bot=is_bot(item.get("user")))
+            for item in self.paged("listing reviews",
+                                   f"{repo_path(info.repo)}/pulls/{info.number:d}/reviews")
+        )
+
+    def file_at(self, repo: str, path: str, ref: str) -> str | None:
+        """A file's text at a commit: the policy the query read at the base tip, else
+        REST."""
+        self._read_state()
+        key = (repo.casefold(), ref, path)
+        if key in self._blobs:
+            return self._blobs[key]
+        return super().file_at(repo, path, ref)
 
     def open_pulls_for_head(self, repo: str, head: str) -> tuple[int, ...]:
         """The numbers of the open pull requests into ``repo`` from ``OWNER:BRANCH``."""
@@ -130,6 +253,12 @@ class PullsMixin(GitHubClientBase):
             page += 1
 
     def branch_head(self, repo: str, branch: str) -> str:
+        """The branch's tip: as the query read it together with the pull request into it
+        (one moment for both), else from REST."""
+        self._read_state()
+        tip = self._tips.get((repo.casefold(), branch))
+        if tip is not None:
+            return tip
         what = f"reading the tip of branch {branch}"
         _, data = self.request(what, "GET", f"{repo_path(repo)}/branches/{ref_path(branch)}")
         sha = (data.get("commit") or {}).get("sha") if isinstance(data, dict) else None

@@ -1,0 +1,181 @@
+"""One GraphQL query for what an evaluation reads about a pull request.
+
+The pull request, its first 100 changed files, its first 100 reviews, its labels, its last
+100 comments, the base branch's tip and the policy file(s) at that very commit come in one
+request, where REST took one call each (and the policy path two). What GraphQL cannot
+serve as REST does stays on REST:
+
+- a renamed file's old path (``PullRequestChangedFile`` has none): a list with a rename
+  is read from REST, page by page;
+- commits: a commit's author and committer in GraphQL link to a ``User`` only, so a bot
+  account (``github-actions[bot]``) behind a commit would be lost;
+- a collaborator's permission, the pull requests of a commit, approval records.
+
+GraphQL names a bot ``dependabot`` where REST says ``dependabot[bot]``; logins are given
+as REST gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gatekeeper.core.authority.evidence import ReviewRecord
+from gatekeeper.core.model import ChangedPath
+from gatekeeper.forge import PullRequestInfo
+
+PULL_FIELDS = """number title body url isDraft changedFiles headRefOid headRefName
+      baseRefOid baseRefName author { __typename login } commits(last: 1) { totalCount }
+      labels(first: 100) { totalCount nodes { name } }"""
+
+
+def query(policy_paths: tuple[str, ...], *, full: bool) -> str:
+    """The query text. ``full`` False: the pull request's own fields and labels only (a
+    re-read before posting)."""
+    if not full:
+        return ("query GatekeeperPullAgain($owner: String!, $name: String!, $number: Int!) {\n"
+                "  repository(owner: $owner, name: $name) {\n"
+                f"    pullRequest(number: $number) {{ {PULL_FIELDS} }}\n  }}\n}}\n")
+    params = "".join(f", $p{i}: String!" for i in range(len(policy_paths)))
+    blobs = "".join(
+        f"\n            p{i}: file(path: $p{i}) {{ object {{ __typename "
+        "... on Blob { text isBinary isTruncated } } }"
+        for i in range(len(policy_paths)))
+    return f"""query GatekeeperPull($owner: String!, $name: String!, $number: Int!{params}) {{
+  repository(owner: $owner, name: $name) {{
+    pullRequest(number: $number) {{
+      {PULL_FIELDS}
+      baseRef {{ target {{ __typename oid ... on Commit {{ oid{blobs} }} }} }}
+      files(first: 100) {{ totalCount pageInfo {{ hasNextPage }} nodes {{ path changeType }} }}
+      reviews(first: 100) {{
+        totalCount pageInfo {{ hasNextPage }}
+        nodes {{ author {{ __typename login }} state submittedAt commit {{ oid }} }}
+      }}
+      comments(last: 100) {{
+        totalCount nodes {{ databaseId body author {{ __typename login }} }}
+      }}
+    }}
+  }}
+}}
+"""
+
+
+@dataclass(frozen=True)
+class StickyCandidate:
+    id: int
+    body: str
+    author: str
+
+
+@dataclass(frozen=True)
+class PullSnapshot:
+    """What one query read. A part is None when the query could not give all of it."""
+
+    info: PullRequestInfo
+    labels: frozenset[str] | None
+    files: tuple[ChangedPath, ...] | None = None
+    reviews: tuple[ReviewRecord, ...] | None = None
+    comments: tuple[StickyCandidate, ...] | None = None
+    base_tip: str | None = None
+    # path -> text at base_tip (None: no such file); only the paths the query read
+    policy: dict[str, str | None] | None = None
+    # a policy path whose blob GraphQL would not give as text (too large, binary)
+    policy_unread: bool = False
+
+
+def login_of(actor: Any) -> tuple[str, bool]:
+    """(login as REST gives it, is a bot) of a GraphQL Actor."""
+    if not isinstance(actor, dict):
+        return "", False
+    login = str(actor.get("login") or "")
+    bot = actor.get("__typename") == "Bot" or login.endswith("[bot]")
+    if bot and login and not login.endswith("[bot]"):
+        login += "[bot]"
+    return login, bot
+
+
+def _nodes(connection: Any) -> list[dict[str, Any]]:
+    nodes = connection.get("nodes") if isinstance(connection, dict) else None
+    return [n for n in nodes or () if isinstance(n, dict)]
+
+
+def _complete(connection: Any) -> bool:
+    if not isinstance(connection, dict):
+        return False
+    page = connection.get("pageInfo") or {}
+    total = connection.get("totalCount")
+    return page.get("hasNextPage") is False or (
+        isinstance(total, int) and total <= len(_nodes(connection)))
+
+
+def parse(repo: str, pull: dict[str, Any], policy_paths: tuple[str, ...]) -> PullSnapshot:
+    author, author_bot = login_of(pull.get("author"))
+    head, base = pull.get("headRefOid"), pull.get("baseRefOid")
+    if not isinstance(head, str) or not isinstance(base, str) or \
+            not isinstance(pull.get("number"), int):
+        raise ValueError("the pull request has no number, head or base commit")
+    info = PullRequestInfo(
+        repo=repo, number=int(pull["number"]), title=str(pull.get("title") or ""),
+        body=str(pull.get("body") or ""), author=author, head_sha=head,
+        head_ref=str(pull.get("headRefName") or ""), base_sha=base,
+        base_ref=str(pull.get("baseRefName") or ""),
+        changed_files=int(pull.get("changedFiles") or 0), draft=bool(pull.get("isDraft")),
+        html_url=str(pull.get("url") or ""), author_is_bot=author_bot,
+        commits=int((pull.get("commits") or {}).get("totalCount") or 0),
+    )
+    labels_conn = pull.get("labels")
+    labels = frozenset(str(n.get("name", "")) for n in _nodes(labels_conn)) \
+        if _complete(labels_conn) else None
+    snapshot = PullSnapshot(info=info, labels=labels)
+    if "files" not in pull:
+        return snapshot
+
+    files_conn = pull.get("files")
+    files: tuple[ChangedPath, ...] | None = None
+    nodes = _nodes(files_conn)
+    # A rename's old path is not in GraphQL's list: such a list is read from REST.
+    if _complete(files_conn) and not any(
+            n.get("changeType") in ("RENAMED", "COPIED") for n in nodes):
+        files = tuple(ChangedPath(path=str(n.get("path", ""))) for n in nodes)
+
+    reviews_conn = pull.get("reviews")
+    reviews: tuple[ReviewRecord, ...] | None = None
+    if _complete(reviews_conn):
+        found = []
+        for node in _nodes(reviews_conn):
+            login, bot = login_of(node.get("author"))
+            commit = node.get("commit")
+            found.append(ReviewRecord(
+                login=login, state=str(node.get("state") or ""),
+                commit_id=str(commit["oid"]) if isinstance(commit, dict) and
+                commit.get("oid") else None, is_bot=bot))
+        reviews = tuple(found)
+
+    comments_conn = pull.get("comments")
+    comments = None
+    if _complete(comments_conn):
+        comments = tuple(
+            StickyCandidate(id=int(n["databaseId"]), body=str(n.get("body") or ""),
+                            author=login_of(n.get("author"))[0])
+            for n in _nodes(comments_conn) if isinstance(n.get("databaseId"), int))
+
+    target = (pull.get("baseRef") or {}).get("target") or {}
+    tip = target.get("oid") if isinstance(target, dict) else None
+    policy: dict[str, str | None] | None = None
+    unread = False
+    if isinstance(tip, str) and tip:
+        policy = {}
+        for index, path in enumerate(policy_paths):
+            entry = target.get(f"p{index}")
+            blob = entry.get("object") if isinstance(entry, dict) else None
+            if entry is None:
+                policy[path] = None
+            elif not isinstance(blob, dict) or blob.get("__typename") != "Blob" or \
+                    blob.get("isBinary") or blob.get("isTruncated") or \
+                    not isinstance(blob.get("text"), str):
+                unread = True  # read from REST, which says what is wrong with it
+            else:
+                policy[path] = blob["text"]
+    return PullSnapshot(info=info, labels=labels, files=files, reviews=reviews,
+                        comments=comments, base_tip=tip if isinstance(tip, str) else None,
+                        policy=policy, policy_unread=unread)
