@@ -52,8 +52,14 @@ class PyGithubTransport:
 
     def __init__(self, token: str | None, api_url: str | None, *, retries: int,
                  backoff: float, timeout: int):
+        import logging
+
         from github import Auth, Github, GithubRetry
         from urllib3.util.retry import Retry
+
+        # Importing PyGithub sets its logger to INFO on standard error, which prints every
+        # refused request; Gatekeeper's own message says what failed and how to fix it.
+        logging.getLogger("github").setLevel(logging.WARNING)
 
         # 401, 404 and a 403 that is not a rate limit are never retried (GithubRetry
         # retries 403 only for rate limits, and 5xx); connection failures once.
