@@ -293,6 +293,7 @@ class GraphQLRoutes:
             return None
 
         def file(info: Any, path: str) -> dict[str, Any] | None:
+            self.file_reads.append((tip, path.strip("/")))
             data = repo.contents.get((tip, path.strip("/")))
             if data is None:
                 return None

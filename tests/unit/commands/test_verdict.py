@@ -234,7 +234,9 @@ def test_a_policy_tightened_on_the_base_tip_applies_to_an_open_pull_request(
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and "GK201" in _codes(record)
     assert record["policy"] == {"source": f"{REPO}:{POLICY}", "ref": "main", "sha": TIP}
-    assert {r.query.get("ref") for r in fake.requests if "/contents/" in r.path} == {BASE, TIP}
+    # The policy was read at the base tip of each run (by REST or with the query), never
+    # at the pull request's head.
+    assert {ref for ref, _ in fake.file_reads} == {BASE, TIP}
 
 
 def test_a_missing_policy_uses_the_default_and_the_record_says_where_it_looked(
@@ -254,6 +256,8 @@ def test_a_policy_that_exists_but_cannot_be_read_blocks_with_gk901(
     if setup == "binary":
         fake.set_file(REPO, POLICY, BASE, b"\xff\xfe not text")
     else:
+        # The query gives no base tip (the branch is gone) and REST cannot read it either.
+        fake.drop_branch(REPO, "main")
         fake.fail("GET", r"/branches/main$", status=502)
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and _codes(record) == ["GK901"]
@@ -403,7 +407,8 @@ def test_a_merge_group_that_cannot_be_fully_judged_blocks_with_gk907(
     payload = _group(fake)
     if broken == "compare":
         fake.fail("GET", r"/compare/", status=503)
-    elif broken == "member read":
+    elif broken == "member read":  # #7 cannot be read, by GraphQL or by REST
+        fake.fail("POST", "^/graphql$", status=502, variables={"number": 7})
         fake.fail("GET", r"/pulls/7$", status=502)
     elif broken == "member base":
         fake.update_pull(REPO, 7, base_ref="release")
