@@ -36,6 +36,12 @@ from gatekeeper.reporters.markdown import comment
 from gatekeeper.writes import write_json_atomically
 
 PENDING_DESCRIPTION = "evaluating: a run that never finishes leaves this pending"
+# The events whose runs may use the changed-file cache (GATEKEEPER_FILES_CACHE): their
+# workflow is the base branch's, and the job's cache is the base branch's, which only
+# workflows of the base or default branch write. On `pull_request`, `pull_request_review`
+# and `merge_group` the workflow comes with the pull request's own commits, which could
+# put a list of their choosing in the cache: there it is ignored (docs/security.md).
+FILES_CACHE_EVENTS = frozenset({"pull_request_target", "workflow_run"})
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,14 @@ def run(options: ActionOptions, out: TextIO) -> int:
     context = read_context(options.environ)
     target = target_of(context)
     # The small urllib3 client (PyGithub is not installed with the action), the policy
-    # read with the pull request, and changed-file lists kept where the workflow says.
+    # and the labels it may make read with the pull request, and changed-file lists kept
+    # where the workflow says, on the events whose cache a pull request cannot write.
     cache = options.environ.get("GATEKEEPER_FILES_CACHE", "").strip()
+    trusted_cache = cache and context.event_name in FILES_CACHE_EVENTS
     forge = GitHubForge(context.token, context.api_url, light=True, snapshot_reads=True,
                         policy_paths=candidate_paths(context.inputs.policy_path),
-                        files_cache=FilesCache(Path(cache)) if cache else None,
+                        label_names=MANAGED_LABELS if context.inputs.labels else (),
+                        files_cache=FilesCache(Path(cache)) if trusted_cache else None,
                         graphql_url=options.environ.get("GITHUB_GRAPHQL_URL"))
     if target.run is not None:
         return judge_workflow_run(forge, context, target, out, now=options.now)

@@ -137,12 +137,17 @@ def test_red_pr_without_escalation_blocks_then_passes_once_edited(
 
 
 def test_files_endpoint_failing_blocks_with_gk902(fake: FakeGitHub, act_cache: Path) -> None:
-    _seed(fake, CONTRACT + ESCALATION)
+    # Over 100 files: the pages after the query's first cannot be read (GraphQL or REST).
+    _seed(fake, CONTRACT + ESCALATION,
+          ["src/auth/login.py", *[f"docs/page{i}.md" for i in range(149)]])
+    fake.fail("POST", "^/graphql$", status=500, variables={"number": 7, "after": ...})
     fake.fail("GET", r"/pulls/7/files", status=500)
     result = _run(fake, act_cache, "pull_request", "synchronize")
     assert not result.ok
     assert _codes(result) == ["GK902"], result.describe()
-    assert fake.count("GET", r"/pulls/7/files") >= 2  # retried before giving up
+    pages = [r for r in fake.requests
+             if r.path == "/graphql" and "after" in ((r.json or {}).get("variables") or {})]
+    assert len(pages) >= 2  # retried before giving up
 
 
 def test_more_files_than_the_api_lists_fails_closed(fake: FakeGitHub, act_cache: Path) -> None:

@@ -162,7 +162,7 @@ def test_pending_then_failure_when_a_hardened_run_stops_mid_way(
         stopped.append(True)
         return body
 
-    fake.tamper("GET", r"/pulls/7/files", stop_the_run, times=1)
+    fake.tamper("POST", "^/graphql$", stop_the_run, times=1)  # mid-way: reading the PR
     interrupted = _target(fake, act_cache)
     assert stopped and not interrupted.ok, interrupted.describe()
     # The run never finished: the old success is not the latest word, pending is.

@@ -65,14 +65,22 @@ class PublishMixin(PullsMixin):
         """Create the label with its colour and description when the repository lacks it.
 
         One that exists is left alone, so a maintainer's colour or description stands; a
-        422 on create means it was created meanwhile (names match case-insensitively)."""
+        422 on create means it was created meanwhile (names match case-insensitively).
+        Whether it exists comes with the pull request's query when it asked (``label_names``),
+        else from a read of its own."""
         url = f"{repo_path(repo)}/labels"
-        try:
-            self.request(f"reading the label {name}", "GET", f"{url}/{segment(name)}")
-            return False
-        except ForgeUnavailable as exc:
-            if exc.status != 404:
-                raise
+        self._read_state()
+        known = self._repo_labels.get(repo.casefold())
+        if known is not None and name.casefold() in {n.casefold() for n in self.label_names}:
+            if name.casefold() in known:
+                return False
+        else:
+            try:
+                self.request(f"reading the label {name}", "GET", f"{url}/{segment(name)}")
+                return False
+            except ForgeUnavailable as exc:
+                if exc.status != 404:
+                    raise
         try:
             self.request(f"creating the label {name}", "POST", url,
                          input={"name": name, "color": color, "description": description})
@@ -80,6 +88,8 @@ class PublishMixin(PullsMixin):
             if exc.status == 422:
                 return False
             raise
+        if known is not None:
+            known.add(name.casefold())
         return True
 
     def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:

@@ -49,15 +49,21 @@ class PullsMixin(GraphQLMixin):
     snapshot_reads: bool = False
     # The policy paths to read with the pull request (GitHubForge sets them).
     policy_paths: tuple[str, ...] = ()
+    # Repository labels whose existence is read with the pull request (the ones the action
+    # may add), so that making a missing one reads nothing more.
+    label_names: tuple[str, ...] = ()
     files_cache: FilesCache | None = None
     _snapshots: dict[tuple[str, int], PullSnapshot]
     _tips: dict[tuple[str, str], str]
     _blobs: dict[tuple[str, str, str], str | None]
     _kept: set[tuple[str, int]]
+    # repository -> the casefolded names of ``label_names`` it has
+    _repo_labels: dict[str, set[str]]
 
     def _read_state(self) -> None:
         if not hasattr(self, "_snapshots"):
             self._snapshots, self._tips, self._blobs, self._kept = {}, {}, {}, set()
+            self._repo_labels = {}
 
     def pull_request(self, repo: str, number: int, *, keep: bool = False) -> PullRequestInfo:
         """The pull request as GitHub shows it now: every call reads it afresh (the first
@@ -79,17 +85,20 @@ class PullsMixin(GraphQLMixin):
         owner, _, name = repo.partition("/")
         variables: dict[str, Any] = {"owner": owner, "name": name, "number": number}
         paths = self.policy_paths if full else ()
+        labels = self.label_names if full else ()
         variables |= {f"p{i}": path for i, path in enumerate(paths)}
+        variables |= {f"l{i}": name for i, name in enumerate(labels)}
         what = f"reading pull request {repo}#{number}"
         try:
-            data = self.graphql(snapshot.query(paths, full=full), variables, what=what,
+            data = self.graphql(snapshot.query(paths, full=full, labels=labels), variables,
+                                what=what,
                                 attempts=1 + min(self.retries, 2), backoff=self.backoff)
         except ForgeUnavailable as exc:
             hint = refusal(exc.status, exc.detail, permission="pull-requests: read",
                            subject=f"pull request {repo}#{number}") or exc.hint
             raise ForgeUnavailable(what, exc.status, exc.detail, hint=hint) from None
-        pull = ((data.get("repository") or {}).get("pullRequest")
-                if isinstance(data, dict) else None)
+        where = data.get("repository") if isinstance(data, dict) else None
+        pull = where.get("pullRequest") if isinstance(where, dict) else None
         if not isinstance(pull, dict):
             raise ForgeUnavailable(what, 404, "Not Found", hint=refusal(
                 404, "", permission="pull-requests: read",
@@ -107,6 +116,10 @@ class PullsMixin(GraphQLMixin):
         self._snapshots[key] = found
         if keep:
             self._kept.add(key)
+        if labels and isinstance(where, dict):
+            self._repo_labels[repo.casefold()] = {
+                name.casefold() for index, name in enumerate(labels)
+                if isinstance(where.get(f"l{index}"), dict)}
         if found.base_tip is not None:
             self._tips[(repo.casefold(), found.info.base_ref)] = found.base_tip
             for path, text in (found.policy or {}).items():
@@ -155,29 +168,73 @@ class PullsMixin(GraphQLMixin):
 
     def changed_files(self, info: PullRequestInfo) -> FileList:
         """Every file of the pull request. ``complete`` is False when GitHub's list hits its
-        cap or is shorter than the pull request's own count. From the query when it held
-        them all, else from the files cache when it holds exactly ``changed_files`` files
-        for this base and head, else from REST, page by page (and kept in the cache)."""
+        cap or is shorter than the pull request's own count.
+
+        From the query when its first page held them all; else from the files cache (when
+        one is given) when it holds exactly ``changed_files`` files for this base and head,
+        the query's first page among them; else the next pages from GraphQL, 100 a page,
+        while the head and base stay those of ``info``; a list with a rename or copy (whose
+        old path GraphQL does not give) from REST, page by page. A list read whole is kept
+        in the cache."""
         read = self._snapshot(info)
         if read is not None and read.files is not None:
             changes = list(read.files)
         else:
+            first = read.first_files if read is not None else None
             cache = self.files_cache
             cached = cache.get(info.repo, info.base_sha, info.head_sha, info.changed_files) \
                 if cache is not None and info.changed_files < FILES_CAP else None
-            if cached is not None:
+            if cached is not None and (first is None or {c.path for c in first.paths} <=
+                                       {c.path for c in cached}):
                 return FileList(changes=cached, complete=True, expected=info.changed_files)
-            changes = [
-                ChangedPath(path=str(item.get("filename", "")),
-                            old_path=item.get("previous_filename") or None)
-                for item in self.paged("listing changed files",
-                                       f"{repo_path(info.repo)}/pulls/{info.number:d}/files",
-                                       limit=FILES_CAP)
-            ]
+            graphql = self._files_from_graphql(info, first) \
+                if first is not None and not first.renamed else None
+            changes = graphql if graphql is not None else self._files_from_rest(info)
             if cache is not None and info.changed_files == len(changes) < FILES_CAP:
                 cache.put(info.repo, info.base_sha, info.head_sha, changes)
         complete = info.changed_files <= len(changes) < FILES_CAP
         return FileList(changes=changes, complete=complete, expected=info.changed_files)
+
+    def _files_from_rest(self, info: PullRequestInfo) -> list[ChangedPath]:
+        return [
+            ChangedPath(path=str(item.get("filename", "")),
+                        old_path=item.get("previous_filename") or None)
+            for item in self.paged("listing changed files",
+                                   f"{repo_path(info.repo)}/pulls/{info.number:d}/files",
+                                   limit=FILES_CAP)
+        ]
+
+    def _files_from_graphql(self, info: PullRequestInfo,
+                            first: snapshot.FilesPage) -> list[ChangedPath] | None:
+        """The whole list, the query's first page and then the next ones; None when a page
+        holds a rename or copy (REST then reads the list). A page read while the head or
+        base was another is no page of this list: that fails (ForgeUnavailable)."""
+        what = f"listing the changed files of {info.repo}#{info.number}"
+        owner, _, name = info.repo.partition("/")
+        changes, page = list(first.paths), first
+        while page.cursor is not None and len(changes) < FILES_CAP:
+            variables = {"owner": owner, "name": name, "number": info.number,
+                         "after": page.cursor}
+            data = self.graphql(snapshot.files_query(), variables, what=what,
+                                attempts=1 + min(self.retries, 2), backoff=self.backoff)
+            where = data.get("repository")
+            pull = where.get("pullRequest") if isinstance(where, dict) else None
+            if not isinstance(pull, dict):
+                raise ForgeUnavailable(what, 404, "Not Found")
+            if (pull.get("headRefOid"), pull.get("baseRefOid")) != \
+                    (info.head_sha, info.base_sha):
+                raise ForgeUnavailable(what, 200, "the pull request's head or base moved "
+                                       "while its files were listed")
+            found = snapshot.files_page(pull.get("files"))
+            if found is None:
+                raise ForgeUnavailable(what, 200, "not a list of files")
+            if found.renamed:
+                return None
+            if not found.paths and found.cursor is not None:
+                raise ForgeUnavailable(what, 200, "an empty page before the end")
+            changes += found.paths
+            page = found
+        return changes
 
     def reviews(self, info: PullRequestInfo) -> tuple[ReviewRecord, ...]:
         read = self._snapshot(info)

@@ -1,12 +1,14 @@
 """One GraphQL query for what an evaluation reads about a pull request.
 
 The pull request, its first 100 changed files, its first 100 reviews, its labels, its last
-100 comments, the base branch's tip and the policy file(s) at that very commit come in one
-request, where REST took one call each (and the policy path two). What GraphQL cannot
+100 comments, the base branch's tip and the policy file(s) at that very commit, and whether
+the repository has the labels the action may add, come in one request, where REST took one
+call each (and the policy path two). What GraphQL cannot
 serve as REST does stays on REST:
 
 - a renamed file's old path (``PullRequestChangedFile`` has none): a list with a rename
-  is read from REST, page by page;
+  is read from REST, page by page (a list without one continues over GraphQL, 100 files
+  a page, ``files_query``);
 - commits: a commit's author and committer in GraphQL link to a ``User`` only, so a bot
   account (``github-actions[bot]``) behind a commit would be lost;
 - a collaborator's permission, the pull requests of a commit, approval records.
@@ -29,24 +31,33 @@ PULL_FIELDS = """number title body url isDraft changedFiles headRefOid headRefNa
       labels(first: 100) { totalCount nodes { name } }"""
 
 
-def query(policy_paths: tuple[str, ...], *, full: bool) -> str:
+FILES_PAGE = """files(first: 100{after}) {{
+        totalCount pageInfo {{ hasNextPage endCursor }} nodes {{ path changeType }}
+      }}"""
+
+
+def query(policy_paths: tuple[str, ...], *, full: bool, labels: tuple[str, ...] = ()) -> str:
     """The query text. ``full`` False: the pull request's own fields and labels only (a
-    re-read before posting)."""
+    re-read before posting). ``labels``: repository labels whose existence is read too
+    (so that making a missing one needs no read of its own)."""
     if not full:
         return ("query GatekeeperPullAgain($owner: String!, $name: String!, $number: Int!) {\n"
                 "  repository(owner: $owner, name: $name) {\n"
                 f"    pullRequest(number: $number) {{ {PULL_FIELDS} }}\n  }}\n}}\n")
     params = "".join(f", $p{i}: String!" for i in range(len(policy_paths)))
+    params += "".join(f", $l{i}: String!" for i in range(len(labels)))
     blobs = "".join(
         f"\n            p{i}: file(path: $p{i}) {{ object {{ __typename "
         "... on Blob { text isBinary isTruncated } } }"
         for i in range(len(policy_paths)))
+    repo_labels = "".join(f"\n    l{i}: label(name: $l{i}) {{ name }}"
+                          for i in range(len(labels)))
     return f"""query GatekeeperPull($owner: String!, $name: String!, $number: Int!{params}) {{
-  repository(owner: $owner, name: $name) {{
+  repository(owner: $owner, name: $name) {{{repo_labels}
     pullRequest(number: $number) {{
       {PULL_FIELDS}
       baseRef {{ target {{ __typename oid ... on Commit {{ oid{blobs} }} }} }}
-      files(first: 100) {{ totalCount pageInfo {{ hasNextPage }} nodes {{ path changeType }} }}
+      {FILES_PAGE.format(after="")}
       reviews(first: 100) {{
         totalCount pageInfo {{ hasNextPage }}
         nodes {{ author {{ __typename login }} state submittedAt commit {{ oid }} }}
@@ -58,6 +69,44 @@ def query(policy_paths: tuple[str, ...], *, full: bool) -> str:
   }}
 }}
 """
+
+
+def files_query() -> str:
+    """The next page of a pull request's files, with its head and base (a list is only
+    one list when they stayed the same from page to page)."""
+    return ("query GatekeeperFiles($owner: String!, $name: String!, $number: Int!, "
+            "$after: String!) {\n  repository(owner: $owner, name: $name) {\n"
+            "    pullRequest(number: $number) {\n      headRefOid baseRefOid\n      "
+            + FILES_PAGE.format(after=", after: $after") + "\n    }\n  }\n}\n")
+
+
+@dataclass(frozen=True)
+class FilesPage:
+    """One page of GraphQL's list of changed files."""
+
+    paths: tuple[ChangedPath, ...]
+    # a rename or copy is on the page: GraphQL does not give its old path
+    renamed: bool
+    # where the next page starts; None: this is the last page
+    cursor: str | None
+
+
+def files_page(connection: Any) -> FilesPage | None:
+    """The page, or None when the connection is not one GitHub would send."""
+    if not isinstance(connection, dict):
+        return None
+    page = connection.get("pageInfo")
+    more = page.get("hasNextPage") if isinstance(page, dict) else None
+    cursor = page.get("endCursor") if isinstance(page, dict) else None
+    if not isinstance(more, bool) or (more and not isinstance(cursor, str)):
+        return None
+    nodes = _nodes(connection)
+    if any(not isinstance(n.get("path"), str) or not n["path"] for n in nodes):
+        return None
+    return FilesPage(
+        paths=tuple(ChangedPath(path=str(n["path"])) for n in nodes),
+        renamed=any(n.get("changeType") in ("RENAMED", "COPIED") for n in nodes),
+        cursor=str(cursor) if more else None)
 
 
 @dataclass(frozen=True)
@@ -74,6 +123,8 @@ class PullSnapshot:
     info: PullRequestInfo
     labels: frozenset[str] | None
     files: tuple[ChangedPath, ...] | None = None
+    # the first page of files as the query read it (``files`` is set when it is all)
+    first_files: FilesPage | None = None
     reviews: tuple[ReviewRecord, ...] | None = None
     comments: tuple[StickyCandidate, ...] | None = None
     base_tip: str | None = None
@@ -130,13 +181,10 @@ def parse(repo: str, pull: dict[str, Any], policy_paths: tuple[str, ...]) -> Pul
     if "files" not in pull:
         return snapshot
 
-    files_conn = pull.get("files")
-    files: tuple[ChangedPath, ...] | None = None
-    nodes = _nodes(files_conn)
     # A rename's old path is not in GraphQL's list: such a list is read from REST.
-    if _complete(files_conn) and not any(
-            n.get("changeType") in ("RENAMED", "COPIED") for n in nodes):
-        files = tuple(ChangedPath(path=str(n.get("path", ""))) for n in nodes)
+    first = files_page(pull.get("files"))
+    files = first.paths if first is not None and first.cursor is None and \
+        not first.renamed else None
 
     reviews_conn = pull.get("reviews")
     reviews: tuple[ReviewRecord, ...] | None = None
@@ -176,6 +224,7 @@ def parse(repo: str, pull: dict[str, Any], policy_paths: tuple[str, ...]) -> Pul
                 unread = True  # read from REST, which says what is wrong with it
             else:
                 policy[path] = blob["text"]
-    return PullSnapshot(info=info, labels=labels, files=files, reviews=reviews,
+    return PullSnapshot(info=info, labels=labels, files=files, first_files=first,
+                        reviews=reviews,
                         comments=comments, base_tip=tip if isinstance(tip, str) else None,
                         policy=policy, policy_unread=unread)

@@ -39,7 +39,8 @@ class Faults:
         rate-limit message (use with 403 or 429). ``apply=True`` lets the request take
         effect before the fault is answered (a write whose response was lost).
         ``variables`` (GraphQL): only queries whose variables include these items fail,
-        e.g. ``{"number": 7}`` for the reads of pull request #7."""
+        e.g. ``{"number": 7}`` for the reads of pull request #7; a value ``...`` matches
+        any value (``{"number": 7, "after": ...}``: the pages after the first)."""
         hdrs = dict(headers or {})
         if retry_after is not None:
             hdrs["Retry-After"] = str(retry_after)

@@ -216,6 +216,10 @@ class GraphQLRoutes:
             "defaultBranchRef": {"name": repo.default_branch,
                                  "prefix": "refs/heads/", "id": _node_id("Ref", repo.id)},
             "pullRequest": pull_request, "pullRequests": pull_requests,
+            # GitHub finds a label by name case-insensitively; null when there is none
+            "label": lambda info, name, **_: (
+                None if (found := repo.labels.get(name.casefold())) is None
+                else _gql_label(found)),
         }
 
     def _gql_pull(self, pull: _Pull) -> dict[str, Any]:

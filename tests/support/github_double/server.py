@@ -347,7 +347,8 @@ of every request and response."""
             if fault.variables is not None:
                 given = body.get("variables") if isinstance(body, dict) else None
                 if not isinstance(given, dict) or any(
-                        given.get(k, object()) != v for k, v in fault.variables.items()):
+                        k not in given or (v is not ... and given[k] != v)
+                        for k, v in fault.variables.items()):
                     continue
             if fault.times is not None:
                 if fault.times <= 0:

@@ -208,8 +208,9 @@ def test_another_pull_request_on_the_commit_that_cannot_be_judged_blocks_with_gk
 ) -> None:
     _pull(fake, 7, GREEN)
     _pull(fake, 8, GREEN, base_ref="release", head_ref="other")
-    # Over 100 files: #8's list is read from REST, which fails.
+    # Over 100 files: #8's list has pages after the first, which cannot be read.
     fake.update_pull(REPO, 8, files=[f"docs/f{i}.md" for i in range(150)])
+    fake.fail("POST", "^/graphql$", status=502, variables={"number": 8, "after": ...})
     fake.fail("GET", r"/pulls/8/files", status=502)
     code, _, record = _act(fake, tmp_path, number=7)
     assert code == 1 and _codes(record) == ["GK908"]
@@ -414,6 +415,7 @@ def test_a_merge_group_that_cannot_be_fully_judged_blocks_with_gk907(
         fake.update_pull(REPO, 7, base_ref="release")
     else:
         fake.update_pull(REPO, 7, files=[f"docs/f{i}.md" for i in range(150)])
+        fake.fail("POST", "^/graphql$", status=502, variables={"number": 7, "after": ...})
         fake.fail("GET", r"/pulls/7/files", status=502)
     code, _, record = _act(fake, tmp_path, "merge_group", payload, number=8)
     assert code == 1 and _codes(record) == ["GK907"]
