@@ -313,7 +313,7 @@ def test_nothing_left_on_the_runner_is_run(
     printed = {line.strip() for line in log.splitlines()}
     assert not printed & {"PLANTED venv", "PLANTED python"}, result.describe()
     assert not marker.exists(), result.describe()
-    assert "Installed requirements.lock with uv into " in log, result.describe()
+    assert "Installed requirements-action.lock with uv into " in log, result.describe()
     assert "outputs=pass/RED//pass" in log, result.describe()
 
 
