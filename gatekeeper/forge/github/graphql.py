@@ -57,7 +57,8 @@ class GraphQLMixin(GitHubClientBase):
         The body is inspected here (PyGithub's ``Requester.graphql_query`` turns a
         200-with-errors body into a made-up status 400). The transport is asked with its
         own retries off, so that every wait is decided (and visible) here, with GitHub's
-        headers at hand. An error of type NOT_FOUND is reported as HTTP 404.
+        headers at hand. An error of type NOT_FOUND (HTTP 200) is not retried and carries
+        the hint of a 404 (check the name; a private repository the token cannot see).
         """
         target = self.graphql_endpoint(url)
         self._graphql_allowed(target, what)
@@ -92,7 +93,7 @@ class GraphQLMixin(GitHubClientBase):
                 elif kind == "transient":
                     wait = backoff * 2.0 ** (attempt - 1)
                 elif kind == "missing":
-                    raise ForgeUnavailable(what, 404, detail, hint=refusal(
+                    raise ForgeUnavailable(what, status, detail, hint=refusal(
                         404, detail, permission=None, subject=None))
                 else:
                     wait = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gatekeeper.constants import COMMENT_FOOTER_MARKER, DEFAULT_COMMENT_AUTHOR, STICKY_MARKER
+from gatekeeper.constants import COMMENT_FOOTER_PREFIX, DEFAULT_COMMENT_AUTHOR, STICKY_MARKER
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github.paths import repo_path, segment
 from gatekeeper.forge.github.pulls import PullsMixin
@@ -141,6 +141,6 @@ class PublishMixin(PullsMixin):
 
 
 def _essence(text: str) -> str:
-    """The comment without its run footer (decision id, run link), which every run
-    changes."""
-    return text.split(COMMENT_FOOTER_MARKER, 1)[0].rstrip()
+    """The comment without its run footer (its last line: decision id, run link), which
+    every run changes."""
+    return text.rstrip().rsplit("\n" + COMMENT_FOOTER_PREFIX, 1)[0].rstrip()
