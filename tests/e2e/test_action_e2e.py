@@ -167,8 +167,9 @@ def test_a_pr_cannot_weaken_its_own_policy(fake: FakeGitHub, act_cache: Path) ->
     assert not result.ok
     assert "GK201" in _codes(result), result.describe()
     assert any(".github/gatekeeper.yml" in a.message for a in result.errors())
-    read = [r for r in fake.requests if "/contents/" in r.path]
-    assert read and all(r.query.get("ref") == BASE_SHA for r in read)
+    # Read only at the base (by REST or with the pull request's query), never at the head.
+    read = [ref for ref, _ in fake.file_reads]
+    assert read and all(ref == BASE_SHA for ref in read)
 
 
 def test_hostile_title_body_and_branch_execute_nothing(
