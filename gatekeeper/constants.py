@@ -113,6 +113,9 @@ LABEL_STYLES: Final = {
     LABEL_BLOCKED: ("fbca04", "Gatekeeper: blocked; the sticky comment says what to fix"),
 }
 STICKY_MARKER: Final = "<!-- gatekeeper:sticky-comment -->"
+# The sticky comment's last line starts so; it names the run (decision id, run link), and
+# a comment that differs only there is not edited again.
+COMMENT_FOOTER_PREFIX: Final = "<sub>decision "
 # Comments made with the workflow's GITHUB_TOKEN are authored by this bot.
 DEFAULT_COMMENT_AUTHOR: Final = "github-actions[bot]"
 

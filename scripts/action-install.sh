@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the exact dependencies of requirements.lock, with hash checking, into a fresh
+# Install the exact dependencies of requirements-action.lock (what `gatekeeper action`
+# imports: no PyGithub, cryptography, cffi or pynacl), with hash checking, into a fresh
 # folder of this job's own RUNNER_TEMP, and print how to run Gatekeeper from the action's
 # own checkout (no build of Gatekeeper, no virtual environment).
 #
@@ -16,7 +17,7 @@
 set -euo pipefail
 
 action_dir="${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
-lock="$action_dir/requirements.lock"
+lock="$action_dir/requirements-action.lock"
 temp_root="${RUNNER_TEMP:?RUNNER_TEMP is not set}"
 
 fail() {
@@ -24,7 +25,7 @@ fail() {
   exit 1
 }
 
-[ -f "$lock" ] || fail "the action's requirements.lock is missing"
+[ -f "$lock" ] || fail "the action's requirements-action.lock is missing"
 
 python="${GATEKEEPER_INSTALL_PYTHON:-$(command -v python3 || true)}"
 if [ -z "$python" ] || ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
@@ -50,7 +51,7 @@ if [ -n "$uv" ]; then
   if ! UV_NO_CONFIG=1 UV_CACHE_DIR="$env_dir/uv-cache" UV_PYTHON_DOWNLOADS=never \
       "$uv" pip install --quiet --target "$site" --python "$python" \
       --require-hashes --no-deps --no-build --link-mode copy -r "$lock"; then
-    fail "installing requirements.lock with uv failed (hash mismatch or no network?)"
+    fail "installing requirements-action.lock with uv failed (hash mismatch or no network?)"
   fi
   rm -rf "$env_dir/uv-cache"
 else
@@ -58,7 +59,7 @@ else
   if ! "$python" -m pip install --quiet --disable-pip-version-check --no-input \
       --no-warn-script-location --target "$site" \
       --require-hashes --no-deps --only-binary=:all: -r "$lock"; then
-    fail "installing requirements.lock with pip failed (hash mismatch or no network?)"
+    fail "installing requirements-action.lock with pip failed (hash mismatch or no network?)"
   fi
 fi
 
@@ -70,4 +71,4 @@ wait "$compile_own" || fail "compiling Gatekeeper's own modules failed"
   echo "pycache-prefix=$env_dir/pycache"
   echo "installer=$installer"
 } >> "${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
-echo "Installed requirements.lock with $installer into $site"
+echo "Installed requirements-action.lock with $installer into $site"

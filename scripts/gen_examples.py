@@ -51,6 +51,7 @@ OWN_RED = """\
       - /gatekeeper/
       - /action.yml
       - /requirements.lock
+      - /requirements-action.lock
       - /pyproject.toml
       - /scripts/
       - /schemas/

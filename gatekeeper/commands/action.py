@@ -25,6 +25,7 @@ from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge.files_cache import FilesCache
 from gatekeeper.forge.github.runner import (
     ActionInputs,
     RunnerContext,
@@ -42,13 +43,19 @@ from gatekeeper.live.evaluation import (
 )
 from gatekeeper.live.merge_group import evaluate_merge_group, pulls_of_run
 from gatekeeper.local import git
-from gatekeeper.local.policy_source import central_from_file
+from gatekeeper.local.policy_source import candidate_paths, central_from_file
 from gatekeeper.reporters import ReportContext, runner_files
 from gatekeeper.reporters.github import annotation, report_github
 from gatekeeper.reporters.markdown import comment
 from gatekeeper.writes import write_json_atomically
 
 PENDING_DESCRIPTION = "evaluating: a run that never finishes leaves this pending"
+# The events whose runs may use the changed-file cache (GATEKEEPER_FILES_CACHE): their
+# workflow is the base branch's, and the job's cache is the base branch's, which only
+# workflows of the base or default branch write. On `pull_request`, `pull_request_review`
+# and `merge_group` the workflow comes with the pull request's own commits, which could
+# put a list of their choosing in the cache: there it is ignored (docs/security.md).
+FILES_CACHE_EVENTS = frozenset({"pull_request_target", "workflow_run"})
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,16 @@ def run(options: ActionOptions, out: TextIO) -> int:
 
     context = read_context(options.environ)
     target = target_of(context)
-    forge = GitHubForge(context.token, context.api_url)
+    # The small urllib3 client (PyGithub is not installed with the action), the policy
+    # and the labels it may make read with the pull request, and changed-file lists kept
+    # where the workflow says, on the events whose cache a pull request cannot write.
+    cache = options.environ.get("GATEKEEPER_FILES_CACHE", "").strip()
+    trusted_cache = cache and context.event_name in FILES_CACHE_EVENTS
+    forge = GitHubForge(context.token, context.api_url, light=True, snapshot_reads=True,
+                        policy_paths=candidate_paths(context.inputs.policy_path),
+                        label_names=MANAGED_LABELS if context.inputs.labels else (),
+                        files_cache=FilesCache(Path(cache)) if trusted_cache else None,
+                        graphql_url=options.environ.get("GITHUB_GRAPHQL_URL"))
     central = central_policy(forge, context.inputs)
     if target.run is not None:
         return judge_workflow_run(forge, context, target, out, now=options.now,
@@ -236,7 +252,8 @@ def _update_pull_request(forge: Forge, context: RunnerContext, pull: PullRequest
             out.write(annotation("warning", "Gatekeeper comment", f"not updated: {exc}"))
     if context.inputs.labels and plan.labels is not None:
         try:
-            for name in sorted(plan.labels):
+            # A label is made (with its colour) only when it is about to be added.
+            for name in sorted(forge.labels_to_add(pull, set(plan.labels))):
                 color, description = LABEL_STYLES[name]
                 forge.ensure_label(pull.repo, name, color=color, description=description)
             forge.sync_labels(pull, set(plan.labels), set(MANAGED_LABELS))

@@ -11,10 +11,12 @@ import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 
+from gatekeeper.constants import POLICY_PATH
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo
 from gatekeeper.forge.github import GitHubForge
 from gatekeeper.forge.github.auth import api_url, api_url_for_host, require_token, web_host
+from gatekeeper.local.policy_source import candidate_paths
 from gatekeeper.local.pull_target import BranchTarget, PullTarget, resolve
 
 
@@ -22,12 +24,14 @@ class LocalBodyForge(GitHubForge):
     """GitHub as it is, except that the pull request's body is the one being edited
     locally: files, reviews and the base branch's policy stay GitHub's."""
 
-    def __init__(self, body: str, token: str | None, api: str | None):
-        super().__init__(token, api)
+    def __init__(self, body: str, token: str | None, api: str | None,
+                 policy_paths: tuple[str, ...] = ()):
+        super().__init__(token, api, policy_paths=policy_paths, snapshot_reads=True)
         self._local_body = body
 
-    def pull_request(self, repo: str, number: int) -> PullRequestInfo:
-        return dataclasses.replace(super().pull_request(repo, number), body=self._local_body)
+    def pull_request(self, repo: str, number: int, *, keep: bool = False) -> PullRequestInfo:
+        return dataclasses.replace(super().pull_request(repo, number, keep=keep),
+                                   body=self._local_body)
 
 
 def choose_api(target: PullTarget | BranchTarget, environ: Mapping[str, str]) -> str | None:
@@ -65,11 +69,15 @@ def connect(reference: str, *, cwd: Path, body: str | None,
     token = require_token(environ, api=api)
     # PyGithub logs every refused request on standard error; the error line says it all.
     logging.getLogger("github").setLevel(logging.WARNING)
-    forge = GitHubForge(token, api) if body is None else LocalBodyForge(body, token, api)
+    # validate --pr judges by the default policy path; it is read with the pull request.
+    paths = candidate_paths(POLICY_PATH)
+    forge = GitHubForge(token, api, policy_paths=paths, snapshot_reads=True) if body is None else \
+        LocalBodyForge(body, token, api, paths)
     if isinstance(target, BranchTarget):
         target = _branch_pull(forge, target)
     try:
-        forge.pull_request(target.repo, target.number)
+        # The evaluation's own first read is this one: the pull request is read once.
+        forge.pull_request(target.repo, target.number, keep=True)
     except ForgeUnavailable as exc:
         if exc.hint:  # a refusal or an unreachable host: asking again will not help
             raise _usage_error(exc) from None

@@ -183,6 +183,11 @@ class Publisher(Protocol):
     def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:
         ...
 
+    def labels_to_add(self, info: PullRequestInfo, wanted: set[str]) -> set[str]:
+        """Which of ``wanted`` the pull request lacks, as far as the forge already knows
+        (every one of them when it does not know)."""
+        ...
+
     def post_status(self, repo: str, sha: str, *, state: str, context: str, description: str,
                     target_url: str | None) -> None: ...
 

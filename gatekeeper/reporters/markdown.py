@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from gatekeeper.constants import EMBEDDED_POLICY
+from gatekeeper.constants import COMMENT_FOOTER_PREFIX, EMBEDDED_POLICY
 from gatekeeper.core.fields import BUILTIN, FIELDS
 from gatekeeper.core.model import Decision, RiskClass
 from gatekeeper.core.reasons import Family
@@ -261,8 +261,8 @@ def _comment(decision: Decision, *, run_url: str | None, paste: bool) -> str:
             lines += ["The contract to paste is too long for a comment: it is in the job "
                       "summary (the run's details) and in the decision record.", ""]
         lines += _rerun(decision)
-    footer = f"decision {decision.id}"
+    footer = decision.id
     if run_url:
         footer += f" · [details]({run_url})"
-    lines += ["", f"<sub>{footer}</sub>"]
+    lines += ["", f"{COMMENT_FOOTER_PREFIX}{footer}</sub>"]
     return "\n".join(lines) + "\n"

@@ -57,6 +57,72 @@ def test_every_runtime_dependency_is_pinned_with_hashes() -> None:
     assert {"requests", "urllib3", "referencing", "rpds-py", "mdurl"} <= set(pins)
 
 
+def test_the_action_lock_is_current_and_holds_no_pygithub_or_its_extras() -> None:
+    assert lock.check_action() == []
+    _, pins = lock.parse_lock(lock.ACTION_LOCK.read_text(encoding="utf-8"))
+    assert not {"pygithub", "pyjwt", "cryptography", "cffi", "pycparser", "pynacl",
+                "requests"} & set(pins)
+    assert {"urllib3", "click", "jsonschema", "google-re2", "pyyaml"} <= set(pins)
+    # the same release and files as the full lock, so tests and the action agree
+    _, everything = lock.parse_lock(lock.LOCK.read_text(encoding="utf-8"))
+    for name, pin in pins.items():
+        assert (pin.version, sorted(pin.hashes)) == \
+            (everything[name].version, sorted(everything[name].hashes)), name
+
+
+def test_the_action_lock_check_fails_on_a_forbidden_or_diverging_pin(tmp_path: Path) -> None:
+    text = lock.ACTION_LOCK.read_text(encoding="utf-8")
+    full = lock.LOCK.read_text(encoding="utf-8")
+    cryptography = full[full.index("cryptography=="):]
+    cryptography = cryptography[:cryptography.index("\n", cryptography.index("--hash"))]
+    bad = tmp_path / "requirements-action.lock"
+    bad.write_text(text + cryptography + "\n", encoding="utf-8")
+    assert any("cryptography must not be" in p for p in lock.check_action(lock=bad))
+    bad.write_text(text.replace("click==8", "click==7"), encoding="utf-8")
+    assert any("click==7" in p and "not pinned so" in p for p in lock.check_action(lock=bad))
+
+
+def test_the_action_lock_check_fails_when_its_dependencies_move_on(tmp_path: Path) -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(text.replace('  "urllib3>=2.0",\n]\n\n[tool.hatch',
+                                      '  "urllib3>=2.0",\n  "rich>=13",\n]\n\n[tool.hatch'),
+                         encoding="utf-8")
+    problems = lock.check_action(pyproject=pyproject)
+    assert any("[tool.gatekeeper.action] dependencies" in p for p in problems), problems
+    assert any("rich is a dependency but is not" in p for p in problems), problems
+
+
+def test_the_action_imports_nothing_outside_its_lock() -> None:
+    """`gatekeeper action`'s modules, imported as the action runs them, load no third-party
+    package that requirements-action.lock does not hold."""
+    _, pins = lock.parse_lock(lock.ACTION_LOCK.read_text(encoding="utf-8"))
+    tops = {"click", "re2", "jsonschema", "jsonschema_specifications", "referencing",
+            "rpds", "attrs", "attr", "markdown_it", "mdurl", "yaml", "urllib3",
+            "typing_extensions", "_yaml"}
+    assert {"click", "google-re2", "jsonschema", "markdown-it-py", "pyyaml",
+            "urllib3"} <= set(pins)
+    probe = (
+        "import sys\n"
+        "import gatekeeper.__main__, gatekeeper.cli, gatekeeper.commands.action\n"
+        "from gatekeeper.forge.github import GitHubForge\n"
+        "from gatekeeper.live import evaluation, merge_group\n"
+        "from gatekeeper.reporters import github, markdown\n"
+        "from gatekeeper.core import decide, schemas\n"
+        "forge = GitHubForge('t', 'http://127.0.0.1:9', light=True)\n"
+        "print('\\n'.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    # Without the coverage measurement the suite may run under (it starts in every Python
+    # process that inherits its variables).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, cwd=ROOT, env=env)
+    third_party = {m for m in done.stdout.split() if m not in sys.stdlib_module_names
+                   and m not in ("gatekeeper", "__main__") and not m.startswith("_")}
+    assert third_party <= tops, third_party - tops
+    assert "github" not in third_party and "requests" not in third_party
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -178,7 +244,7 @@ def test_the_action_install_script_refuses_a_tampered_lock(
     action = tmp_path / "action"
     action.mkdir()
     wheels = tmp_path / "wheels"
-    _lock_for(_wheel(wheels), action / "requirements.lock", tamper=tamper)
+    _lock_for(_wheel(wheels), action / "requirements-action.lock", tamper=tamper)
     output = tmp_path / "github_output"
     env = _offline_env(tmp_path, wheels)
     env.update({
@@ -191,7 +257,7 @@ def test_the_action_install_script_refuses_a_tampered_lock(
     installed = list((tmp_path / "runner-temp").glob("gatekeeper-env.*/site/gk_probe"))
     if tamper:
         assert done.returncode != 0, done.stdout + done.stderr
-        assert "::error title=GK999::installing requirements.lock" in done.stdout
+        assert "::error title=GK999::installing requirements-action.lock" in done.stdout
         assert "hash" in done.stderr.lower(), done.stderr
         assert installed == []
         assert not output.exists() or "python=" not in output.read_text()

@@ -30,7 +30,8 @@ OWN_RED = [
     "gatekeeper/cli/__init__.py", "gatekeeper/core/decide.py", "gatekeeper/default_policy.yml",
     "gatekeeper/templates/hardened/gatekeeper.yml", "action.yml", "scripts/action-install.sh",
     "scripts/lock.py", "schemas/policy.schema.json", "schemas/decision.schema.json",
-    "requirements.lock", "pyproject.toml", ".ci/run", ".github/workflows/gatekeeper.yml",
+    "requirements.lock", "requirements-action.lock", "pyproject.toml", ".ci/run",
+    ".github/workflows/gatekeeper.yml",
     ".github/workflows/gatekeeper-review.yml", ".github/workflows/new-one.yml",
     ".github/gatekeeper.yml", "CODEOWNERS",
 ]

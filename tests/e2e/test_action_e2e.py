@@ -137,12 +137,17 @@ def test_red_pr_without_escalation_blocks_then_passes_once_edited(
 
 
 def test_files_endpoint_failing_blocks_with_gk902(fake: FakeGitHub, act_cache: Path) -> None:
-    _seed(fake, CONTRACT + ESCALATION)
+    # Over 100 files: the pages after the query's first cannot be read (GraphQL or REST).
+    _seed(fake, CONTRACT + ESCALATION,
+          ["src/auth/login.py", *[f"docs/page{i}.md" for i in range(149)]])
+    fake.fail("POST", "^/graphql$", status=500, variables={"number": 7, "after": ...})
     fake.fail("GET", r"/pulls/7/files", status=500)
     result = _run(fake, act_cache, "pull_request", "synchronize")
     assert not result.ok
     assert _codes(result) == ["GK902"], result.describe()
-    assert fake.count("GET", r"/pulls/7/files") >= 2  # retried before giving up
+    pages = [r for r in fake.requests
+             if r.path == "/graphql" and "after" in ((r.json or {}).get("variables") or {})]
+    assert len(pages) >= 2  # retried before giving up
 
 
 def test_more_files_than_the_api_lists_fails_closed(fake: FakeGitHub, act_cache: Path) -> None:
@@ -162,8 +167,9 @@ def test_a_pr_cannot_weaken_its_own_policy(fake: FakeGitHub, act_cache: Path) ->
     assert not result.ok
     assert "GK201" in _codes(result), result.describe()
     assert any(".github/gatekeeper.yml" in a.message for a in result.errors())
-    read = [r for r in fake.requests if "/contents/" in r.path]
-    assert read and all(r.query.get("ref") == BASE_SHA for r in read)
+    # Read only at the base (by REST or with the pull request's query), never at the head.
+    read = [ref for ref, _ in fake.file_reads]
+    assert read and all(ref == BASE_SHA for ref in read)
 
 
 def test_hostile_title_body_and_branch_execute_nothing(
@@ -308,7 +314,7 @@ def test_nothing_left_on_the_runner_is_run(
     printed = {line.strip() for line in log.splitlines()}
     assert not printed & {"PLANTED venv", "PLANTED python"}, result.describe()
     assert not marker.exists(), result.describe()
-    assert "Installed requirements.lock with uv into " in log, result.describe()
+    assert "Installed requirements-action.lock with uv into " in log, result.describe()
     assert "outputs=pass/RED//pass" in log, result.describe()
 
 

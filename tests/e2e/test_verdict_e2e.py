@@ -162,7 +162,7 @@ def test_pending_then_failure_when_a_hardened_run_stops_mid_way(
         stopped.append(True)
         return body
 
-    fake.tamper("GET", r"/pulls/7/files", stop_the_run, times=1)
+    fake.tamper("POST", "^/graphql$", stop_the_run, times=1)  # mid-way: reading the PR
     interrupted = _target(fake, act_cache)
     assert stopped and not interrupted.ok, interrupted.describe()
     # The run never finished: the old success is not the latest word, pending is.
@@ -215,7 +215,7 @@ def test_a_policy_tightened_on_the_base_tip_after_the_pr_was_opened(
     fake.set_branch(REPO, "main", TIP)  # the pull request's base.sha is still BASE_SHA
     after = _target(fake, act_cache)
     assert not after.ok and "GK201" in _codes(after), after.describe()
-    reads = [r.query.get("ref") for r in fake.requests if "/contents/" in r.path]
+    reads = [ref for ref, _ in fake.file_reads]  # by REST or with the pull request's query
     assert list(dict.fromkeys(reads)) == [BASE_SHA, TIP]  # the old tip, then the new one
     assert _states(fake, HEAD_SHA)[-1] == (MAIN, "failure")
 

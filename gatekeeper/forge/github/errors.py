@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import requests
 from urllib3.exceptions import NewConnectionError
 
 # REST paths -> the fine-grained permission a call needs (read for GET, else write).
@@ -68,7 +67,10 @@ def refusal(status: int | None, detail: str, *, permission: str | None,
 
 def cannot_connect(exc: BaseException) -> bool:
     """No connection could be made at all (refused, unknown host, connect timeout), as
-    opposed to one that broke off, which asking again may cure."""
+    opposed to one that broke off, which asking again may cure. (PyGithub's transport
+    only: requests is not installed with the action.)"""
+    import requests
+
     if isinstance(exc, requests.ConnectTimeout):
         return True
     if not isinstance(exc, requests.ConnectionError) or not exc.args:

@@ -1,4 +1,4 @@
-"""GraphQL through PyGithub's requester, with GitHub's rate limits honoured."""
+"""GraphQL through the client's transport, with GitHub's rate limits honoured."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-import requests
-from github import GithubException
-from github.Requester import Requester
-
 from gatekeeper.forge import ForgeUnavailable
 from gatekeeper.forge.github.client import CONNECT_RETRIES, GitHubClientBase, message_of
-from gatekeeper.forge.github.errors import cannot_connect, connection_failure, refusal
+from gatekeeper.forge.github.errors import connection_failure, refusal
+from gatekeeper.forge.github.transport import HttpStatusError, NoAnswer
 
 # A host that cannot be connected to at all is tried this often, however many attempts
 # other failures get.
@@ -21,14 +18,17 @@ CONNECT_ATTEMPTS = 1 + CONNECT_RETRIES
 
 
 class GraphQLMixin(GitHubClientBase):
+    # GITHUB_GRAPHQL_URL, when the runner names one.
+    graphql_url_override: str | None = None
+
     def graphql_endpoint(self, override: str | None = None) -> str:
         """``GITHUB_GRAPHQL_URL`` when given, else derived from the API URL the way GitHub
         lays it out: ``https://api.github.com`` -> ``https://api.github.com/graphql``,
         GHES ``https://HOST/api/v3`` -> ``https://HOST/api/graphql``."""
+        override = override or self.graphql_url_override
         if override:
             return override.rstrip("/")
-        derived: str = self.requester.graphql_url
-        return derived
+        return self.transport.graphql_url
 
     def graphql(
         self,
@@ -45,7 +45,7 @@ class GraphQLMixin(GitHubClientBase):
         clock: Callable[[], float] = time.time,
         on_wait: Callable[[str, float], None] | None = None,
     ) -> dict[str, Any]:
-        """POST one GraphQL query through PyGithub's requester and return its ``data``.
+        """POST one GraphQL query and return its ``data``.
 
         Retries what GitHub says is temporary: 5xx, connection failures, 403/429 rate
         limits (``Retry-After``, else ``X-RateLimit-Reset`` when no requests remain, else
@@ -54,31 +54,30 @@ class GraphQLMixin(GitHubClientBase):
         else, or running out of ``attempts``, raises ForgeUnavailable with the status
         (200 for an error body). ``sleep`` and ``clock`` are injectable for tests.
 
-        PyGithub's ``Requester.graphql_query`` turns a 200-with-errors body into a
-        GithubException with a made-up status 400, which cannot be told from a real 400
-        nor carries the error type reliably, so the body is inspected here instead. The
-        requester used has urllib3 retries off, so that every wait is decided (and
-        visible) here, with GitHub's headers at hand.
+        The body is inspected here (PyGithub's ``Requester.graphql_query`` turns a
+        200-with-errors body into a made-up status 400). The transport is asked with its
+        own retries off, so that every wait is decided (and visible) here, with GitHub's
+        headers at hand. An error of type NOT_FOUND (HTTP 200) is not retried and carries
+        the hint of a 404 (check the name; a private repository the token cannot see).
         """
         target = self.graphql_endpoint(url)
         self._graphql_allowed(target, what)
-        requester = self._graphql_requester()
         payload = {"query": query, "variables": variables}
         attempt = 0
         while True:
             attempt += 1
             wait: float | None
             try:
-                headers, data = requester.requestJsonAndCheck("POST", target, input=payload)
-            except GithubException as exc:
+                headers, data = self.transport.json("POST", target, body=payload, retry=False)
+            except HttpStatusError as exc:
                 status: int | None = exc.status
                 detail = message_of(exc.data)
                 wait = self._graphql_wait(exc.status, exc.headers or {}, detail, attempt,
                                           backoff, secondary_wait, clock)
-            except (requests.RequestException, ValueError) as exc:
-                status, detail = None, type(exc).__name__
+            except NoAnswer as exc:
+                status, detail = None, exc.detail
                 wait = backoff * 2.0 ** (attempt - 1)
-                if cannot_connect(exc) and attempt >= CONNECT_ATTEMPTS:
+                if exc.connect and attempt >= CONNECT_ATTEMPTS:
                     raise ForgeUnavailable(what, None, detail,
                                            hint=connection_failure(target)) from None
             else:
@@ -93,6 +92,9 @@ class GraphQLMixin(GitHubClientBase):
                                               secondary_wait, clock)
                 elif kind == "transient":
                     wait = backoff * 2.0 ** (attempt - 1)
+                elif kind == "missing":
+                    raise ForgeUnavailable(what, status, detail, hint=refusal(
+                        404, detail, permission=None, subject=None))
                 else:
                     wait = None
             if wait is None:
@@ -108,17 +110,9 @@ class GraphQLMixin(GitHubClientBase):
                 on_wait(f"{what}: {shown} {detail}".strip(), wait)
             sleep(wait)
 
-    def _graphql_requester(self) -> Requester:
-        found: Requester | None = getattr(self, "_graphql_requester_instance", None)
-        if found is None:
-            # Same auth, base URL, timeout and user agent; no urllib3-level retries.
-            found = Requester(**{**self.requester.kwargs, "retry": 0})
-            self._graphql_requester_instance = found
-        return found
-
     def _graphql_allowed(self, target: str, what: str) -> None:
         # PyGithub's requester only sends the token to its own host and port.
-        api = urllib.parse.urlsplit(self.requester.base_url)
+        api = urllib.parse.urlsplit(self.transport.base_url)
         graphql = urllib.parse.urlsplit(target)
         if graphql.scheme not in ("http", "https") or not graphql.hostname:
             raise ForgeUnavailable(what, None, f"GraphQL URL {target!r} is not an http(s) URL")
@@ -128,7 +122,7 @@ class GraphQLMixin(GitHubClientBase):
 
     @staticmethod
     def _graphql_error_kind(errors: Any) -> tuple[str, str]:
-        """(message, kind): kind is "rate", "transient" or "fatal"."""
+        """(message, kind): kind is "rate", "transient", "missing" or "fatal"."""
         if not isinstance(errors, list) or not errors:
             return "no data in the response", "transient"
         first = errors[0] if isinstance(errors[0], dict) else {}
@@ -139,6 +133,8 @@ class GraphQLMixin(GitHubClientBase):
             return message, "rate"
         if "timeout" in text or "something went wrong" in text:
             return message, "transient"
+        if types == {"NOT_FOUND"}:
+            return message, "missing"
         return message, "fatal"
 
     @staticmethod

@@ -4,61 +4,83 @@ from __future__ import annotations
 
 from typing import Any
 
-from github import UnknownObjectException
-from github.IssueComment import IssueComment
-from github.PullRequest import PullRequest
-
-from gatekeeper.constants import DEFAULT_COMMENT_AUTHOR, STICKY_MARKER
+from gatekeeper.constants import COMMENT_FOOTER_PREFIX, DEFAULT_COMMENT_AUTHOR, STICKY_MARKER
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo
-from gatekeeper.forge.github.client import GitHubClientBase
 from gatekeeper.forge.github.paths import repo_path, segment
+from gatekeeper.forge.github.pulls import PullsMixin
+from gatekeeper.forge.github.snapshot import StickyCandidate
 
 
-class PublishMixin(GitHubClientBase):
-    @staticmethod
-    def _sticky_comments(pr: PullRequest, author: str) -> list[IssueComment]:
+class PublishMixin(PullsMixin):
+    """Writes only what changed: the comments and labels the pull request's query read
+    decide what to write, and an unchanged comment or label set writes nothing."""
+
+    def _comments(self, info: PullRequestInfo) -> tuple[StickyCandidate, ...]:
+        read = self._snapshot(info)
+        if read is not None and read.comments is not None:
+            return read.comments
+        return tuple(
+            StickyCandidate(id=int(item["id"]), body=str(item.get("body") or ""),
+                            author=str((item.get("user") or {}).get("login") or ""))
+            for item in self.paged(
+                "listing comments",
+                f"{repo_path(info.repo)}/issues/{info.number:d}/comments")
+            if isinstance(item.get("id"), int))
+
+    def _sticky_comments(self, info: PullRequestInfo, author: str) -> list[StickyCandidate]:
         # Anyone can paste the marker; only the comments Gatekeeper's identity wrote count.
-        return [
-            comment for comment in pr.get_issue_comments()
-            if STICKY_MARKER in (comment.body or "")
-            and comment.user is not None and comment.user.login.casefold() == author.casefold()
-        ]
+        return [comment for comment in self._comments(info)
+                if STICKY_MARKER in comment.body
+                and comment.author.casefold() == author.casefold()]
 
     def has_sticky_comment(self, info: PullRequestInfo,
                            author: str = DEFAULT_COMMENT_AUTHOR) -> bool:
         with self._guard("listing comments"):
-            return bool(self._sticky_comments(self._pull(info.repo, info.number), author))
+            return bool(self._sticky_comments(info, author))
 
     def upsert_sticky_comment(self, info: PullRequestInfo, body: str,
                               author: str = DEFAULT_COMMENT_AUTHOR) -> str:
         """One comment per pull request, found by its hidden marker and its author (the
-        token's identity) and edited in place; duplicates by that author are removed."""
+        token's identity) and edited in place only when its text changed; duplicates by
+        that author are removed."""
         text = f"{STICKY_MARKER}\n{body}"
-        with self._guard("updating the pull request comment"):
-            pr = self._pull(info.repo, info.number)
-            ours = self._sticky_comments(pr, author)
-            if not ours:
-                pr.create_issue_comment(text)
-                return "created"
-            keep, extra = ours[0], ours[1:]
-            if keep.body != text:
-                keep.edit(text)
-            for duplicate in extra:
-                duplicate.delete()
-            return "updated"
+        issues = f"{repo_path(info.repo)}/issues"
+        ours = self._sticky_comments(info, author)
+        if not ours:
+            self._forget(info, comments=True)
+            self.request("creating the pull request comment", "POST",
+                         f"{issues}/{info.number:d}/comments", input={"body": text})
+            return "created"
+        keep, extra = ours[0], ours[1:]
+        self._forget(info, comments=True)
+        if _essence(keep.body) != _essence(text):
+            self.request("updating the pull request comment", "PATCH",
+                         f"{issues}/comments/{keep.id:d}", input={"body": text})
+        for duplicate in extra:
+            self.request("removing a duplicate comment", "DELETE",
+                         f"{issues}/comments/{duplicate.id:d}")
+        return "updated"
 
     def ensure_label(self, repo: str, name: str, *, color: str, description: str) -> bool:
         """Create the label with its colour and description when the repository lacks it.
 
         One that exists is left alone, so a maintainer's colour or description stands; a
-        422 on create means it was created meanwhile (names match case-insensitively)."""
+        422 on create means it was created meanwhile (names match case-insensitively).
+        Whether it exists comes with the pull request's query when it asked (``label_names``),
+        else from a read of its own."""
         url = f"{repo_path(repo)}/labels"
-        with self._guard(f"reading the label {name}"):
-            try:
-                self.requester.requestJsonAndCheck("GET", f"{url}/{segment(name)}")
+        self._read_state()
+        known = self._repo_labels.get(repo.casefold())
+        if known is not None and name.casefold() in {n.casefold() for n in self.label_names}:
+            if name.casefold() in known:
                 return False
-            except UnknownObjectException:
-                pass
+        else:
+            try:
+                self.request(f"reading the label {name}", "GET", f"{url}/{segment(name)}")
+                return False
+            except ForgeUnavailable as exc:
+                if exc.status != 404:
+                    raise
         try:
             self.request(f"creating the label {name}", "POST", url,
                          input={"name": name, "color": color, "description": description})
@@ -66,24 +88,46 @@ class PublishMixin(GitHubClientBase):
             if exc.status == 422:
                 return False
             raise
+        if known is not None:
+            known.add(name.casefold())
         return True
 
     def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:
-        """Add the wanted labels and remove the other managed ones; leave the rest alone."""
-        with self._guard("updating labels"):
-            pr = self._pull(info.repo, info.number)
-            # GitHub matches label names case-insensitively.
-            present = {label.name for label in pr.get_labels()}
-            folded_present = {name.casefold() for name in present}
-            folded_wanted = {name.casefold() for name in wanted}
-            folded_managed = {name.casefold() for name in managed}
-            missing = sorted(n for n in wanted if n.casefold() not in folded_present)
-            if missing:
-                pr.add_to_labels(*missing)
-            for name in sorted(present):
-                folded = name.casefold()
-                if folded in folded_managed and folded not in folded_wanted:
-                    pr.remove_from_labels(name)
+        """Add the wanted labels and remove the other managed ones; leave the rest alone.
+        Nothing is written when the labels are already as wanted."""
+        read = self._snapshot(info)
+        if read is not None and read.labels is not None:
+            present = set(read.labels)
+        else:
+            present = {str(item.get("name", "")) for item in self.paged(
+                "listing labels", f"{repo_path(info.repo)}/issues/{info.number:d}/labels")}
+        # GitHub matches label names case-insensitively.
+        folded_present = {name.casefold() for name in present}
+        folded_wanted = {name.casefold() for name in wanted}
+        folded_managed = {name.casefold() for name in managed}
+        url = f"{repo_path(info.repo)}/issues/{info.number:d}/labels"
+        self._forget(info, labels=True)
+        missing = sorted(n for n in wanted if n.casefold() not in folded_present)
+        if missing:
+            self.request("adding labels", "POST", url, input=missing)
+        for name in sorted(present):
+            folded = name.casefold()
+            if folded in folded_managed and folded not in folded_wanted:
+                try:
+                    self.request(f"removing the label {name}", "DELETE",
+                                 f"{url}/{segment(name)}")
+                except ForgeUnavailable as exc:
+                    if exc.status != 404:  # removed meanwhile
+                        raise
+
+    def labels_to_add(self, info: PullRequestInfo, wanted: set[str]) -> set[str]:
+        """The wanted labels the pull request lacks, as its query read them (all of
+        ``wanted`` when they were not read)."""
+        read = self._snapshot(info)
+        if read is None or read.labels is None:
+            return set(wanted)
+        present = {name.casefold() for name in read.labels}
+        return {name for name in wanted if name.casefold() not in present}
 
     def post_status(self, repo: str, sha: str, *, state: str, context: str, description: str,
                     target_url: str | None) -> None:
@@ -94,3 +138,9 @@ class PublishMixin(GitHubClientBase):
         self.request("posting the commit status", "POST",
                      f"{repo_path(repo)}/statuses/{segment(sha)}", input=payload)
 
+
+
+def _essence(text: str) -> str:
+    """The comment without its run footer (its last line: decision id, run link), which
+    every run changes."""
+    return text.rstrip().rsplit("\n" + COMMENT_FOOTER_PREFIX, 1)[0].rstrip()

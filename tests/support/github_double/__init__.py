@@ -45,18 +45,22 @@ URLs, ISO-8601 ``Z`` timestamps; SHAs must be full 40-hex):
   25 (for large benchmarks); ``"off"`` checks nothing. Keep ``"all"`` for tests.
 * State: ``add_token``, ``add_repo``, ``add_pull``, ``update_pull``, ``add_commit``,
   ``set_file``, ``add_review``/``dismiss_review``, ``add_comment``, ``add_label``,
-  ``add_team_member``, ``set_branch`` (a branch's tip), ``set_branch_protection``
+  ``add_team_member``, ``set_branch`` (a branch's tip), ``drop_branch``,
+  ``set_branch_protection``
   (+ ``FakeGitHub.protection(...)``),
   ``add_ruleset``, ``add_workflow``, ``add_org_ruleset`` and ``set_repo_flags``
   (organisation rulesets, archived repositories and forks, served through GraphQL
   ``organization { repositories }``); read back with ``comments()``, ``labels()``,
   ``repo_labels()``, ``statuses()``; ``webhook_payload(event, action, repo, number)``.
 * Faults: ``fail(method, path_regex, status=500, times=None, headers=None, body=None,
-  retry_after=None, rate_limit_exhausted=False, reset_in=60, apply=False)``,
+  retry_after=None, rate_limit_exhausted=False, reset_in=60, apply=False,
+  variables=None)`` (``variables``: GraphQL queries with these variables only),
   ``fail_connection(method, path_regex, times=1)``, ``rate_limit_graphql(times)``,
   ``clear_faults()``; ``tamper(method, path_regex, fn)`` rewrites a body before the check.
 * Inspection: ``requests`` (``Request(method, path, query, json)``), ``count(method,
-  path_regex)``, ``violations``, ``undeclared``, ``injected``, ``assert_no_violations()``.
+  path_regex)``, ``file_reads`` (``(ref, path)`` of every file read, by the contents
+  API or GraphQL's ``file(path:)``), ``violations``, ``undeclared``, ``injected``,
+  ``assert_no_violations()``.
 * GraphQL: ``graphql_data`` = ``None`` (state-backed ``graphql_root()``: ``repository
   {pullRequest, pullRequests}``, ``rateLimit``, ``viewer``), a dict, or a callable
   ``(query, variables) -> root``; executed by ``github_contract.execute_graphql``.

@@ -29,6 +29,7 @@ class Faults:
         rate_limit_exhausted: bool = False,
         reset_in: int = 60,
         apply: bool = False,
+        variables: Mapping[str, object] | None = None,
     ) -> None:
         """Answer matching requests (``method`` or ``"*"``; ``path_regex`` searched in
         the path relative to the API prefix, ``/graphql`` for GraphQL) with ``status``:
@@ -36,7 +37,10 @@ class Faults:
         status. ``retry_after`` adds ``Retry-After``; ``rate_limit_exhausted`` adds
         ``X-RateLimit-Remaining: 0`` and ``X-RateLimit-Reset`` and GitHub's primary
         rate-limit message (use with 403 or 429). ``apply=True`` lets the request take
-        effect before the fault is answered (a write whose response was lost)."""
+        effect before the fault is answered (a write whose response was lost).
+        ``variables`` (GraphQL): only queries whose variables include these items fail,
+        e.g. ``{"number": 7}`` for the reads of pull request #7; a value ``...`` matches
+        any value (``{"number": 7, "after": ...}``: the pages after the first)."""
         hdrs = dict(headers or {})
         if retry_after is not None:
             hdrs["Retry-After"] = str(retry_after)
@@ -54,6 +58,7 @@ class Faults:
             self._faults.append(_Fault(
                 method=method.upper(), pattern=re.compile(path_regex), status=status,
                 times=times, headers=hdrs, body=body, apply=apply,
+                variables=None if variables is None else dict(variables),
             ))
 
     def fail_connection(self, method: str, path_regex: str, times: int = 1) -> None:

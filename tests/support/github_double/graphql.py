@@ -15,6 +15,7 @@ from tests.support.github_double.state import (
     BOT_LOGIN,
     FILES_CAP,
     Json,
+    _blob_sha,
     _Comment,
     _File,
     _iso,
@@ -215,6 +216,10 @@ class GraphQLRoutes:
             "defaultBranchRef": {"name": repo.default_branch,
                                  "prefix": "refs/heads/", "id": _node_id("Ref", repo.id)},
             "pullRequest": pull_request, "pullRequests": pull_requests,
+            # GitHub finds a label by name case-insensitively; null when there is none
+            "label": lambda info, name, **_: (
+                None if (found := repo.labels.get(name.casefold())) is None
+                else _gql_label(found)),
         }
 
     def _gql_pull(self, pull: _Pull) -> dict[str, Any]:
@@ -281,6 +286,37 @@ class GraphQLRoutes:
             "reviews": reviews, "files": files, "labels": labels, "comments": comments,
             "timelineItems": timeline, "commits": commits,
             "repository": lambda info, **_: self._gql_repo(repo),
+            "baseRef": lambda info, **_: self._gql_branch_ref(repo, pull.base_ref),
+        }
+
+    def _gql_branch_ref(self, repo: _Repo, branch: str) -> dict[str, Any] | None:
+        """A branch as a ``Ref`` whose target is the tip commit, with ``file(path:)`` read
+        from the contents served at that commit (None: no such branch tip)."""
+        tip = repo.tips.get(branch)
+        if tip is None:
+            return None
+
+        def file(info: Any, path: str) -> dict[str, Any] | None:
+            self.file_reads.append((tip, path.strip("/")))
+            data = repo.contents.get((tip, path.strip("/")))
+            if data is None:
+                return None
+            try:
+                text: str | None = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            return {
+                "__typename": "TreeEntry", "name": path.rsplit("/", 1)[-1], "path": path,
+                "object": {"__typename": "Blob", "oid": _blob_sha(data), "text": text,
+                           "isBinary": text is None, "isTruncated": False,
+                           "byteSize": len(data), "id": _node_id("Blob", tip[:12])},
+            }
+
+        return {
+            "__typename": "Ref", "id": _node_id("Ref", repo.id), "name": branch,
+            "prefix": "refs/heads/",
+            "target": {"__typename": "Commit", "id": _node_id("Commit", tip[:12]),
+                       "oid": tip, "file": file},
         }
 
     def _gql_review(self, pull: _Pull, review: _Review) -> dict[str, Any]:

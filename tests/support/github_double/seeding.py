@@ -170,6 +170,15 @@ class Seeding:
             r.branches.add(branch)
             r.commits.add(_sha(sha))
 
+    def drop_branch(self, repo: str, branch: str) -> None:
+        """Delete ``branch``: REST answers 404 for it and GraphQL's ``baseRef`` of a pull
+        request into it is null. (GitHub then closes such pull requests; a test of the
+        moment between the two leaves them open.)"""
+        with self._lock:
+            r = self._repo(repo)
+            r.tips.pop(branch, None)
+            r.branches.discard(branch)
+
     def set_file(self, repo: str, path: str, ref: str, text: str | bytes | None) -> None:
         """Serve ``text`` at ``path`` for exactly ``ref`` (a SHA or branch name); ``None``
         removes it. Contents are per ref: a file set at the head SHA is not visible at

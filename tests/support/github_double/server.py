@@ -112,6 +112,8 @@ of every request and response."""
         self.undeclared: list[str] = []
         self.injected: list[tuple[str, str, int | None]] = []
         self.requests: list[Request] = []
+        # (ref, path) of each file read, whichever API read it
+        self.file_reads: list[tuple[str, str]] = []
         self.graphql_data: Callable[[str, Mapping[str, Any]], Any] | Mapping[str, Any] | None = (
             None
         )
@@ -269,7 +271,7 @@ of every request and response."""
         if isinstance(identity, _Response):
             return self._finalize(method, None if is_graphql else self._template(method, rel),
                                   rel, identity)
-        fault = self._take_fault(method, rel)
+        fault = self._take_fault(method, rel, body)
         if fault is not None and fault.connection:
             self.injected.append((method, rel, None))
             return None
@@ -279,8 +281,11 @@ of every request and response."""
                 return _github_error(404, "Not Found", kind="error")
             if fault is not None:
                 self.injected.append((method, rel, fault.status))
-                return _Response(fault.status, fault.body, dict(fault.headers), kind="fault")
-            return self._graphql(identity, body, bad_json)
+                return self._finalize(method, None, rel, _Response(
+                    fault.status, fault.body, dict(fault.headers), kind="fault"))
+            # Tampers apply to GraphQL answers as to REST ones (no OpenAPI check: the
+            # query was executed against GitHub's schema).
+            return self._finalize(method, None, rel, self._graphql(identity, body, bad_json))
         match = _REPOSITORIES_ALIAS.match(rel)
         routed = rel
         if match:
@@ -335,10 +340,16 @@ of every request and response."""
             return _github_error(401, "Bad credentials", kind="error")
         return user
 
-    def _take_fault(self, method: str, rel: str) -> _Fault | None:
+    def _take_fault(self, method: str, rel: str, body: Json = None) -> _Fault | None:
         for fault in self._faults:
             if fault.method not in ("*", method) or not fault.pattern.search(rel):
                 continue
+            if fault.variables is not None:
+                given = body.get("variables") if isinstance(body, dict) else None
+                if not isinstance(given, dict) or any(
+                        k not in given or (v is not ... and given[k] != v)
+                        for k, v in fault.variables.items()):
+                    continue
             if fault.times is not None:
                 if fault.times <= 0:
                     continue

@@ -53,6 +53,7 @@ workflows, contents, team membership, rate limit."""
         path = params["path"].strip("/")
         ref = query.get("ref") or repo.default_branch
         docs = f"{_DOCS}/repos/contents#get-repository-content"
+        self.file_reads.append((ref, path))
         data = repo.contents.get((ref, path))
         if data is not None:
             return _Response(200, self._content_json(repo, ref, path, data, with_content=True))

@@ -306,6 +306,8 @@ class _Fault:
     body: Json
     connection: bool = False
     apply: bool = False
+    # GraphQL only: the fault answers only queries whose variables include these items
+    variables: dict[str, Any] | None = None
 
 
 @dataclass

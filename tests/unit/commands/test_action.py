@@ -74,6 +74,9 @@ def test_could_not_evaluate_leaves_the_labels_alone(
 ) -> None:
     _seed(github_double, COMPLETE)
     github_double.update_pull(REPO, 7, labels=["gatekeeper:red"])
+    # Over 100 files: the list's next pages cannot be read, by GraphQL or by REST.
+    github_double.update_pull(REPO, 7, files=[f"src/f{i}.py" for i in range(150)])
+    github_double.fail("POST", "^/graphql$", status=502, variables={"number": 7, "after": ...})
     github_double.fail("GET", r"/pulls/7/files", status=502)
     out = io.StringIO()
     assert run(ActionOptions(_environ(github_double, tmp_path), "2026-11-21T00:00:00Z"), out) == 1

@@ -87,18 +87,18 @@ def test_a_refused_token_is_exit_2_and_not_retried(github_double: FakeGitHub,
     line = _one_error_line(result)
     assert "HTTP 401 (Bad credentials)" in line
     assert "GitHub refused the token" in line and "`gh auth login`" in line
-    assert github_double.count("GET", r"/pulls/7$") == 1
+    assert github_double.count("POST", "^/graphql$") == 1
 
 
 def test_a_forbidden_pull_request_names_the_permission(github_double: FakeGitHub,
                                                        tmp_path: Path) -> None:
     _seed(github_double)
-    github_double.fail("GET", r"/pulls/7$", status=403, body=FORBIDDEN, times=5)
+    github_double.fail("POST", "^/graphql$", status=403, body=FORBIDDEN, times=5)
     result = _validate(tmp_path, "--pr", f"{REPO}#7", api=github_double.base_url)
     line = _one_error_line(result)
     assert "HTTP 403 (Resource not accessible by integration)" in line
     assert "it needs the pull-requests: read permission" in line
-    assert github_double.count("GET", r"/pulls/7$") == 1
+    assert github_double.count("POST", "^/graphql$") == 1
 
 
 def test_a_pull_request_that_does_not_exist_is_exit_2(github_double: FakeGitHub,
@@ -108,7 +108,7 @@ def test_a_pull_request_that_does_not_exist_is_exit_2(github_double: FakeGitHub,
     line = _one_error_line(result)
     assert f"reading pull request {REPO}#99: HTTP 404" in line
     assert f"check that pull request {REPO}#99 exists" in line
-    assert github_double.count("GET", r"/pulls/99$") == 1
+    assert github_double.count("POST", "^/graphql$") == 1
 
 
 def test_an_unreachable_host_is_named_and_given_up_on_quickly(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_an_unreachable_host_is_named_and_given_up_on_quickly(tmp_path: Path) ->
     result = _validate(tmp_path, "--pr", f"{REPO}#7", api=api)
     elapsed = time.monotonic() - started
     line = _one_error_line(result)
-    assert f"could not connect to {api}/repos/{REPO}" in line
+    assert f"could not connect to {api.removesuffix('/v3')}" in line
     assert "check GITHUB_API_URL" in line
     assert elapsed < 10, elapsed
 
@@ -141,7 +141,7 @@ def test_an_enterprise_server_url_finds_its_api(github_double_ghes: FakeGitHub,
     result = _validate(tmp_path, "--pr", url, api=None)
     assert result.returncode == 0, result.stderr
     # Read up front, then afresh by the evaluation: every read of a pull request is new.
-    assert github_double_ghes.count("GET", r"/pulls/7$") == 2
+    assert github_double_ghes.count("POST", "^/graphql$") == 1
 
 
 def test_a_url_on_another_host_than_the_api_is_refused(github_double: FakeGitHub,
@@ -174,7 +174,7 @@ def test_a_number_takes_the_repository_from_origin(github_double: FakeGitHub, tm
     result = _validate(tmp_path, "--pr", reference, "--format", "json",
                        api=github_double.base_url, cwd=clone)
     assert result.returncode == 0, result.stderr
-    assert github_double.count("GET", rf"/repos/{REPO}/pulls/7$") == 2  # up front, then fresh
+    assert github_double.count("POST", "^/graphql$") == 1  # once: up front, kept for the evaluation
 
 
 def test_no_value_is_the_current_branch_open_pull_request(github_double: FakeGitHub,
@@ -224,7 +224,8 @@ def test_a_local_body_is_judged_against_the_live_pull_request(
     blocked = _validate(tmp_path, str(still), "--pr", f"{REPO}#7", api=github_double.base_url)
     assert blocked.returncode == 1
     assert f"{still}:5: GK201" in blocked.stdout
-    assert {r.method for r in github_double.requests} == {"GET"}
+    # Reads only: REST GETs and GraphQL queries (a POST that writes nothing).
+    assert {r.method for r in github_double.requests if r.path != "/graphql"} == {"GET"}
 
 
 @pytest.mark.parametrize("command", [
@@ -311,5 +312,5 @@ def test_a_host_that_does_not_answer_has_a_short_connect_timeout() -> None:
     client = GitHubForge(DEFAULT_TOKEN, "https://ghe.example.com/api/v3", timeout=20)
     # requests takes (connect, read): a black-holed host costs seconds, a slow answer not.
     assert client.requester.kwargs["timeout"] == (CONNECT_TIMEOUT, 20)
-    assert client._graphql_requester().kwargs["timeout"] == (CONNECT_TIMEOUT, 20)
+    assert client.transport.bare_requester().kwargs["timeout"] == (CONNECT_TIMEOUT, 20)
     assert CONNECT_TIMEOUT <= 5

@@ -106,7 +106,7 @@ def test_a_force_push_between_event_and_read_blocks_on_the_event_commit_only(
     assert "GK905" in text and "is not judged" in record["reasons"][0]["message"]
     assert _states(fake, HEAD) == [("gatekeeper/contract (main)", "failure")]
     assert _states(fake, MOVED) == []  # the new head's own run decides it
-    assert fake.count("GET", r"/pulls/7/files") == 0  # nothing was judged
+    assert fake.count("POST", "^/graphql$") == 1  # the pull request only: nothing judged
     assert fake.comments(REPO, 7) == [] and fake.labels(REPO, 7) == []  # left to the new run
 
 
@@ -119,7 +119,7 @@ def test_the_head_moving_during_the_run_blocks_instead_of_passing(
         fake.update_pull(REPO, 7, head_sha=MOVED)
         return body
 
-    fake.tamper("GET", r"/pulls/7/files", push_meanwhile, times=1)
+    fake.tamper("POST", "^/graphql$", push_meanwhile, times=1)
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and _codes(record) == ["GK905"]
     assert "moved from cccccccccccc to eeeeeeeeeeee" in record["reasons"][0]["message"]
@@ -129,7 +129,7 @@ def test_the_head_moving_during_the_run_blocks_instead_of_passing(
 
 def test_a_body_emptied_during_the_run_blocks(fake: FakeGitHub, tmp_path: Path) -> None:
     _pull(fake)
-    fake.tamper("GET", r"/pulls/7/files",
+    fake.tamper("POST", "^/graphql$",
                 lambda body: (fake.update_pull(REPO, 7, body=""), body)[1], times=1)
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and _codes(record) == ["GK905"]
@@ -156,7 +156,7 @@ def test_a_pull_request_that_cannot_be_read_fails_on_the_event_commit(
     fake: FakeGitHub, tmp_path: Path,
 ) -> None:
     _pull(fake)
-    fake.fail("GET", r"/pulls/7$", status=404)
+    fake.fail("POST", "^/graphql$", status=404)
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and _codes(record) == ["GK904"]
     assert _states(fake, HEAD) == [("gatekeeper/contract (main)", "failure")]
@@ -208,6 +208,9 @@ def test_another_pull_request_on_the_commit_that_cannot_be_judged_blocks_with_gk
 ) -> None:
     _pull(fake, 7, GREEN)
     _pull(fake, 8, GREEN, base_ref="release", head_ref="other")
+    # Over 100 files: #8's list has pages after the first, which cannot be read.
+    fake.update_pull(REPO, 8, files=[f"docs/f{i}.md" for i in range(150)])
+    fake.fail("POST", "^/graphql$", status=502, variables={"number": 8, "after": ...})
     fake.fail("GET", r"/pulls/8/files", status=502)
     code, _, record = _act(fake, tmp_path, number=7)
     assert code == 1 and _codes(record) == ["GK908"]
@@ -233,7 +236,9 @@ def test_a_policy_tightened_on_the_base_tip_applies_to_an_open_pull_request(
     assert code == 1 and "GK201" in _codes(record)
     assert record["policy"] == {"source": f"{REPO}:{POLICY}", "ref": "main", "sha": TIP,
                                 "central": None}
-    assert {r.query.get("ref") for r in fake.requests if "/contents/" in r.path} == {BASE, TIP}
+    # The policy was read at the base tip of each run (by REST or with the query), never
+    # at the pull request's head.
+    assert {ref for ref, _ in fake.file_reads} == {BASE, TIP}
 
 
 def test_a_missing_policy_uses_the_default_and_the_record_says_where_it_looked(
@@ -254,6 +259,8 @@ def test_a_policy_that_exists_but_cannot_be_read_blocks_with_gk901(
     if setup == "binary":
         fake.set_file(REPO, POLICY, BASE, b"\xff\xfe not text")
     else:
+        # The query gives no base tip (the branch is gone) and REST cannot read it either.
+        fake.drop_branch(REPO, "main")
         fake.fail("GET", r"/branches/main$", status=502)
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and _codes(record) == ["GK901"]
@@ -278,7 +285,8 @@ def test_a_merge_group_whose_members_all_pass_passes(fake: FakeGitHub, tmp_path:
     assert code == 0 and record["decision"] == "pass"
     assert _states(fake, M8) == [("gatekeeper/contract (main)", "pending"),
                                  ("gatekeeper/contract (main)", "success")]
-    assert fake.count("GET", r"/pulls/7/files") == 1 and fake.count("GET", r"/pulls/8/files") == 1
+    # Each member read once, with its files, by one query each.
+    assert fake.count("POST", "^/graphql$") == 2 and fake.count("GET", r"/files") == 0
 
 
 def test_a_merge_group_blocks_when_an_earlier_member_blocks(
@@ -402,11 +410,14 @@ def test_a_merge_group_that_cannot_be_fully_judged_blocks_with_gk907(
     payload = _group(fake)
     if broken == "compare":
         fake.fail("GET", r"/compare/", status=503)
-    elif broken == "member read":
+    elif broken == "member read":  # #7 cannot be read, by GraphQL or by REST
+        fake.fail("POST", "^/graphql$", status=502, variables={"number": 7})
         fake.fail("GET", r"/pulls/7$", status=502)
     elif broken == "member base":
         fake.update_pull(REPO, 7, base_ref="release")
     else:
+        fake.update_pull(REPO, 7, files=[f"docs/f{i}.md" for i in range(150)])
+        fake.fail("POST", "^/graphql$", status=502, variables={"number": 7, "after": ...})
         fake.fail("GET", r"/pulls/7/files", status=502)
     code, _, record = _act(fake, tmp_path, "merge_group", payload, number=8)
     assert code == 1 and _codes(record) == ["GK907"]
@@ -417,8 +428,8 @@ def test_a_pull_request_unreadable_at_the_last_read_blocks(
     fake: FakeGitHub, tmp_path: Path,
 ) -> None:
     _pull(fake)
-    fake.tamper("GET", r"/pulls/7/files",
-                lambda body: (fake.fail("GET", r"/pulls/7$", status=502), body)[1], times=1)
+    fake.tamper("POST", "^/graphql$",
+                lambda body: (fake.fail("POST", "^/graphql$", status=502), body)[1], times=1)
     code, _, record = _act(fake, tmp_path)
     assert code == 1 and _codes(record) == ["GK904"]
     assert "again before posting" in record["reasons"][0]["message"]

@@ -130,6 +130,9 @@ class FakeForge:
     def ensure_label(self, repo: str, name: str, *, color: str, description: str) -> bool:
         return False
 
+    def labels_to_add(self, info: PullRequestInfo, wanted: set[str]) -> set[str]:
+        return set(wanted)
+
     def sync_labels(self, info: PullRequestInfo, wanted: set[str], managed: set[str]) -> None:
         self.labels.append(set(wanted))
 
