@@ -30,6 +30,14 @@ ELSEWHERE: dict[str, str] = {
                            "batched GraphQL queries from the double)",
     "commands/doctor/org_judge.py": "tests/unit/commands/doctor/test_org.py (each repository "
                                     "judged, the text and JSON verdicts)",
+    # The action's small client and its one-query read of a pull request, through the
+    # strict double: every query executed against GitHub's published schema.
+    "forge/github/light.py": "tests/unit/commands/test_action.py and the e2e runs (the action "
+                             "reads and writes through it)",
+    "forge/github/transport.py": "tests/unit/forge/test_github.py (both clients, retries and "
+                                 "refusals against the double)",
+    "forge/github/snapshot.py": "tests/unit/commands/test_request_budget.py and "
+                                "test_files_list.py (the query, its pages, what it spares)",
     # The build's identity is what a built wheel or sdist says of itself.
     "__init__.py": "tests/acceptance/test_build_identity.py (version and commit of a build)",
 }

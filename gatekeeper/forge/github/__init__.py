@@ -9,10 +9,9 @@ from gatekeeper.forge.github.authority import AuthorityMixin
 from gatekeeper.forge.github.publish import PublishMixin
 from gatekeeper.forge.github.pulls import FILES_CAP
 from gatekeeper.forge.github.settings import SettingsMixin
-from gatekeeper.forge.github.timeline import TimelineMixin
 
 
-class GitHubForge(PublishMixin, AuthorityMixin, TimelineMixin, SettingsMixin):
+class GitHubForge(PublishMixin, AuthorityMixin, SettingsMixin):
     """One GitHub API host and token: pull requests, publishing, settings and GraphQL.
 
     ``light``: the small urllib3 client instead of PyGithub's (the action's). ``policy_paths``:

@@ -22,6 +22,7 @@ from gatekeeper.forge.github.errors import refusal
 from gatekeeper.forge.github.graphql import GraphQLMixin
 from gatekeeper.forge.github.paths import ref_path, repo_path, segment
 from gatekeeper.forge.github.snapshot import PullSnapshot
+from gatekeeper.forge.github.timeline import TimelineMixin
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
@@ -39,7 +40,7 @@ def _summary(data: Any) -> PullSummary:
                        head_sha=head["sha"], base_ref=str(base.get("ref", "")))
 
 
-class PullsMixin(GraphQLMixin):
+class PullsMixin(GraphQLMixin, TimelineMixin):
     """The pull request, its files, reviews, labels and comments, the base tip and the
     policy at it: one GraphQL query (``forge.github.snapshot``) the first time a pull
     request is read, REST only for what that query could not give in full."""
@@ -251,6 +252,13 @@ class PullsMixin(GraphQLMixin):
             for item in self.paged("listing reviews",
                                    f"{repo_path(info.repo)}/pulls/{info.number:d}/reviews")
         )
+
+    def base_changes(self, info: PullRequestInfo) -> tuple[str, ...]:
+        """When the base branch was changed: as the query read it, else from REST."""
+        read = self._snapshot(info)
+        if read is not None and read.base_changes is not None:
+            return read.base_changes
+        return TimelineMixin.base_changes(self, info)
 
     def file_at(self, repo: str, path: str, ref: str) -> str | None:
         """A file's text at a commit: the policy the query read at the base tip, else

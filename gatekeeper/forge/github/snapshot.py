@@ -66,6 +66,11 @@ def query(policy_paths: tuple[str, ...], *, full: bool, labels: tuple[str, ...] 
       comments(last: 100) {{
         totalCount nodes {{ databaseId body author {{ __typename login }} }}
       }}
+      baseChanges: timelineItems(first: 100,
+          itemTypes: [BASE_REF_CHANGED_EVENT, AUTOMATIC_BASE_CHANGE_SUCCEEDED_EVENT]) {{
+        totalCount nodes {{ __typename ... on BaseRefChangedEvent {{ createdAt }}
+          ... on AutomaticBaseChangeSucceededEvent {{ createdAt }} }}
+      }}
     }}
   }}
 }}
@@ -129,6 +134,8 @@ class PullSnapshot:
     reviews: tuple[ReviewRecord, ...] | None = None
     comments: tuple[StickyCandidate, ...] | None = None
     base_tip: str | None = None
+    # when the base branch was changed, sorted (None: not all of them were read)
+    base_changes: tuple[str, ...] | None = None
     # path -> text at base_tip (None: no such file); only the paths the query read
     policy: dict[str, str | None] | None = None
     # a policy path whose blob GraphQL would not give as text (too large, binary)
@@ -210,6 +217,15 @@ def parse(repo: str, pull: dict[str, Any], policy_paths: tuple[str, ...]) -> Pul
                             author=login_of(n.get("author"))[0])
             for n in _nodes(comments_conn) if isinstance(n.get("databaseId"), int))
 
+    changes_conn = pull.get("baseChanges")
+    base_changes: tuple[str, ...] | None = None
+    if _complete(changes_conn):
+        times = [n.get("createdAt") for n in _nodes(changes_conn)]
+        # A base change with no time cannot be ordered against an approval: read it from
+        # REST, which fails closed on it.
+        if all(isinstance(at, str) and at for at in times):
+            base_changes = tuple(sorted(str(at) for at in times))
+
     target = (pull.get("baseRef") or {}).get("target") or {}
     tip = target.get("oid") if isinstance(target, dict) else None
     policy: dict[str, str | None] | None = None
@@ -228,6 +244,6 @@ def parse(repo: str, pull: dict[str, Any], policy_paths: tuple[str, ...]) -> Pul
             else:
                 policy[path] = blob["text"]
     return PullSnapshot(info=info, labels=labels, files=files, first_files=first,
-                        reviews=reviews,
+                        reviews=reviews, base_changes=base_changes,
                         comments=comments, base_tip=tip if isinstance(tip, str) else None,
                         policy=policy, policy_unread=unread)

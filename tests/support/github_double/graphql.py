@@ -253,12 +253,17 @@ class GraphQLRoutes:
             ]
             events += [(r.submitted_at or pull.created_at, ("review", r)) for r in pull.reviews]
             events += [(c.created_at, ("comment", c)) for c in pull.comments]
+            events += [(at, ("base", (kind, actor, at))) for kind, actor, at in pull.events
+                       if kind in _BASE_EVENTS]
             events.sort(key=lambda item: item[0])
             kinds = {"event": None, "review": "PULL_REQUEST_REVIEW", "comment": "ISSUE_COMMENT"}
             chosen = []
             for at, (what, obj) in events:
-                type_name = ("LABELED_EVENT" if obj.kind == "LabeledEvent" else "UNLABELED_EVENT") \
-                    if what == "event" else kinds[what]
+                if what == "base":
+                    type_name = _BASE_EVENTS[obj[0]][1]
+                else:
+                    type_name = ("LABELED_EVENT" if obj.kind == "LabeledEvent"
+                                 else "UNLABELED_EVENT") if what == "event" else kinds[what]
                 if itemTypes and type_name not in itemTypes:
                     continue
                 if since and _parse_iso(at) < _parse_iso(since):
@@ -286,6 +291,8 @@ class GraphQLRoutes:
             "reviews": reviews, "files": files, "labels": labels, "comments": comments,
             "timelineItems": timeline, "commits": commits,
             "repository": lambda info, **_: self._gql_repo(repo),
+            "headRepository": lambda info, **_: self._gql_repo(pull.head_repo),
+            "isCrossRepository": pull.head_repo is not repo,
             "baseRef": lambda info, **_: self._gql_branch_ref(repo, pull.base_ref),
         }
 
@@ -351,6 +358,11 @@ class GraphQLRoutes:
                 return self._gql_review(pull, obj)
             if what == "comment":
                 return self._gql_comment(obj)
+            if what == "base":
+                kind, actor, at = obj
+                name = _BASE_EVENTS[kind][0]
+                return {"__typename": name, "id": _node_id(name, hash(obj) & 0xFFFFFF),
+                        "createdAt": at, "actor": self._gql_actor(self._user(actor))}
             return {
                 "__typename": obj.kind, "id": _node_id(obj.kind, obj.id),
                 "createdAt": obj.created_at, "label": _gql_label(obj.label),
@@ -358,3 +370,11 @@ class GraphQLRoutes:
             }
 
         return build
+
+
+# GitHub's issue events for a base change -> (GraphQL type, timeline item type).
+_BASE_EVENTS = {
+    "base_ref_changed": ("BaseRefChangedEvent", "BASE_REF_CHANGED_EVENT"),
+    "automatic_base_change_succeeded": ("AutomaticBaseChangeSucceededEvent",
+                                        "AUTOMATIC_BASE_CHANGE_SUCCEEDED_EVENT"),
+}
