@@ -48,7 +48,6 @@ NOT_YET: frozenset[str] = frozenset({
     "forge/github/pulls.py",
     "forge/github/runner.py",
     "forge/github/settings.py",
-    "history/cache.py",
     "live/evidence_reads.py",
     "live/merge_group.py",
 })

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from graphql import ExecutionResult
 
 from gatekeeper.history import queries
 from tests.support.github_contract import execute_graphql, validate_graphql
@@ -32,6 +33,12 @@ def test_a_follow_up_names_one_alias_per_pull_request_and_only_the_fragments_it_
     assert f"reviews(first: 100, after: $a1, states: {queries.REVIEW_STATES})" in text
     assert "fragment FilePage" in text and "fragment ReviewPage" in text
     assert "fragment TimelinePage" not in text and "fragment PullFields" not in text
+
+
+def _answer(result: ExecutionResult) -> dict[str, Any]:
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data
 
 
 def _actor(login: str) -> dict[str, Any]:
@@ -62,7 +69,7 @@ def _pull() -> dict[str, Any]:
 
 
 def test_the_repository_query_reads_the_policy_blob() -> None:
-    data = {"repository": lambda info, owner, name, **_: {
+    root = {"repository": lambda info, owner, name, **_: {
         "nameWithOwner": f"{owner}/{name}", "url": f"https://github.com/{owner}/{name}",
         "defaultBranchRef": {"name": "main", "target": {"__typename": "Commit", "oid": SHA}},
         "policy": {"__typename": "Blob", "oid": SHA, "text": "version: 1\n",
@@ -70,9 +77,9 @@ def test_the_repository_query_reads_the_policy_blob() -> None:
     }}
     result = execute_graphql(queries.REPOSITORY, {"owner": "acme", "name": "app",
                                                   "policy": "main:.github/gatekeeper.yml"},
-                             data)
-    assert result.errors is None
-    repository = result.data["repository"]
+                             root)
+    data = _answer(result)
+    repository = data["repository"]
     assert repository["nameWithOwner"] == "acme/app"
     assert repository["defaultBranchRef"] == {"name": "main", "target": {"oid": SHA}}
     assert repository["policy"]["text"] == "version: 1\n"
@@ -90,10 +97,10 @@ def test_the_pulls_query_pages_newest_update_first_with_its_variables() -> None:
                  "files": 100, "events": 100, "reviews": 100, "commits": 10}
     result = execute_graphql(queries.PULLS, variables,
                              {"repository": {"pullRequests": pull_requests}})
-    assert result.errors is None, result.errors
+    data = _answer(result)
     assert seen["baseRefName"] == "main" and seen["first"] == 50 and seen["after"] == "c0"
     assert seen["orderBy"] == {"field": "UPDATED_AT", "direction": "DESC"}
-    (node,) = result.data["repository"]["pullRequests"]["nodes"]
+    (node,) = data["repository"]["pullRequests"]["nodes"]
     assert node["timelineItems"]["nodes"][0] == {
         "__typename": "LabeledEvent", "createdAt": "2026-03-02T11:00:00Z",
         "label": {"name": "risk:red"}}
@@ -106,10 +113,10 @@ def test_a_follow_up_answers_each_pull_request_under_its_alias() -> None:
     result = execute_graphql(queries.follow_up(["timeline", "files"]),
                              {"id0": "PR_1", "a0": "c1", "id1": "PR_1", "a1": None},
                              {"node": lambda info, id: pull})
-    assert result.errors is None, result.errors
-    assert result.data["p0"]["timelineItems"]["pageInfo"] == {"hasNextPage": True,
+    data = _answer(result)
+    assert data["p0"]["timelineItems"]["pageInfo"] == {"hasNextPage": True,
                                                               "endCursor": "c1"}
-    assert result.data["p1"]["files"]["nodes"] == [{"path": "a.py", "changeType": "MODIFIED"}]
+    assert data["p1"]["files"]["nodes"] == [{"path": "a.py", "changeType": "MODIFIED"}]
 
 
 def test_the_body_edits_query_reads_each_pull_requests_edits() -> None:
@@ -119,9 +126,9 @@ def test_the_body_edits_query_reads_each_pull_requests_edits() -> None:
               "userContentEdits": edits}, None]
     result = execute_graphql(queries.BODY_EDITS, {"ids": ["PR_1", "PR_gone"]},
                              {"nodes": lambda info, ids: nodes[:len(ids)]})
-    assert result.errors is None, result.errors
-    assert result.data["nodes"][0]["userContentEdits"] == edits
-    assert result.data["nodes"][1] is None
+    data = _answer(result)
+    assert data["nodes"][0]["userContentEdits"] == edits
+    assert data["nodes"][1] is None
 
 
 def test_a_query_github_would_refuse_is_refused_here() -> None:
