@@ -48,7 +48,6 @@ NOT_YET: frozenset[str] = frozenset({
     "forge/github/runner.py",
     "forge/github/settings.py",
     "live/evidence_reads.py",
-    "live/merge_group.py",
 })
 
 
