@@ -47,7 +47,6 @@ NOT_YET: frozenset[str] = frozenset({
     "forge/github/pulls.py",
     "forge/github/runner.py",
     "forge/github/settings.py",
-    "live/evidence_reads.py",
 })
 
 
