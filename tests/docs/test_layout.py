@@ -40,7 +40,6 @@ NOT_YET: frozenset[str] = frozenset({
     "commands/init/workflows.py",
     "commands/metrics.py",
     "commands/validate.py",
-    "core/authority/provenance.py",
     "forge/github/authority.py",
     "forge/github/client.py",
     "forge/github/graphql.py",
