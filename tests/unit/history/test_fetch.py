@@ -15,9 +15,7 @@ from gatekeeper.commands.metrics import run as run_metrics
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import ForgeUnavailable
 from gatekeeper.forge.github import GitHubForge
-from gatekeeper.history import queries
 from gatekeeper.history.fetch import RetrySettings
-from tests.support.github_contract import validate_graphql
 from tests.support.github_double import FakeGitHub
 from tests.support.metrics_synth import REPO, TOKEN, SynthGitHub, generate, run_export
 
@@ -32,16 +30,6 @@ def fake() -> Iterator[FakeGitHub]:
 
 def client(fake: FakeGitHub) -> GitHubForge:
     return GitHubForge(TOKEN, fake.base_url)
-
-
-@pytest.mark.parametrize("name", sorted(queries.ALL))
-def test_every_query_document_is_valid_against_githubs_schema(name: str) -> None:
-    assert validate_graphql(queries.ALL[name]) == []
-
-
-@pytest.mark.parametrize("kinds", [["files"], ["reviews", "timeline"], ["timeline"] * 30])
-def test_follow_up_batches_are_valid_too(kinds: list[str]) -> None:
-    assert validate_graphql(queries.follow_up(kinds)) == []
 
 
 @pytest.mark.parametrize(("api", "graphql"), [
