@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,6 +21,21 @@ from gatekeeper.forge.github.paths import ref_path, repo_path, segment
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
+# A gitlink's patch: hunk headers aside, only "Subproject commit <sha>" lines (GitHub's file
+# list shows a submodule bump as one "modified" entry without a trailing slash).
+_SUBPROJECT = re.compile(r"[-+ ]?Subproject commit [0-9a-f]{40,64}(?:-dirty)?")
+
+
+def is_submodule_patch(patch: str | None) -> bool:
+    """Whether a file entry's ``patch`` is a submodule's: every line a ``Subproject commit``
+    line or a hunk header, at least one of the former."""
+    if not patch:
+        return False
+    lines = [line for line in patch.splitlines()
+             if line and not line.startswith(("@@", "\\ No newline"))]
+    return bool(lines) and all(_SUBPROJECT.fullmatch(line) for line in lines)
+
+
 # More commits than this in one merge group is not judged (the group blocks instead).
 COMPARE_CAP = 1000
 
@@ -66,7 +82,8 @@ class PullsMixin(GitHubClientBase):
         changes: list[ChangedPath] = []
         with self._guard("listing changed files", permission="pull-requests: read"):
             for item in self._pull(info.repo, info.number).get_files():
-                changes.append(ChangedPath(path=item.filename, old_path=item.previous_filename))
+                changes.append(ChangedPath(path=item.filename, old_path=item.previous_filename,
+                                           submodule=is_submodule_patch(item.patch)))
         complete = info.changed_files <= len(changes) < FILES_CAP
         return FileList(changes=changes, complete=complete, expected=info.changed_files)
 
