@@ -13,6 +13,7 @@ from gatekeeper.constants import EMBEDDED_POLICY, EXIT_PASS
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy.explain import PathExplanation, Rule, explain, pattern_lines
 from gatekeeper.core.policy.load import parse_policy
+from gatekeeper.local.files import repository_paths
 from gatekeeper.local.policy_source import (
     PolicyText,
     default_policy,
@@ -63,7 +64,8 @@ def run(options: ExplainOptions, out: TextIO) -> int:
         policy = default_policy() if source.embedded else parse_policy(
             source.text, file=source.name, schema=resources.schema("policy"))
         lines = pattern_lines(source.text, file=source.name, policy=policy)
-    results = tuple(explain(options.paths, policy, lines, files))
+    paths = repository_paths(options.paths, cwd=options.cwd)
+    results = tuple(explain(paths, policy, lines, files))
     renderer(ExplainReport(source, results), out)
     return EXIT_PASS
 

@@ -89,7 +89,9 @@ def _stdin_is_piped() -> bool:
 def _changes(options: ValidateOptions, cwd: Path) -> tuple[list[ChangedPath], tuple[Caveat, ...]]:
     """The changed paths from every source given; standard input when none is given and
     it is not a terminal (``git diff --name-only main...HEAD | gatekeeper validate PR.md``)."""
-    changes = [ChangedPath(path=p) for p in options.paths]
+    # Positional paths are relative to the current folder; --changed-files lists repository
+    # paths, as git diff prints them.
+    changes = [ChangedPath(path=p) for p in files.repository_paths(options.paths, cwd=cwd)]
     if options.changed_files is not None:
         changes += files.read_changed_files(options.changed_files)
     if options.diff_range is not None:

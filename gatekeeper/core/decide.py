@@ -378,7 +378,7 @@ def _under_declared(
 ) -> Reason:
     computed = classification.computed_class
     culprits = classification.paths_in(computed)
-    listed = ", ".join(f"{m.path} ({m.pattern})" for m in culprits[:_LISTED_PATHS])
+    listed = ", ".join(f"{m.shown} ({m.pattern})" for m in culprits[:_LISTED_PATHS])
     more = f" and {len(culprits) - _LISTED_PATHS} more" if len(culprits) > _LISTED_PATHS else ""
     return Reason(
         code=Code.GK201,

@@ -73,10 +73,18 @@ class Contract:
 
 @dataclass(frozen=True)
 class ChangedPath:
-    """A changed path; a rename also carries the path it had before."""
+    """A changed path; a rename also carries the path it had before.
+
+    ``submodule`` marks a gitlink: the path is a folder (another repository's commit), so
+    it is classified as that folder, ``src/auth`` matching ``auth/``.
+    """
 
     path: str
     old_path: str | None = None
+    submodule: bool = False
+    # The list this path came from does not say whether it is a file or a gitlink (GitHub's
+    # GraphQL list of files): it is judged as a folder too, never named a submodule.
+    may_be_folder: bool = False
 
     def all_paths(self) -> tuple[str, ...]:
         return (self.path,) if self.old_path is None else (self.old_path, self.path)
@@ -87,6 +95,12 @@ class PathMatch:
     path: str
     risk_class: RiskClass
     pattern: str
+    submodule: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The path as messages name it: a submodule says so."""
+        return f"{self.path} (submodule)" if self.submodule else self.path
 
 
 @dataclass(frozen=True)
@@ -143,7 +157,7 @@ class Repair:
 
 DecisionKind = Literal["judged", "exempt", "could_not_evaluate"]
 # The record's format version (schemas/decision.schema.json); bump on any change to it.
-RECORD_SCHEMA_VERSION = 4
+RECORD_SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -213,9 +227,10 @@ class Decision:
     def to_record(self) -> dict[str, Any]:
         """The decision as the JSON record described by schemas/decision.schema.json."""
 
-        def matches(risk_class: RiskClass) -> list[dict[str, str]]:
+        def matches(risk_class: RiskClass) -> list[dict[str, Any]]:
             return [
-                {"path": m.path, "pattern": m.pattern}
+                {"path": m.path, "pattern": m.pattern,
+                 **({"submodule": True} if m.submodule else {})}
                 for m in self.classification.paths_in(risk_class)
             ]
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from gatekeeper.core.model import ChangedPath
 
-FORMAT = 1
+FORMAT = 2  # [path, old path, submodule, may be a folder] per file
 
 
 class FilesCache:
@@ -46,16 +46,19 @@ class FilesCache:
             return None
         changes: list[ChangedPath] = []
         for item in data["files"]:
-            if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str) \
-                    or not (item[1] is None or isinstance(item[1], str)):
+            if not isinstance(item, list) or len(item) != 4 or not isinstance(item[0], str) \
+                    or not (item[1] is None or isinstance(item[1], str)) \
+                    or not isinstance(item[2], bool) or not isinstance(item[3], bool):
                 return None
-            changes.append(ChangedPath(path=item[0], old_path=item[1]))
+            changes.append(ChangedPath(path=item[0], old_path=item[1], submodule=item[2],
+                                       may_be_folder=item[3]))
         return changes if len(changes) == expected else None
 
     def put(self, repo: str, base: str, head: str, changes: list[ChangedPath]) -> None:
         """Keep a complete list; a folder that cannot be written is no error."""
         record = {"format": FORMAT, "repo": repo.casefold(), "base": base, "head": head,
-                  "files": [[c.path, c.old_path] for c in changes]}
+                  "files": [[c.path, c.old_path, c.submodule, c.may_be_folder]
+                            for c in changes]}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 import sys
 from pathlib import Path
@@ -46,6 +48,44 @@ def read_text(source: str, *, what: str, max_bytes: int) -> tuple[str, str]:
             file=name, line=line,
         ) from None
     return name, text
+
+
+def repository_paths(paths: tuple[str, ...] | list[str], *, cwd: Path) -> list[str]:
+    """Paths given on the command line as repository paths: relative to ``cwd`` (as git and
+    ruff read them) inside a repository, so ``login.py`` in ``src/auth`` is
+    ``src/auth/login.py``; outside one, relative to ``cwd`` itself. An empty path, and one
+    (absolute or with ``..``) that leaves the repository, is an error naming it."""
+    from gatekeeper.local.git import top_level
+
+    here = Path(os.path.abspath(cwd))
+    root = top_level(here) or here
+    return [_repository_path(path, here, root) for path in paths]
+
+
+def _repository_path(path: str, here: Path, root: Path) -> str:
+    if not path.strip():
+        raise GatekeeperError(f"an empty path {path!r} names no file; give a path in the "
+                              "repository")
+    full = posixpath.normpath(posixpath.join(here.as_posix(), path))
+    inside = _relative(full, root.as_posix())
+    if inside is None and os.path.isabs(path):
+        # An absolute path through a symbolic link to the repository is still in it.
+        inside = _relative(os.path.realpath(full), os.path.realpath(root))
+    if inside == "":
+        raise GatekeeperError(f"the path {path!r} is the repository itself; give a path in it")
+    if inside is None:
+        raise GatekeeperError(f"the path {path!r} is outside the repository ({root}); give a "
+                              "path in it, relative to the current folder")
+    return inside + "/" if path.endswith("/") else inside
+
+
+def _relative(full: str, root: str) -> str | None:
+    """``full`` as a path under ``root`` ("" for the root itself), or None outside it."""
+    root = root.rstrip("/") or "/"
+    if full == root:
+        return ""
+    prefix = root if root.endswith("/") else root + "/"
+    return full[len(prefix):] if full.startswith(prefix) else None
 
 
 def read_body(source: str) -> tuple[str, str]:

@@ -2,7 +2,8 @@
 
 Every git command here runs at the top level with the options that make its output the
 same whatever the user's configuration says: ``--no-relative`` (``diff.relative``),
-``--no-ext-diff`` (``diff.external``), ``--no-color`` and ``-M`` (``diff.renames``).
+``--no-ext-diff`` (``diff.external``), ``--no-color``, ``-M`` (``diff.renames``) and
+``--ignore-submodules=none`` (``diff.ignoreSubmodules``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from gatekeeper.core.model import ChangedPath
 from gatekeeper.errors import GatekeeperError
 
 # The options that make `git diff` list every changed path of the whole repository, with
-# renames, however diff.relative, diff.renames, diff.external or color.* are configured.
+# renames and submodules, however diff.relative, diff.renames, diff.external,
+# diff.ignoreSubmodules or color.* are configured. ``--raw`` gives each side's mode, so a
+# gitlink (mode 160000) is known for the submodule it is.
 DIFF_OPTIONS = ("--no-relative", "--no-ext-diff", "--no-color", "--no-textconv",
-                "--name-status", "-M", "-z")
+                "--ignore-submodules=none", "--raw", "-M", "-z")
+GITLINK_MODE = "160000"
 
 
 def top_level(start: Path) -> Path | None:
@@ -50,8 +54,9 @@ def git_top_level(cwd: Path | None) -> Path:
 
 
 def changed_paths(revision_range: str, *, cwd: Path | None = None) -> list[ChangedPath]:
-    """``git diff --name-status -M`` over ``BASE...HEAD`` for the whole repository, renames
-    with both paths, whatever the git configuration and the folder it is run from."""
+    """``git diff --raw -M`` over ``BASE...HEAD`` for the whole repository, renames with
+    both paths and submodules marked, whatever the git configuration and the folder it is
+    run from."""
     if not revision_range or revision_range.startswith("-"):
         raise GatekeeperError(f"--diff takes a range such as main...HEAD, not {revision_range!r}")
     root = git_top_level(cwd)
@@ -61,11 +66,15 @@ def changed_paths(revision_range: str, *, cwd: Path | None = None) -> list[Chang
     changes: list[ChangedPath] = []
     position = 0
     while position < len(fields) and fields[position]:
-        status = fields[position]
+        # ":<old mode> <new mode> <old sha> <new sha> <status>", then one or two paths.
+        meta = fields[position].lstrip(":").split()
+        old_mode, new_mode, status = meta[0], meta[1], meta[-1]
+        submodule = GITLINK_MODE in (old_mode, new_mode)
         if status[0] in "RC":
-            changes.append(ChangedPath(path=fields[position + 2], old_path=fields[position + 1]))
+            changes.append(ChangedPath(path=fields[position + 2], old_path=fields[position + 1],
+                                       submodule=submodule))
             position += 3
         else:
-            changes.append(ChangedPath(path=fields[position + 1]))
+            changes.append(ChangedPath(path=fields[position + 1], submodule=submodule))
             position += 2
     return changes

@@ -55,7 +55,7 @@ def trigger_text(record: PullRecord, policy: Policy) -> str:
     red = classify(record_changes(record), policy).paths_in(RiskClass.RED)
     if not red:
         return "labelled gatekeeper:red"
-    shown = ", ".join(f"{m.path} ({m.pattern})" for m in red[:_SHOWN_PATHS])
+    shown = ", ".join(f"{m.shown} ({m.pattern})" for m in red[:_SHOWN_PATHS])
     more = f" and {len(red) - _SHOWN_PATHS} more" if len(red) > _SHOWN_PATHS else ""
     return f"RED paths: {shown}{more}"
 

@@ -102,12 +102,16 @@ def _rerun(decision: Decision) -> list[str]:
     return []
 
 
+_SUBMODULE = " (submodule)"
+
+
 def why_red(decision: Decision) -> str | None:
     """One line naming the paths (and patterns) that make the change RED."""
     red = decision.classification.paths_in(RiskClass.RED)
     if not red:
         return None
-    shown = ", ".join(f"{code(m.path)} ({code(m.pattern)})" for m in red[:_WHY_RED])
+    shown = ", ".join(f"{code(m.path)}{_SUBMODULE if m.submodule else ''} ({code(m.pattern)})"
+                      for m in red[:_WHY_RED])
     more = f" and {len(red) - _WHY_RED} more" if len(red) > _WHY_RED else ""
     return f"**Why RED:** {shown}{more}"
 
@@ -213,7 +217,7 @@ def summary(decision: Decision, *, title: str = "Gatekeeper") -> str:
         if not matches:
             continue
         lines += [f"### {risk_class.value} paths", "", "| Path | Pattern |", "| --- | --- |"]
-        lines += [f"| {cell(m.path)} | {cell(m.pattern)} |" for m in matches[:_LISTED]]
+        lines += [f"| {cell(m.shown)} | {cell(m.pattern)} |" for m in matches[:_LISTED]]
         if len(matches) > _LISTED:
             lines.append(f"| … and {len(matches) - _LISTED} more | |")
         lines.append("")

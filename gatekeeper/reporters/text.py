@@ -35,7 +35,7 @@ def report_text(decision: Decision, context: ReportContext) -> None:
     for risk_class in (RiskClass.RED, RiskClass.AMBER):
         matches = decision.classification.paths_in(risk_class)
         for match in matches[:_LISTED]:
-            write(f"  {risk_class.value:5} {match.path}  (pattern {match.pattern})\n")
+            write(f"  {risk_class.value:5} {match.shown}  (pattern {match.pattern})\n")
         if len(matches) > _LISTED:
             write(f"  {risk_class.value:5} ... and {len(matches) - _LISTED} more\n")
 

@@ -328,7 +328,8 @@ def test_policy_saved_as_yaml_is_read(gatekeeper_cli: Cli, repo: Path) -> None:
     (repo / ".github").mkdir()
     (repo / ".github" / "gatekeeper.yaml").write_text(
         "version: 1\nclasses:\n  RED:\n    paths: [docs/]\n", encoding="utf-8")
-    result = gatekeeper_cli("validate", GREEN, "docs/guide.md", "--format", "json",
+    # Paths are relative to the current folder, as git reads them.
+    result = gatekeeper_cli("validate", GREEN, "../docs/guide.md", "--format", "json",
                             cwd=repo / "src")
     assert result.returncode == 1
     record = json.loads(result.stdout)
@@ -359,14 +360,14 @@ def test_policy_discovered_at_git_top_level_from_a_subfolder(gatekeeper_cli: Cli
     (repo / ".github" / "gatekeeper.yml").write_text(
         "version: 1\nclasses:\n  RED:\n    paths: [docs/]\n", encoding="utf-8")
     sub = repo / "src" / "auth"
-    result = gatekeeper_cli("validate", GREEN, "docs/guide.md", "src/auth/x.py",
+    result = gatekeeper_cli("validate", GREEN, "../../docs/guide.md", "x.py",
                             "--format", "json", cwd=sub)
     record = json.loads(result.stdout)
     assert result.returncode == 1
     assert record["policy"]["source"] == str(repo / ".github" / "gatekeeper.yml")
     # The repository's policy replaces the default: docs/ is RED, auth/ is not.
     assert record["red_paths"] == [{"path": "docs/guide.md", "pattern": "docs/"}]
-    explicit = gatekeeper_cli("validate", GREEN, "docs/guide.md", "--format", "json",
+    explicit = gatekeeper_cli("validate", GREEN, "../../docs/guide.md", "--format", "json",
                               "--policy", REPO_ROOT / "gatekeeper" / "default_policy.yml",
                               cwd=sub)
     assert explicit.returncode == 0

@@ -24,7 +24,9 @@ def normalize_path(path: str) -> str:
 def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
     """The highest class each path falls in, the pattern that put it there, and the maximum.
 
-    A rename is judged under its old and its new path.
+    A rename is judged under its old and its new path. A submodule is judged as the folder
+    it is, and as a file too where that ranks higher (a folder-only ``!`` pattern never
+    lowers it); so is a path whose list does not say which it is.
     """
     rules = [(cls, policy.classes[cls]) for cls in _DESCENDING if cls in policy.classes]
     matches: list[PathMatch] = []
@@ -37,8 +39,11 @@ def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
             seen.add(path)
             for risk_class, rule in rules:
                 result = rule.spec.check(path)
+                if (change.submodule or change.may_be_folder) and not result.matched:
+                    result = rule.spec.check_folder(path)
                 if result.matched and result.index is not None:
-                    matches.append(PathMatch(path, risk_class, rule.spec.patterns[result.index]))
+                    matches.append(PathMatch(path, risk_class, rule.spec.patterns[result.index],
+                                             submodule=change.submodule))
                     break
     return Classification(
         computed_class=highest([m.risk_class for m in matches]),

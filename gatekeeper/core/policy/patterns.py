@@ -354,6 +354,12 @@ class PatternSet:
                 return folder
         return self._last(path.encode("utf-8", "surrogateescape"), False)
 
+    def check_folder(self, path: str) -> Match:
+        """The decision git makes for the folder ``path``: as if it had a trailing slash, so
+        folder patterns (``auth/``) match it as well as the patterns any path matches."""
+        path = "/".join(part for part in path.split("/") if part not in ("", "."))
+        return self._directory(path) if path else NO_MATCH
+
     def match_file(self, path: str) -> bool:
         return self.check(path).matched
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -26,6 +27,21 @@ from gatekeeper.forge.github.timeline import TimelineMixin
 
 # GitHub's REST API lists at most 3,000 files of a pull request.
 FILES_CAP = 3000
+# A gitlink's patch: hunk headers aside, only "Subproject commit <sha>" lines (GitHub's file
+# list shows a submodule bump as one "modified" entry without a trailing slash).
+_SUBPROJECT = re.compile(r"[-+ ]?Subproject commit [0-9a-f]{40,64}(?:-dirty)?")
+
+
+def is_submodule_patch(patch: str | None) -> bool:
+    """Whether a file entry's ``patch`` is a submodule's: every line a ``Subproject commit``
+    line or a hunk header, at least one of the former."""
+    if not patch:
+        return False
+    lines = [line for line in patch.splitlines()
+             if line and not line.startswith(("@@", "\\ No newline"))]
+    return bool(lines) and all(_SUBPROJECT.fullmatch(line) for line in lines)
+
+
 # More commits than this in one merge group is not judged (the group blocks instead).
 COMPARE_CAP = 1000
 
@@ -200,7 +216,8 @@ class PullsMixin(GraphQLMixin, TimelineMixin):
     def _files_from_rest(self, info: PullRequestInfo) -> list[ChangedPath]:
         return [
             ChangedPath(path=str(item.get("filename", "")),
-                        old_path=item.get("previous_filename") or None)
+                        old_path=item.get("previous_filename") or None,
+                        submodule=is_submodule_patch(item.get("patch")))
             for item in self.paged("listing changed files",
                                    f"{repo_path(info.repo)}/pulls/{info.number:d}/files",
                                    limit=FILES_CAP)

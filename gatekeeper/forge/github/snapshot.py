@@ -110,7 +110,11 @@ def files_page(connection: Any) -> FilesPage | None:
     if any(not isinstance(n.get("path"), str) or not n["path"] for n in nodes):
         return None
     return FilesPage(
-        paths=tuple(ChangedPath(path=str(n["path"])) for n in nodes),
+        # GraphQL's files carry no patch, so a submodule bump (always MODIFIED; adding or
+        # removing one changes .gitmodules too) cannot be told from a file: judge it as both.
+        paths=tuple(ChangedPath(path=str(n["path"]),
+                                may_be_folder=n.get("changeType") == "MODIFIED")
+                    for n in nodes),
         renamed=any(n.get("changeType") in ("RENAMED", "COPIED") for n in nodes),
         cursor=str(cursor) if more else None)
 

@@ -48,6 +48,10 @@ class PullRoutes:
             status, old, path = spec
         else:
             raise ValueError(f"bad file spec {spec!r}")
+        if status == "submodule":
+            digest = hashlib.sha1(f"{head_sha}\0{path}".encode()).digest()
+            return _File(status="modified", filename=path, previous_filename=None,
+                         additions=1, deletions=1, sha=digest.hex(), submodule=True)
         if status not in ("added", "removed", "modified", "renamed", "copied", "changed"):
             raise ValueError(f"bad file status {status!r}")
         if status == "renamed" and old is None:
@@ -128,7 +132,11 @@ class PullRoutes:
             "raw_url": f"{self.root_url}/{full}/raw/{pull.head_sha}/{path}",
             "contents_url": f"{self.base_url}/repos/{full}/contents/{path}?ref={pull.head_sha}",
         }
-        if f.additions or f.deletions:
+        if f.submodule:
+            old = hashlib.sha1(f"old\0{f.sha}".encode()).hexdigest()
+            entry["patch"] = (f"@@ -1 +1 @@\n-Subproject commit {old}\n"
+                              f"+Subproject commit {f.sha}")
+        elif f.additions or f.deletions:
             entry["patch"] = f"@@ -1,{f.deletions} +1,{f.additions} @@"
         if f.previous_filename is not None:
             entry["previous_filename"] = f.previous_filename

@@ -53,7 +53,9 @@ _DOCS_GRAPHQL = "https://docs.github.com/graphql"
 _REASONS = {s.value: s.phrase for s in HTTPStatus}
 
 
-# A changed file: "path" (modified), (status, path) or ("renamed", old_path, new_path).
+# A changed file: "path" (modified), (status, path) or ("renamed", old_path, new_path);
+# ("submodule", path) is a gitlink bump, listed as GitHub lists it: "modified", no trailing
+# slash, a patch of "Subproject commit" lines.
 FileSpec = str | tuple[str, str] | tuple[str, str, str]
 
 
@@ -137,6 +139,7 @@ class _File:
     additions: int
     deletions: int
     sha: str | None
+    submodule: bool = False
 
 
 @dataclass

@@ -56,6 +56,8 @@ DEFAULT_RED = {
     # Gatekeeper's own policy and workflow
     ".github/gatekeeper.yml": ".github/gatekeeper.yml",
     ".github/workflows/gatekeeper.yml": ".github/workflows/",
+    # submodule definitions
+    ".gitmodules": ".gitmodules",
 }
 DEFAULT_AMBER = {
     "package.json": "package.json",
