@@ -130,7 +130,19 @@ def action() -> None:
                    "commit status, and the review trigger with its workflow_run verdict.")
 @click.option("--metrics", is_flag=True,
               help="Also write the weekly metrics workflow (read-only).")
-def init(force: bool, action_ref: str | None, hardened: bool, metrics: bool) -> None:
+@click.option("--org", "organization", metavar="ORG",
+              help="Write the organisation's policy repository instead: the central policy, "
+                   "the required workflow, the metrics workflow and the admins' README.")
+@click.option("--policy-repo", metavar="NAME", help="With --org: the policy repository's "
+              "name. Default: gatekeeper-policy.")
+@click.option("--policy-sha", metavar="SHA", help="With --org: the commit holding the central "
+              "policy, which the required workflow names. Default: HEAD, once it holds it.")
+@click.option("--org-policy", "org_policy", metavar="OWNER/REPO[:PATH][@REF]",
+              help="This repository is under that central policy: write only a tightening "
+                   "stub and the pull request template.")
+def init(force: bool, action_ref: str | None, hardened: bool, metrics: bool,
+         organization: str | None, policy_repo: str | None, policy_sha: str | None,
+         org_policy: str | None) -> None:
     """Write .github/gatekeeper.yml, the pull request template and the workflow.
 
     At the git top level (else the current directory). Idempotent; never replaces a file
@@ -139,8 +151,17 @@ def init(force: bool, action_ref: str | None, hardened: bool, metrics: bool) -> 
     """
     from gatekeeper.commands import init as command
 
+    chosen = [name for name, given in (("--org", organization), ("--org-policy", org_policy),
+                                       ("--hardened", hardened), ("--metrics", metrics))
+              if given]
+    if (organization or org_policy) and len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)} do not go together")
+    if (policy_repo or policy_sha) and not organization:
+        raise click.UsageError("--policy-repo and --policy-sha go with --org")
     options = command.InitOptions(cwd=Path.cwd(), force=force, action_ref=action_ref,
-                                  hardened=hardened, metrics=metrics)
+                                  hardened=hardened, metrics=metrics, org=organization,
+                                  policy_repo=policy_repo, policy_sha=policy_sha,
+                                  org_policy=org_policy)
     run(lambda out: command.run(options, out))
 
 

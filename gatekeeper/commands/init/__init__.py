@@ -26,14 +26,20 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, TextIO
 
 import gatekeeper
 from gatekeeper import resources
-from gatekeeper.commands.init import pr_template, workflows
-from gatekeeper.commands.init.workflows import Pin, check_action_ref, default_pin, workflow_text
+from gatekeeper.commands.init import org, pr_template, workflows
+from gatekeeper.commands.init.workflows import (
+    Pin,
+    PlannedFile,
+    check_action_ref,
+    default_pin,
+    workflow_text,
+)
 from gatekeeper.constants import (
     CHECK_DISPLAY_NAME,
     EXIT_BLOCKED,
@@ -59,15 +65,6 @@ _REMOTE = re.compile(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
 Outcome = Literal["created", "unchanged", "overwritten", "extended", "differs", "incomplete",
                   "failed", "held"]
-
-
-@dataclass(frozen=True)
-class PlannedFile:
-    path: str  # relative to the repository's top level, with forward slashes
-    text: str
-    purpose: str
-    # The repository's own pull request template: extended in place, never replaced.
-    template: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,8 +203,8 @@ def _in_the_way(root: Path, planned: PlannedFile, *, force: bool) -> FileResult 
     return None
 
 
-def _held_back(root: Path, files: tuple[PlannedFile, ...], *,
-               force: bool) -> list[FileResult] | None:
+def _held_back(root: Path, files: tuple[PlannedFile, ...], *, force: bool,
+               whole: str = "the hardened set-up") -> list[FileResult] | None:
     """For the hardened set-up, all or nothing: when any file is in the way, every result
     says why nothing was written; None when every file can be written."""
     blocking = {planned.path: found for planned in files
@@ -216,7 +213,7 @@ def _held_back(root: Path, files: tuple[PlannedFile, ...], *,
         return None
     return [blocking.get(planned.path) or FileResult(
                 planned.path, "held", planned.purpose,
-                "not written: the hardened set-up is written whole or not at all")
+                f"not written: {whole} is written whole or not at all")
             for planned in files]
 
 
@@ -238,6 +235,11 @@ class InitOptions:
     action_ref: str | None = None
     hardened: bool = False
     metrics: bool = False
+    org: str | None = None  # the policy repository's files for this organisation
+    policy_repo: str | None = None
+    policy_sha: str | None = None
+    org_policy: str | None = None  # a repository under this central policy
+
 
 
 _LABELS: dict[Outcome, str] = {"differs": "exists, differs", "incomplete": "exists, partial",
@@ -253,7 +255,57 @@ def _pin(options: InitOptions) -> Pin:
     return default_pin()
 
 
+def _print_results(results: list[FileResult], out: TextIO) -> None:
+    width = max(len(r.path) for r in results)
+    for r in results:
+        label = _LABELS.get(r.outcome, r.outcome)
+        detail = r.detail if r.outcome in _EXPLAINED else r.purpose
+        out.write(f"  {label:<15}  {r.path:<{width}}  {detail}\n")
+
+
+def _run_org(options: InitOptions, out: TextIO) -> int:
+    """`--org`: the policy repository's files, all or nothing; `--org-policy`: a
+    repository's tightening stub and the pull request template."""
+    root, _ = find_root(options.cwd)
+    setup, steps = None, ""
+    if options.org is not None:
+        name = org.check_org(options.org)
+        setup = org.OrgSetUp(name, _pin(options), org.policy_repository(name, options.policy_repo),
+                             None if options.policy_sha is None
+                             else org.check_sha(options.policy_sha))
+        if setup.policy_sha is None:
+            setup = replace(setup, policy_sha=org.head_pin(root, setup))
+        files = org.policy_repository_files(setup, policy_text())
+        out.write(f"gatekeeper init --org {name}: policy repository {setup.policy_repository} "
+                  f"in {root}\n")
+        results = (_held_back(root, files, force=options.force,
+                              whole="the policy repository")
+                   or _write_all(root, files, force=options.force))
+        steps = org.org_next_steps(setup)
+    else:
+        reference = org.check_org_policy(options.org_policy or "")
+        files = org.member_files(reference)
+        out.write(f"gatekeeper init: repository {root}, under the central policy "
+                  f"{reference.repo}:{reference.path}\n")
+        results = _write_all(root, files, force=options.force)
+        steps = org.member_next_steps(reference)
+    _print_results(results, out)
+    if any(r.outcome == "failed" for r in results):
+        out.write("\nA file could not be written; fix the cause above and run again.\n")
+        return EXIT_ERROR
+    if setup is not None and setup.policy_sha is None:
+        out.write(org.waiting_step(setup.org))
+    if any(r.outcome in ("differs", "incomplete", "held") for r in results):
+        out.write("\nNothing replaced: keep your version, or run again with --force to "
+                  "replace it (commit yours first: --force discards it).\n")
+        return EXIT_NOT_WRITTEN
+    out.write(steps)
+    return EXIT_OK
+
+
 def run(options: InitOptions, out: TextIO) -> int:
+    if options.org is not None or options.org_policy is not None:
+        return _run_org(options, out)
     cwd, force = options.cwd, options.force
     pin = _pin(options)
     files = planned_files(pin, hardened=options.hardened, metrics=options.metrics)
@@ -266,11 +318,7 @@ def run(options: InitOptions, out: TextIO) -> int:
 
     held = _held_back(root, files, force=force) if options.hardened else None
     results = held if held is not None else _write_all(root, files, force=force)
-    width = max(len(r.path) for r in results)
-    for r in results:
-        label = _LABELS.get(r.outcome, r.outcome)
-        detail = r.detail if r.outcome in _EXPLAINED else r.purpose
-        out.write(f"  {label:<15}  {r.path:<{width}}  {detail}\n")
+    _print_results(results, out)
     if options.action_ref is None and gatekeeper.BUILD.commit is not None:
         out.write(f"The workflows use the Gatekeeper action at {pin.ref} ({pin.note}), the "
                   "commit of this gatekeeper command, so CI decides as it does.\n")

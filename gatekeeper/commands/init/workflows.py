@@ -54,6 +54,17 @@ _LOCAL_STEPS = """\
 
 
 @dataclass(frozen=True)
+class PlannedFile:
+    """A file `init` writes: where, what, and what it is for."""
+
+    path: str  # relative to the repository's top level, with forward slashes
+    text: str
+    purpose: str
+    # The repository's own pull request template: extended in place, never replaced.
+    template: bool = False
+
+
+@dataclass(frozen=True)
 class Template:
     """A shipped workflow template and where `init` writes it."""
 
@@ -157,14 +168,20 @@ def render(template: Template, action: str | Pin | None = None) -> str:
     return text.replace(_ACTION_REF_MARKER, pin.text())
 
 
-def _render_metrics(text: str, pin: Pin) -> str:
+def released(pin: Pin, option: str = "--metrics") -> tuple[str, str]:
+    """The repository and the ref (with its note) of a released Gatekeeper, for workflows
+    that install it rather than use the action; a local ``./`` action is refused."""
     match = _REMOTE_REF.match(pin.ref)
     if match is None:
-        raise GatekeeperError(f"--metrics installs a released Gatekeeper and needs "
+        raise GatekeeperError(f"{option} installs a released Gatekeeper and needs "
                               f"--action-ref OWNER/REPO@REF, not {pin.ref!r}")
     repository, commit = match.groups()
-    note = f"  # {pin.note}" if pin.note else ""
-    return text.replace(_REPOSITORY_MARKER, repository).replace(_REF_MARKER, commit + note)
+    return repository, commit + (f"  # {pin.note}" if pin.note else "")
+
+
+def _render_metrics(text: str, pin: Pin) -> str:
+    repository, ref = released(pin)
+    return text.replace(_REPOSITORY_MARKER, repository).replace(_REF_MARKER, ref)
 
 
 def workflow_text(action: str | Pin | None = None) -> str:
