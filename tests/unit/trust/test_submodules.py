@@ -107,6 +107,32 @@ def test_a_submodule_bump_from_githubs_list_blocks_a_green_claim(
     assert validation_errors(resources.schema("decision"), record) == []
 
 
+def test_a_submodule_bump_read_with_the_actions_one_query_is_judged_as_a_folder(
+        github_double: FakeGitHub) -> None:
+    """GraphQL's file list has no patch: a modified path is judged as a folder too, so the
+    bump the action reads in its one query still blocks, without being named a submodule."""
+    github_double.add_repo("acme/widgets")
+    github_double.add_pull("acme/widgets", 7, title="t", body=complete_body("GREEN"),
+                           head_sha="c" * 40, base_sha="b" * 40,
+                           files=[("submodule", "src/auth"), "README.md"])
+    client = GitHubForge(DEFAULT_TOKEN, github_double.base_url, retries=1, backoff=0.01,
+                         light=True, snapshot_reads=True,
+                         policy_paths=(".github/gatekeeper.yml",))
+    decision = evaluate_live(client, "acme/widgets", 7, policy_path=".github/gatekeeper.yml",
+                             evaluated_at="2026-11-21T00:00:00Z").decision
+    assert not any(r.path.endswith("/files") for r in github_double.requests)
+    assert decision.computed_class is RiskClass.RED and decision.outcome == "block"
+    assert decision.to_record()["red_paths"] == [{"path": "src/auth", "pattern": "auth/"}]
+
+
+def test_a_modified_file_of_a_graphql_list_is_not_lowered_and_not_named_a_submodule(
+        default_policy: Policy) -> None:
+    result = classify([ChangedPath("src/auth", may_be_folder=True),
+                       ChangedPath("src/app.py", may_be_folder=True)], default_policy)
+    assert [(m.path, m.risk_class, m.submodule) for m in result.matches] == [
+        ("src/auth", RiskClass.RED, False)]
+
+
 def _git(repo: Path, *args: str) -> str:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(repo),
            "GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "ann@example.com",
