@@ -101,6 +101,14 @@ def test_every_module_with_logic_has_a_test_file_of_its_name(module: Path) -> No
         "module in ELSEWHERE with where it is tested")
 
 
+def test_the_exceptions_point_at_tests_that_exist() -> None:
+    for module, where in ELSEWHERE.items():
+        named = re.findall(r"tests/[\w/]+\.py", where)
+        assert named, module
+        missing = [path for path in named if not (ROOT / path).exists()]
+        assert missing == [], f"{module}: {missing}"
+
+
 def test_the_exceptions_name_modules_that_exist() -> None:
     names = {_name(m) for m in MODULES}
     assert set(ELSEWHERE) <= names
