@@ -103,6 +103,10 @@ _COPY_IGNORE = (
     ".hypothesis",
     "node_modules",
     "*.egg-info",
+    # coverage data files, written and merged away by other test processes while the copy
+    # runs (a file listed and then gone fails the copy)
+    ".coverage",
+    ".coverage.*",
 )
 _ANNOTATION_COMMANDS = frozenset({"error", "warning", "notice"})
 
