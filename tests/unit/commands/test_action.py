@@ -4,12 +4,12 @@ that GitHub refuses never changes the decision."""
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 from gatekeeper.commands.action import ActionOptions, run
+from tests.support.action_runner import runner_environ
 from tests.support.bodies import complete_body
-from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+from tests.support.github_double import FakeGitHub, github_double
 
 __all__ = ["github_double"]
 
@@ -21,14 +21,7 @@ FORBIDDEN = {"message": "Resource not accessible by integration",
 
 
 def _environ(fake: FakeGitHub, tmp_path: Path) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(fake.webhook_payload("pull_request", "opened", REPO, 7)),
-                     encoding="utf-8")
-    return {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event),
-            "GITHUB_API_URL": fake.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
-            "GITHUB_REPOSITORY": REPO, "RUNNER_TEMP": str(tmp_path),
-            "GITHUB_OUTPUT": str(tmp_path / "output"),
-            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary")}
+    return runner_environ(fake, tmp_path, REPO, 7)
 
 
 def _seed(fake: FakeGitHub, body: str) -> None:

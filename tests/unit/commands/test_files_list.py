@@ -15,8 +15,9 @@ import pytest
 from gatekeeper.commands.action import ActionOptions, run
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge.files_cache import FilesCache
+from tests.support.action_runner import runner_environ
 from tests.support.bodies import complete_body
-from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+from tests.support.github_double import FakeGitHub, github_double
 
 __all__ = ["github_double"]
 
@@ -29,15 +30,8 @@ HARMLESS = [f"docs/f{i:04}.md" for i in range(249)]
 
 
 def _act(fake: FakeGitHub, tmp_path: Path, event: str, **extra: str) -> dict[str, Any]:
-    payload = fake.webhook_payload("pull_request", "edited", REPO, 7)
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps(payload), encoding="utf-8")
-    environ = {"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": str(path),
-               "GITHUB_API_URL": fake.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
-               "GITHUB_REPOSITORY": REPO, "RUNNER_TEMP": str(tmp_path),
-               "GITHUB_OUTPUT": str(tmp_path / "output"),
-               "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-               "GATEKEEPER_COMMENT": "false", "GATEKEEPER_LABELS": "false", **extra}
+    environ = runner_environ(fake, tmp_path, REPO, 7, event=event, action="edited",
+                             GATEKEEPER_COMMENT="false", GATEKEEPER_LABELS="false", **extra)
     run(ActionOptions(environ, NOW), io.StringIO())
     found = next(tmp_path.glob("gatekeeper/decision-*.json"))
     record: dict[str, Any] = json.loads(found.read_text())

@@ -18,6 +18,7 @@ from gatekeeper.core.policy.merge import CentralReference
 from gatekeeper.forge.github import GitHubForge
 from gatekeeper.live.central_policy import read_central
 from gatekeeper.live.evaluation import CentralPolicy, evaluate_live
+from tests.support.action_runner import runner_environ
 from tests.support.bodies import complete_body
 from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
 
@@ -126,15 +127,8 @@ def test_a_missing_central_policy_is_an_error_never_an_empty_policy(
 
 
 def _environ(fake: FakeGitHub, tmp_path: Path, **inputs: str) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(fake.webhook_payload("pull_request", "opened", REPO, 7)),
-                     encoding="utf-8")
-    return {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event),
-            "GITHUB_API_URL": fake.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
-            "GITHUB_REPOSITORY": REPO, "RUNNER_TEMP": str(tmp_path),
-            "GITHUB_OUTPUT": str(tmp_path / "output"),
-            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), "GATEKEEPER_LABELS": "false",
-            "GATEKEEPER_COMMENT": "false", **inputs}
+    return runner_environ(fake, tmp_path, REPO, 7, GATEKEEPER_LABELS="false",
+                          GATEKEEPER_COMMENT="false", **inputs)
 
 
 def _record(tmp_path: Path) -> dict[str, object]:

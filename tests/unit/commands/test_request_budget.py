@@ -24,8 +24,9 @@ from typing import Any
 import pytest
 
 from gatekeeper.commands.action import ActionOptions, run
+from tests.support.action_runner import runner_environ
 from tests.support.bodies import complete_body
-from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+from tests.support.github_double import FakeGitHub, github_double
 
 __all__ = ["github_double"]
 
@@ -53,15 +54,8 @@ def _act(fake: FakeGitHub, tmp_path: Path, *, event: str = "pull_request_target"
          **extra: str) -> tuple[int, dict[str, Any]]:
     for old in tmp_path.glob("decision-*.json"):
         old.unlink()
-    payload = fake.webhook_payload("pull_request", action, REPO, 7)
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps(payload), encoding="utf-8")
-    environ = {"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": str(path),
-               "GITHUB_API_URL": fake.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
-               "GITHUB_REPOSITORY": REPO, "RUNNER_TEMP": str(tmp_path),
-               "GITHUB_OUTPUT": str(tmp_path / "output"),
-               "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-               "GATEKEEPER_HARDENED": "true" if hardened else "false", **extra}
+    environ = runner_environ(fake, tmp_path, REPO, 7, event=event, action=action,
+                             GATEKEEPER_HARDENED="true" if hardened else "false", **extra)
     code = run(ActionOptions(environ, NOW), io.StringIO())
     record = json.loads(next(tmp_path.glob("gatekeeper/decision-*.json")).read_text())
     for old in tmp_path.glob("gatekeeper/decision-*.json"):
