@@ -6,8 +6,10 @@ leaves `pending` on the head, never an older `success`. `pending` never lets a m
 through, so the commit and base branch are taken from the event payload here; the
 evaluation reads the pull request from the API and posts the verdict on what it judged.
 
-Nothing to do without a status context (the simple set-up). A failure to post is a
-warning: the evaluation step posts `pending` again, and blocks if it cannot post at all.
+Nothing to do without a status context (the simple set-up), nor for a pull request from a
+fork: its head may be an insider's commit, whose status only the evaluation may touch. A
+failure to post is a warning: the evaluation step posts `pending` again, and blocks if it
+cannot post at all.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ def targets(event_name: str, event: dict[str, object]) -> list[tuple[str, str]]:
         return obj if isinstance(obj, str) else ""
 
     if event_name in ("pull_request", "pull_request_target", "pull_request_review"):
+        head_repo = field(event, "pull_request", "head", "repo", "full_name").casefold()
+        base_repo = field(event, "pull_request", "base", "repo", "full_name").casefold()
+        if not head_repo or head_repo != base_repo:
+            # A fork's pull request may sit on a commit an insider's pull request holds;
+            # only the evaluation, which knows who may write, decides whether this run
+            # posts on it at all (GK909). Nothing is posted early.
+            return []
         found = [(field(event, "pull_request", "head", "sha"),
                   field(event, "pull_request", "base", "ref"))]
     elif event_name == "merge_group":

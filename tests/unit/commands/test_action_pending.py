@@ -26,7 +26,8 @@ def _script() -> ModuleType:
 
 def test_the_targets_come_from_each_events_payload() -> None:
     targets = _script().targets
-    pull = {"pull_request": {"head": {"sha": HEAD}, "base": {"ref": "main"}}}
+    same = {"repo": {"full_name": REPO}}
+    pull = {"pull_request": {"head": {"sha": HEAD, **same}, "base": {"ref": "main", **same}}}
     assert targets("pull_request_target", pull) == [(HEAD, "main")]
     group = {"merge_group": {"head_sha": HEAD, "base_ref": "refs/heads/release"}}
     assert targets("merge_group", group) == [(HEAD, "release")]
@@ -70,3 +71,28 @@ def test_the_simple_set_up_loads_nothing_it_does_not_need(tmp_path: Path) -> Non
     loaded = {line.split("|")[-1].strip() for line in done.stderr.splitlines()
               if line.startswith("import time:")}
     assert not loaded & {"json", "urllib.request", "http.client", "ssl", "gatekeeper"}
+
+
+def test_nothing_is_posted_early_for_a_pull_request_from_a_fork(github_double: FakeGitHub,
+                                                                 tmp_path: Path) -> None:
+    """A fork's pull request may sit on an insider's commit (its public head): whether this
+    run may post there at all is the evaluation's to decide (GK909), so no early pending."""
+    targets = _script().targets
+    fork = {"pull_request": {"head": {"sha": HEAD, "repo": {"full_name": "mallory/widgets"}},
+                             "base": {"ref": "main", "repo": {"full_name": REPO}}}}
+    assert targets("pull_request_target", fork) == []
+    no_repo = {"pull_request": {"head": {"sha": HEAD, "repo": None},
+                                "base": {"ref": "main", "repo": {"full_name": REPO}}}}
+    assert targets("pull_request_target", no_repo) == []  # a deleted fork: unknown
+    github_double.add_repo(REPO)
+    github_double.add_repo("mallory/widgets", owner_type="User")
+    github_double.add_pull(REPO, 8, title="copy", body="", author="mallory", head_sha=HEAD,
+                           base_sha=BASE, head_repo="mallory/widgets")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(github_double.webhook_payload("pull_request", "opened",
+                                                              REPO, 8)), encoding="utf-8")
+    environ = {"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_EVENT_PATH": str(event),
+               "GITHUB_API_URL": github_double.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
+               "GITHUB_REPOSITORY": REPO, "GATEKEEPER_HARDENED": "true"}
+    assert _script().main(environ) == 0
+    assert github_double.statuses(REPO, HEAD) == []
