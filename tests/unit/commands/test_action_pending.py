@@ -4,11 +4,11 @@ event names, with the standard library only, before the locked install."""
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 from types import ModuleType
 
-from tests.support.github_double import DEFAULT_TOKEN, FakeGitHub, github_double
+from tests.support.action_runner import runner_environ
+from tests.support.github_double import FakeGitHub, github_double
 
 __all__ = ["github_double"]
 
@@ -40,12 +40,8 @@ def test_pending_is_posted_with_the_branch_in_the_context(github_double: FakeGit
                                                           tmp_path: Path) -> None:
     github_double.add_repo(REPO)
     github_double.add_pull(REPO, 7, title="t", body="", head_sha=HEAD, base_sha=BASE)
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(github_double.webhook_payload("pull_request", "opened",
-                                                              REPO, 7)), encoding="utf-8")
-    environ = {"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_EVENT_PATH": str(event),
-               "GITHUB_API_URL": github_double.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
-               "GITHUB_REPOSITORY": REPO, "GATEKEEPER_HARDENED": "true"}
+    environ = runner_environ(github_double, tmp_path, REPO, 7, event="pull_request_target",
+                             GATEKEEPER_HARDENED="true")
     assert _script().main(environ) == 0
     [status] = github_double.statuses(REPO, HEAD)
     assert (status["context"], status["state"]) == ("gatekeeper/contract (main)", "pending")
@@ -88,11 +84,7 @@ def test_nothing_is_posted_early_for_a_pull_request_from_a_fork(github_double: F
     github_double.add_repo("mallory/widgets", owner_type="User")
     github_double.add_pull(REPO, 8, title="copy", body="", author="mallory", head_sha=HEAD,
                            base_sha=BASE, head_repo="mallory/widgets")
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(github_double.webhook_payload("pull_request", "opened",
-                                                              REPO, 8)), encoding="utf-8")
-    environ = {"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_EVENT_PATH": str(event),
-               "GITHUB_API_URL": github_double.base_url, "GITHUB_TOKEN": DEFAULT_TOKEN,
-               "GITHUB_REPOSITORY": REPO, "GATEKEEPER_HARDENED": "true"}
+    environ = runner_environ(github_double, tmp_path, REPO, 8, event="pull_request_target",
+                             GATEKEEPER_HARDENED="true")
     assert _script().main(environ) == 0
     assert github_double.statuses(REPO, HEAD) == []
