@@ -51,6 +51,10 @@ WEBHOOK_ACTIONS: dict[str, tuple[str, ...]] = {
     "pull_request_review": ("submitted", "dismissed"),
     "merge_group": ("checks_requested",),
     "workflow_run": ("requested", "completed"),
+    # Re-judging: a push to a base branch (no action: "" stands for the event itself) and
+    # a change to an approval record.
+    "push": ("",),
+    "issues": ("edited", "labeled", "unlabeled", "deleted", "closed", "reopened"),
 }
 
 GRAPHQL_SOURCE_FILE = "schema.json"
@@ -92,6 +96,9 @@ OPENAPI_PATHS: tuple[str, ...] = (
     "/repos/{owner}/{repo}/compare/{basehead}",
     "/repos/{owner}/{repo}/commits/{ref}",
     "/repos/{owner}/{repo}/actions/runs/{run_id}",
+    # re-judging: a workflow's runs on a commit, and re-running one
+    "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun",
     # labels of the repository, and settings doctor reads
     "/repos/{owner}/{repo}/labels",
     "/repos/{owner}/{repo}/labels/{name}",
@@ -201,9 +208,10 @@ def make_webhooks(pkg: Package, out: Path) -> WebhookResult:
             continue
         declared[event] = list(definition["actions"])
         for action in actions:
-            key = f"{event}.{action}"
+            key = f"{event}.{action}" if action else event
             index = next(
-                (i for i, ex in enumerate(definition["examples"]) if ex.get("action") == action),
+                (i for i, ex in enumerate(definition["examples"])
+                 if ex.get("action") == (action or None)),
                 None,
             )
             if index is None:
