@@ -76,6 +76,12 @@ POLICY_PATH: Final = ".github/gatekeeper.yml"
 POLICY_PATHS: Final = (POLICY_PATH, ".github/gatekeeper.yaml")
 TEMPLATE_PATH: Final = ".github/pull_request_template.md"
 WORKFLOW_PATH: Final = ".github/workflows/gatekeeper.yml"
+# The gate workflow's file name, as the Actions API names a workflow.
+GATE_WORKFLOW: Final = WORKFLOW_PATH.rsplit("/", 1)[1]
+REJUDGE_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-rejudge.yml"
+# At most this many open pull requests are judged again by one push or record change; more
+# fails the run, naming the rest (each costs a run's reads, under one token's hourly budget).
+REJUDGE_LIMIT: Final = 50
 # The hardened set-up (`init --hardened`) adds two workflows beside it, and `init --metrics`
 # the weekly export.
 REVIEW_TRIGGER_WORKFLOW_PATH: Final = ".github/workflows/gatekeeper-review-trigger.yml"

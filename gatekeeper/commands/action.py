@@ -17,20 +17,28 @@ from pathlib import Path
 from typing import TextIO
 
 from gatekeeper import BUILD
-from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, LABEL_STYLES, MANAGED_LABELS
+from gatekeeper.constants import (
+    EXIT_BLOCKED,
+    EXIT_PASS,
+    LABEL_STYLES,
+    MANAGED_LABELS,
+    REJUDGE_LIMIT,
+)
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.policy.merge import parse_reference
 from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo
+from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo, PushEvent
 from gatekeeper.forge.files_cache import FilesCache
 from gatekeeper.forge.github.runner import (
+    REJUDGE_EVENTS,
     ActionInputs,
     RunnerContext,
     Target,
     read_context,
+    rejudge_event_of,
     target_of,
 )
 from gatekeeper.live.central_policy import PolicyRepositoryReader, read_central
@@ -40,8 +48,10 @@ from gatekeeper.live.evaluation import (
     LocalDiff,
     confirm_head,
     evaluate_live,
+    policy_in_force,
 )
 from gatekeeper.live.merge_group import evaluate_merge_group, pulls_of_run
+from gatekeeper.live.rejudge import after_push, after_record_change, rerun_gate
 from gatekeeper.local import git
 from gatekeeper.local.policy_source import candidate_paths, central_from_file
 from gatekeeper.reporters import ReportContext, runner_files
@@ -69,7 +79,6 @@ def run(options: ActionOptions, out: TextIO) -> int:
     from gatekeeper.forge.github import GitHubForge
 
     context = read_context(options.environ)
-    target = target_of(context)
     # The small urllib3 client (PyGithub is not installed with the action), the policy
     # and the labels it may make read with the pull request, and changed-file lists kept
     # where the workflow says, on the events whose cache a pull request cannot write.
@@ -81,6 +90,9 @@ def run(options: ActionOptions, out: TextIO) -> int:
                         files_cache=FilesCache(Path(cache)) if trusted_cache else None,
                         graphql_url=options.environ.get("GITHUB_GRAPHQL_URL"))
     central = central_policy(forge, context.inputs)
+    if context.event_name in REJUDGE_EVENTS:
+        return rejudge(forge, context, out, now=options.now, central=central)
+    target = target_of(context)
     if target.run is not None:
         return judge_workflow_run(forge, context, target, out, now=options.now,
                                   central=central)
@@ -134,8 +146,71 @@ def judge_workflow_run(forge: Forge, context: RunnerContext, target: Target, out
                for number in numbers)
 
 
+def rejudge(forge: Forge, context: RunnerContext, out: TextIO, *, now: str,
+            central: CentralPolicy | None = None) -> int:
+    """A push to a branch or a change to an approval record: the open pull requests it
+    concerns are judged again (hardened: here, posting each one's status; simple: by
+    re-running each one's gate run). Exit 1 when one could not be, naming it (GK911);
+    a pull request judged blocked is that pull request's red, not this run's."""
+    event = rejudge_event_of(context)
+    repo = context.repository
+    if isinstance(event, PushEvent):
+        selection = after_push(forge, repo, event, limit=REJUDGE_LIMIT)
+    elif central is not None and central.document is None:
+        out.write(annotation("error", Code.GK911, "not judged again: the organisation policy "
+                             f"{central.name} could not be read: {central.error}"))
+        return EXIT_BLOCKED
+    else:
+        tip = forge.branch_head(repo, event.default_branch)
+        origin = PolicyOrigin(source=context.inputs.policy_path, ref=event.default_branch,
+                              sha=tip)
+        policy = policy_in_force(forge, repo, context.inputs.policy_path, origin,
+                                 central.document if central is not None else None)
+        selection = after_record_change(event, policy, repo, context.server_url,
+                                        limit=REJUDGE_LIMIT)
+    out.write(f"Re-judging {len(selection.numbers)} pull request(s): {selection.why}: "
+              f"{', '.join(f'#{n}' for n in selection.numbers) or 'none'}\n")
+    problems = [f"more than {REJUDGE_LIMIT} pull requests: {selection.why}; "
+                "re-run the Gatekeeper check of the others"] if selection.beyond else []
+    hardened = bool(context.inputs.status_context_for("-"))
+    for number in selection.numbers:
+        try:
+            info = forge.pull_request(repo, number)
+        except ForgeUnavailable as exc:
+            problems.append(f"#{number}: {exc}")
+            continue
+        if not info.is_open:
+            continue
+        if hardened:
+            target = Target(repo=repo, number=number, status_sha=None, is_merge_group=False,
+                            base_ref=info.base_ref)
+            if not _verdict(forge, context, target, out, now=now, central=central).status_ok:
+                problems.append(f"#{number}: its commit status could not be posted")
+            continue
+        outcome = rerun_gate(forge, repo, number, info.head_sha, context.inputs.gate_workflow)
+        if outcome.problem:
+            problems.append(f"#{number}: {outcome.problem}")
+        else:
+            out.write(f"#{number}: re-ran its gate run {outcome.run_id}\n")
+    for problem in problems:
+        out.write(annotation("error", Code.GK911, f"not judged again: {problem}"))
+    return EXIT_BLOCKED if problems else EXIT_PASS
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    decision: Decision
+    status_ok: bool
+
+
 def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
           now: str, central: CentralPolicy | None = None) -> int:
+    verdict = _verdict(forge, context, target, out, now=now, central=central)
+    return EXIT_BLOCKED if verdict.decision.blocked or not verdict.status_ok else EXIT_PASS
+
+
+def _verdict(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
+             now: str, central: CentralPolicy | None) -> _Verdict:
     status = _Statuses(forge, context, target, out)
     try:
         result = _evaluate(forge, context, target, status, now=now, central=central)
@@ -167,7 +242,7 @@ def judge(forge: Forge, context: RunnerContext, target: Target, out: TextIO, *,
     stale = any(r.code is Code.GK905 for r in decision.reasons)
     if pull is not None and not target.is_merge_group and not stale:
         _update_pull_request(forge, context, pull, decision, plan, out)
-    return EXIT_BLOCKED if decision.blocked or not status.ok else EXIT_PASS
+    return _Verdict(decision, status.ok)
 
 
 def _evaluate(forge: Forge, context: RunnerContext, target: Target, status: _Statuses, *,

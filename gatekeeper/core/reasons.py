@@ -70,6 +70,7 @@ class Code(StrEnum):
     GK908 = "GK908"
     GK909 = "GK909"
     GK910 = "GK910"
+    GK911 = "GK911"
     GK915 = "GK915"
     GK916 = "GK916"
     GK999 = "GK999"
@@ -166,6 +167,7 @@ _ABOUT: dict[Code, _About] = {
     Code.GK909: _About("the head commit's verdict belongs to a pull request by someone with "
                        "write access"),
     Code.GK910: _About("the repository's policy loosens the organisation policy"),
+    Code.GK911: _About("an open pull request could not be judged again after a fact moved"),
     Code.GK915: _About("a required fact could not be read from GitHub"),
     Code.GK916: _About("team membership unreadable with this token"),
     Code.GK999: _About("internal error"),

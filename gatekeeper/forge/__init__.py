@@ -56,6 +56,7 @@ class PullRequestInfo:
     commits: int = 0
     # The repository the head branch lives in ("" when GitHub does not say: a deleted fork).
     head_repo: str = ""
+    is_open: bool = True  # neither closed nor merged
 
     @property
     def from_base_repository(self) -> bool:
@@ -100,6 +101,40 @@ class WorkflowRunEvent:
     head_sha: str | None
     head_owner: str | None
     head_branch: str | None
+
+
+@dataclass(frozen=True)
+class PushEvent:
+    """A push: the branch it moved (None for a tag, or a branch it deleted)."""
+
+    branch: str | None
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    """A change to an issue that may be an approval record (issues event)."""
+
+    number: int
+    action: str
+    label: str | None  # the label added or removed (labeled, unlabeled)
+    labels: tuple[str, ...]  # the issue's labels after the change
+    texts: tuple[str, ...]  # its title and body, and before an edit, the old ones
+    default_branch: str  # where the policy that says which issues are records is read
+
+
+@dataclass(frozen=True)
+class GateRun:
+    """A run of the Gatekeeper workflow on a commit, as the Actions API lists it."""
+
+    id: int
+    event: str
+    status: str  # queued, in_progress, completed, ... (GitHub's words)
+    head_sha: str
+    created_at: str
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "completed"
 
 
 @dataclass(frozen=True)
@@ -295,5 +330,21 @@ class RepositorySettings(Protocol):
     def file_facts(self, repo: str, path: str, branch: str) -> FileFacts: ...
 
 
-class Forge(PullRequestReader, Publisher, Protocol):
+class Rejudging(Protocol):
+    """What re-judging open pull requests needs when a fact outside them moves."""
+
+    def open_pulls_into(self, repo: str, base: str, *, limit: int
+                        ) -> tuple[PullSummary, ...]:
+        """The open pull requests into ``base``, most recently updated first, at most
+        ``limit`` + 1 (so a caller can tell that there were more)."""
+        ...
+
+    def gate_runs(self, repo: str, workflow: str, head_sha: str) -> tuple[GateRun, ...]:
+        """The runs of ``workflow`` (its file name) on ``head_sha``, newest first."""
+        ...
+
+    def rerun(self, repo: str, run_id: int) -> None: ...
+
+
+class Forge(PullRequestReader, Publisher, Rejudging, Protocol):
     """Everything the action needs: reading the pull request and publishing the verdict."""

@@ -224,7 +224,7 @@ def evaluate_pull(
     try:
         if policy_sha is None:
             origin = replace(origin, sha=forge.branch_head(info.repo, info.base_ref))
-        policy = policy_in_force(forge, info, policy_path, origin,
+        policy = policy_in_force(forge, info.repo, policy_path, origin,
                                  central.document if central is not None else None)
     except LooseningError as exc:
         refused = "; ".join(str(item) for item in exc.loosenings)
@@ -268,7 +268,7 @@ def evaluate_pull(
     return LiveResult(decision, info, policy, sha=info.head_sha)
 
 
-def policy_in_force(forge: PullRequestReader, info: PullRequestInfo, path: str,
+def policy_in_force(forge: PullRequestReader, repo: str, path: str,
                     origin: PolicyOrigin, central: PolicyDocument | None = None) -> Policy:
     """The policy at ``origin.sha`` (the base branch's tip, or a merge group's base): a
     pull request never supplies its own. No file there: the embedded default, and the
@@ -277,22 +277,22 @@ def policy_in_force(forge: PullRequestReader, info: PullRequestInfo, path: str,
     would loosen it), and no embedded default."""
     sha = origin.sha
     assert sha is not None
-    found = {p: forge.file_at(info.repo, p, sha) for p in candidate_paths(path)}
-    chosen = the_one_policy(found, where=f"{info.repo}@{sha[:12]}")
+    found = {p: forge.file_at(repo, p, sha) for p in candidate_paths(path)}
+    chosen = the_one_policy(found, where=f"{repo}@{sha[:12]}")
     if central is not None:
         schema = resources.schema("policy")
         local = None if chosen is None else read_policy_document(
-            chosen[1], file=f"{info.repo}:{chosen[0]}@{sha[:12]}", schema=schema,
-            origin=replace(origin, source=f"{info.repo}:{chosen[0]}"))
+            chosen[1], file=f"{repo}:{chosen[0]}@{sha[:12]}", schema=schema,
+            origin=replace(origin, source=f"{repo}:{chosen[0]}"))
         local_origin = local.origin if local is not None else replace(origin,
                                                                       source=NO_LOCAL_POLICY)
         return effective_policy(central, local, schema, local_origin=local_origin).policy
     if chosen is None:
         return replace(default_policy(), origin=replace(origin, source=EMBEDDED_POLICY))
     path, text = chosen
-    return parse_policy(text, file=f"{info.repo}:{path}@{sha[:12]}",
+    return parse_policy(text, file=f"{repo}:{path}@{sha[:12]}",
                         schema=resources.schema("policy"),
-                        origin=replace(origin, source=f"{info.repo}:{path}"))
+                        origin=replace(origin, source=f"{repo}:{path}"))
 
 
 def _with_other_pulls(forge: PullRequestReader, result: LiveResult, *, policy_path: str,

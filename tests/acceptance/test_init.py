@@ -21,6 +21,7 @@ from gatekeeper.constants import (
     CHECK_DISPLAY_NAME,
     POLICY_PATH,
     PULL_REQUEST_TYPES,
+    REJUDGE_WORKFLOW_PATH,
     REVIEW_TYPES,
     TEMPLATE_PATH,
     WORKFLOW_NAME,
@@ -33,7 +34,7 @@ from gatekeeper.core.policy.load import parse_policy
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 DEFAULT_ACTION_REF = default_pin().ref
-WRITTEN = (POLICY_PATH, TEMPLATE_PATH, WORKFLOW_PATH)
+WRITTEN = (POLICY_PATH, TEMPLATE_PATH, WORKFLOW_PATH, REJUDGE_WORKFLOW_PATH)
 from tests.support.fixtures import REPO_ROOT  # noqa: E402
 
 FILLED = {
@@ -367,7 +368,7 @@ def test_docs_use_the_same_action_ref_and_template() -> None:
     assert "gatekeeper init" in started and "gatekeeper doctor" in started
 
 
-def test_planned_files_are_the_three_paths() -> None:
+def test_planned_files_are_the_four_paths() -> None:
     assert [f.path for f in planned_files()] == list(WRITTEN)
 
 

@@ -23,7 +23,10 @@ from tests.support.fixtures import REPO_ROOT
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 # Events whose workflow file GitHub takes from the base or default branch.
-BASE_BRANCH_EVENTS = {"pull_request_target", "workflow_run", "merge_group"}
+BASE_BRANCH_EVENTS = {"pull_request_target", "workflow_run", "merge_group", "issues"}
+# A push runs the pushed branch's copy: only a job that runs on protected branches alone
+# (reviewed code, like a base branch) may judge on it.
+PROTECTED_ONLY = "github.ref_protected"
 BASE_REF = "${{ github.event.merge_group.base_sha || github.sha }}"
 
 OWN_RED = [
@@ -97,6 +100,9 @@ def pull_request_code_judges_itself(document: dict[Any, Any]) -> list[str]:
     if not any(_runs_gatekeeper(step) for step in steps):
         return []
     events = _triggers(document)
+    if "push" in events and all(PROTECTED_ONLY in str(job.get("if", ""))
+                                for job in document["jobs"].values()):
+        events -= {"push"}
     if events - BASE_BRANCH_EVENTS:
         problems.append(f"runs the action on {sorted(events - BASE_BRANCH_EVENTS)}, whose "
                         "workflow comes from the pull request")
@@ -122,7 +128,7 @@ def test_the_own_gate_runs_the_action_on_every_pull_request_event_and_the_queue(
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         if any(_runs_gatekeeper(step) for step in _steps(document)):
             events |= _triggers(document)
-    assert events == BASE_BRANCH_EVENTS
+    assert events == BASE_BRANCH_EVENTS | {"push"}
 
 
 def test_the_old_self_judging_workflow_is_caught() -> None:
@@ -160,3 +166,27 @@ jobs:
 """)
     assert pull_request_code_judges_itself(head) == [
         "checks out ${{ github.event.pull_request.head.sha }}, not the base commit"]
+
+
+def test_a_push_run_that_would_judge_from_any_branch_is_caught() -> None:
+    text = """
+on:
+  push:
+    branches: ['**']
+permissions:
+  statuses: write
+jobs:
+  rejudge:
+    if: {guard}
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with:
+          ref: ${{{{ github.event.merge_group.base_sha || github.sha }}}}
+          persist-credentials: false
+      - uses: ./
+"""
+    unguarded = yaml.safe_load(text.format(guard="github.event_name == 'push'"))
+    assert any("['push']" in p for p in pull_request_code_judges_itself(unguarded))
+    guarded = yaml.safe_load(text.format(guard="github.ref_protected"))
+    assert pull_request_code_judges_itself(guarded) == []

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from gatekeeper.commands.action import ActionOptions, run
-from gatekeeper.commands.init.workflows import HARDENED, SIMPLE, render
+from gatekeeper.commands.init.workflows import HARDENED, SIMPLE_SET_UP, render
 from gatekeeper.constants import DEFAULT_COMMENT_AUTHOR, GATEKEEPER_REPOSITORY, STICKY_MARKER
 from tests.support.bodies import complete_body
 from tests.support.fixtures import REPO_ROOT
@@ -42,7 +42,9 @@ _ROW = re.compile(r"^\s*\| `(GET|POST|PATCH|PUT|DELETE) (/[^`]+)` \|[^|]*\| (\w+
 _PERMISSION = re.compile(r"`([a-z-]+): (read|write)`")
 # What each part of the action needs, as the table's "when" column names it.
 ACTION_PARTS = {"always", "authority", "team", "records", "checks", "comment", "labels",
-                "status"}
+                "status", "rejudge", "rerun"}
+# The re-judging workflow's events (push to a base branch, a change to an approval record).
+REJUDGE_EVENTS = {"push", "issues"}
 # Every token has it: GitHub grants metadata: read to GITHUB_TOKEN and to every app.
 IMPLIED = {("metadata", "read")}
 
@@ -77,7 +79,8 @@ def test_the_table_is_read_whole() -> None:
 
 
 def _run_action(fake: FakeGitHub, tmp_path: Path, name: str, event_name: str =
-                "pull_request_target", payload: dict[str, Any] | None = None) -> int:
+                "pull_request_target", payload: dict[str, Any] | None = None, *,
+                status_context: str = "gatekeeper/contract") -> int:
     # pull_request_target carries the pull_request payload.
     event = tmp_path / f"{name}.json"
     event.write_text(json.dumps(payload or fake.webhook_payload(
@@ -87,7 +90,7 @@ def _run_action(fake: FakeGitHub, tmp_path: Path, name: str, event_name: str =
                "GITHUB_REPOSITORY": REPO, "RUNNER_TEMP": str(tmp_path / name),
                "GITHUB_OUTPUT": str(tmp_path / f"{name}.out"),
                "GITHUB_STEP_SUMMARY": str(tmp_path / f"{name}.md"),
-               "GATEKEEPER_STATUS_CONTEXT": "gatekeeper/contract"}
+               "GATEKEEPER_STATUS_CONTEXT": status_context}
     return run(ActionOptions(environ, "2026-11-21T00:00:00Z"), io.StringIO())
 
 
@@ -139,6 +142,14 @@ def test_every_call_the_action_makes_is_in_the_table(github_double: FakeGitHub,
     assert _run_action(fake, tmp_path, "review", "workflow_run", run_payload) == 0
     assert _run_action(fake, tmp_path, "queue", "merge_group",
                        queue(fake, REPO, BASE, [(7, HEAD, "feature")], ["d" * 40])) == 0
+    # Re-judging: an issue changed (the policy on the default branch says whether it is an
+    # approval record here), and a push in the simple set-up (the gate's run re-run).
+    fake.set_branch(REPO, "main", BASE)
+    record = fake.repo_event_payload("issues", "edited", REPO)
+    assert _run_action(fake, tmp_path, "record", "issues", record) == 0
+    fake.add_workflow_run(REPO, head_sha=HEAD)
+    push = fake.repo_event_payload("push", "", REPO, ref="refs/heads/main")
+    assert _run_action(fake, tmp_path, "push", "push", push, status_context="") == 0
 
     documented = {(row.method, row.route) for row in table()}
     called = set(_called(fake))
@@ -151,7 +162,7 @@ def test_every_call_the_action_makes_is_in_the_table(github_double: FakeGitHub,
 
 
 def _workflows() -> list[tuple[str, dict[Any, Any]]]:
-    rendered = [(f"init: {t.resource}", render(t)) for t in (SIMPLE, *HARDENED)]
+    rendered = [(f"init: {t.resource}", render(t)) for t in (*SIMPLE_SET_UP, *HARDENED)]
     rendered += [(f"init ./: {t.resource}", render(t, "./")) for t in HARDENED]
     shipped = [(str(p.relative_to(REPO_ROOT)), p.read_text(encoding="utf-8"))
                for p in [*(REPO_ROOT / "docs" / "examples").glob("*.yml"),
@@ -166,9 +177,14 @@ def _action_steps(document: dict[Any, Any]) -> list[dict[str, Any]]:
         ("./", f"{GATEKEEPER_REPOSITORY}@"))]
 
 
-def _parts(step: dict[str, Any]) -> set[str]:
+def _parts(step: dict[str, Any], events: set[str]) -> set[str]:
     inputs = step.get("with") or {}
+    if events <= REJUDGE_EVENTS and not inputs.get("status-context"):
+        # The simple set-up's re-judging: it re-runs the gate's runs, which do the rest.
+        return {"always", "rejudge", "rerun"}
     parts = {"always", "authority"}  # a policy may ask for the approval at any time
+    if events & REJUDGE_EVENTS:
+        parts.add("rejudge")
     if str(inputs.get("comment", "true")).casefold() != "false":
         parts.add("comment")
     if str(inputs.get("labels", "true")).casefold() != "false":
@@ -195,7 +211,10 @@ def _lowered(permissions: dict[str, str]) -> Iterator[dict[str, str]]:
 def test_every_workflow_asks_for_no_more_than_the_table(name: str,
                                                         document: dict[Any, Any]) -> None:
     steps = _action_steps(document)
-    needed = [row for row in table() if row.when in set().union(*map(_parts, steps))]
+    on = document[True]  # YAML 1.1 reads the key `on` as true
+    events = {on} if isinstance(on, str) else set(on)
+    needed = [row for row in table()
+              if row.when in set().union(*(_parts(step, events) for step in steps))]
     jobs = document["jobs"].values()
     assert all("permissions" not in job for job in jobs), "job-level permissions"
     asked = {scope: str(level) for scope, level in document["permissions"].items()}

@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from gatekeeper.commands.init.workflows import HARDENED, SIMPLE_SET_UP
 from gatekeeper.core.text import yamltext
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = {"simple": ["workflow.yml"],
-             "hardened": ["hardened/gatekeeper.yml", "hardened/gatekeeper-review-trigger.yml",
-                          "hardened/gatekeeper-review.yml"]}
+TEMPLATES = {"simple": [t.resource for t in SIMPLE_SET_UP],
+             "hardened": [t.resource for t in HARDENED]}
 
 
 def _section() -> str:
@@ -59,7 +59,7 @@ def test_every_trigger_init_writes_is_documented_and_no_other() -> None:
 def test_what_is_not_re_triggered_is_named_with_the_merge_queue_as_backstop() -> None:
     section = _section()
     assert "**Not re-triggered**" in section
-    for fact in ("policy tightened on the base branch", "approval record changed",
+    for fact in ("central policy tightened", "approval record in another repository",
                  "lost write access"):
         assert fact in section
     assert "**The backstop is the merge queue.**" in section

@@ -77,17 +77,20 @@ __all__ = [
 
 
 def available_webhooks() -> list[tuple[str, str]]:
-    """The ``(event, action)`` pairs that have a fixture."""
+    """The ``(event, action)`` pairs that have a fixture (``action`` "" for ``push``)."""
     pairs = []
-    for path in sorted(WEBHOOKS_DIR.glob("*.*.json")):
-        event, action = path.name.removesuffix(".json").split(".", 1)
+    for path in sorted(WEBHOOKS_DIR.glob("*.json")):
+        if path.name == "manifest.json":
+            continue
+        event, _, action = path.name.removesuffix(".json").partition(".")
         pairs.append((event, action))
     return pairs
 
 
 def load_webhook(event: str, action: str) -> dict[str, Any]:
-    """A real example payload for ``event``/``action`` (a fresh copy each call)."""
-    path = WEBHOOKS_DIR / f"{event}.{action}.json"
+    """A real example payload for ``event``/``action`` (a fresh copy each call); an event
+    without actions (``push``) takes ``action=""``."""
+    path = WEBHOOKS_DIR / (f"{event}.{action}.json" if action else f"{event}.json")
     if not path.is_file():
         manifest = json.loads((WEBHOOKS_DIR / "manifest.json").read_text(encoding="utf-8"))
         why = manifest["missing"].get(f"{event}.{action}", "not extracted by the script")

@@ -89,7 +89,7 @@ def planned_files(action: str | Pin | None = None, *, hardened: bool = False,
                   metrics: bool = False) -> tuple[PlannedFile, ...]:
     pin = workflows.as_pin(default_pin() if action is None else action)
     ref = pin.ref
-    chosen = workflows.HARDENED if hardened else (workflows.SIMPLE,)
+    chosen = workflows.HARDENED if hardened else workflows.SIMPLE_SET_UP
     planned = [
         PlannedFile(POLICY_PATH, policy_text(), "the policy: which paths are AMBER or RED"),
         PlannedFile(TEMPLATE_PATH, pull_request_template(), "the contract authors fill in",

@@ -18,6 +18,7 @@ from gatekeeper.constants import (
     GATEKEEPER_REPOSITORY,
     HARDENED_STATUS_CONTEXT_FORMAT,
     METRICS_WORKFLOW_PATH,
+    REJUDGE_WORKFLOW_PATH,
     REVIEW_TRIGGER_WORKFLOW_PATH,
     REVIEW_WORKFLOW_PATH,
     WORKFLOW_PATH,
@@ -76,6 +77,11 @@ class Template:
 
 
 SIMPLE = Template("workflow.yml", WORKFLOW_PATH, None, "the check")
+SIMPLE_SET_UP = (
+    SIMPLE,
+    Template("rejudge.yml", REJUDGE_WORKFLOW_PATH, "gatekeeper-rejudge.yml",
+             "re-runs the check when a policy or approval record changes"),
+)
 HARDENED = (
     Template("hardened/gatekeeper.yml", WORKFLOW_PATH, "gatekeeper-hardened.yml",
              "the hardened check: pull_request_target and merge_group, a commit status"),
@@ -85,10 +91,13 @@ HARDENED = (
     Template("hardened/gatekeeper-review.yml", REVIEW_WORKFLOW_PATH,
              "gatekeeper-hardened-review.yml",
              "the re-evaluation after a review, from the default branch (workflow_run)"),
+    Template("hardened/gatekeeper-rejudge.yml", REJUDGE_WORKFLOW_PATH,
+             "gatekeeper-hardened-rejudge.yml",
+             "judges open pull requests again when a policy or approval record changes"),
 )
 METRICS = Template("metrics.yml", METRICS_WORKFLOW_PATH, "gatekeeper-metrics.yml",
                    "the weekly metrics export, read-only")
-EXAMPLES = (*HARDENED, METRICS)
+EXAMPLES = (*SIMPLE_SET_UP[1:], *HARDENED, METRICS)
 
 
 def check_action_ref(action_ref: str) -> str:

@@ -38,6 +38,19 @@ def names_pull_request(title: str, body: str, pull: PullRequestRef, *,
     return pattern.search(f"{title}\n{visible_text(body)}") is not None
 
 
+def named_pull_numbers(texts: tuple[str, ...], repo: str, server_url: str) -> frozenset[int]:
+    """The numbers of ``repo``'s pull requests that ``texts`` (a record's title and body,
+    now and before an edit) may name, in the shapes ``names_pull_request`` accepts, shown
+    or not: re-judging one too many costs a run, one too few keeps a stale verdict."""
+    name = re.escape(repo)
+    site = re.escape(server_url.rstrip("/"))
+    pattern = re.compile(
+        rf"(?:(?<![\w.-]){name}#|{site}/{name}/(?:pull|issues)/|(?<![\w/#&])#)(\d+)(?![\w])",
+        re.IGNORECASE)
+    return frozenset(int(match.group(1)) for text in texts for match in pattern.finditer(text)
+                     if len(match.group(1)) <= 9)
+
+
 _RECORD_NUMBER = re.compile(r"(\d+)$", re.ASCII)
 
 

@@ -8,10 +8,11 @@ from gatekeeper.forge.github.auth import DEFAULT_API_URL
 from gatekeeper.forge.github.authority import AuthorityMixin
 from gatekeeper.forge.github.publish import PublishMixin
 from gatekeeper.forge.github.pulls import FILES_CAP
+from gatekeeper.forge.github.rejudge import RejudgeMixin
 from gatekeeper.forge.github.settings import SettingsMixin
 
 
-class GitHubForge(PublishMixin, AuthorityMixin, SettingsMixin):
+class GitHubForge(PublishMixin, AuthorityMixin, SettingsMixin, RejudgeMixin):
     """One GitHub API host and token: pull requests, publishing, settings and GraphQL.
 
     ``light``: the small urllib3 client instead of PyGithub's (the action's). ``policy_paths``:

@@ -161,7 +161,8 @@ class PullsMixin(GraphQLMixin, TimelineMixin):
             base_ref=str(base.get("ref") or ""), changed_files=int(pr.get("changed_files") or 0),
             draft=bool(pr.get("draft")), html_url=str(pr.get("html_url") or ""),
             author_is_bot=is_bot(user), commits=int(pr.get("commits") or 0),
-            head_repo=str((head.get("repo") or {}).get("full_name") or ""))
+            head_repo=str((head.get("repo") or {}).get("full_name") or ""),
+            is_open=pr.get("state") in (None, "open"))
 
     def _snapshot(self, info: PullRequestInfo) -> PullSnapshot | None:
         """What the query read of this pull request, while its head and base are still

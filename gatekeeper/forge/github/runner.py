@@ -11,15 +11,19 @@ from typing import Any
 
 from gatekeeper.constants import (
     DEFAULT_COMMENT_AUTHOR,
+    GATE_WORKFLOW,
     HARDENED_STATUS_CONTEXT_FORMAT,
     POLICY_PATH,
 )
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.forge import MergeGroupEvent, WorkflowRunEvent
+from gatekeeper.forge import MergeGroupEvent, PushEvent, RecordEvent, WorkflowRunEvent
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "pull_request_review")
+# A fact outside the pull requests moved: a push to a base branch (its policy) or a change
+# to an approval record. The open pull requests it concerns are judged again.
+REJUDGE_EVENTS = ("push", "issues")
 # workflow_run: the hardened set-up's re-evaluation, started by an unprivileged workflow.
-SUPPORTED_EVENTS = (*PULL_REQUEST_EVENTS, "merge_group", "workflow_run")
+SUPPORTED_EVENTS = (*PULL_REQUEST_EVENTS, "merge_group", "workflow_run", *REJUDGE_EVENTS)
 # gh-readonly-queue/<base>/pr-<number>-<sha>
 _QUEUE_REF = re.compile(r"/pr-(\d+)-[0-9a-f]{7,64}$")
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -37,6 +41,8 @@ class ActionInputs:
     # fetched the policy repository (as an action), the folder it is in.
     org_policy: str = ""
     org_policy_root: str = ""
+    # The simple set-up's gate workflow (its file name), whose runs a re-judgement re-runs.
+    gate_workflow: str = GATE_WORKFLOW
 
     def status_context_for(self, branch: str) -> str:
         """The commit status context for a pull request into ``branch``; empty when the
@@ -123,6 +129,7 @@ def read_context(environ: Mapping[str, str]) -> RunnerContext:
         hardened=_flag(environ, "GATEKEEPER_HARDENED", False),
         org_policy=environ.get("GATEKEEPER_ORG_POLICY", "").strip(),
         org_policy_root=environ.get("GATEKEEPER_ORG_POLICY_ROOT", "").strip(),
+        gate_workflow=_workflow_file(environ.get("GATEKEEPER_GATE_WORKFLOW", "")),
     )
     return RunnerContext(
         environ=environ,
@@ -168,6 +175,45 @@ def target_of(context: RunnerContext) -> Target:
     return Target(repo=repo, number=int(match.group(1)), status_sha=head_sha,
                   is_merge_group=True, base_ref=branch,
                   group=MergeGroupEvent(head_sha=head_sha, base_sha=base_sha, base_ref=branch))
+
+
+def _workflow_file(raw: str) -> str:
+    """The gate workflow's file name (a path under .github/workflows/ is shortened)."""
+    name = raw.strip().removeprefix("./").removeprefix(".github/workflows/") or GATE_WORKFLOW
+    if "/" in name or not name.endswith((".yml", ".yaml")):
+        raise GatekeeperError(f"input gate-workflow names a workflow file in "
+                              f".github/workflows/, such as {GATE_WORKFLOW}, not {raw!r}")
+    return name
+
+
+def rejudge_event_of(context: RunnerContext) -> PushEvent | RecordEvent:
+    """What a push or issues event says. Raises GatekeeperError on a payload without it."""
+    event = context.event
+    if context.event_name == "push":
+        ref, deleted = event.get("ref"), event.get("deleted")
+        if not isinstance(ref, str):
+            raise GatekeeperError("the push payload has no ref")
+        branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+        return PushEvent(branch=None if deleted is True else branch)
+    issue, action = event.get("issue"), event.get("action")
+    if not isinstance(issue, dict) or not isinstance(issue.get("number"), int) \
+            or not isinstance(action, str):
+        raise GatekeeperError("the issues payload has no issue number and action")
+    default_branch = (event.get("repository") or {}).get("default_branch")
+    if not isinstance(default_branch, str) or not default_branch:
+        raise GatekeeperError("the issues payload names no default branch")
+    label = (event.get("label") or {}).get("name")
+    changes = event.get("changes") or {}
+    texts = [issue.get("title"), issue.get("body"),
+             (changes.get("title") or {}).get("from"), (changes.get("body") or {}).get("from")]
+    return RecordEvent(
+        number=issue["number"], action=action,
+        label=label if isinstance(label, str) else None,
+        labels=tuple(str(item.get("name")) for item in issue.get("labels") or ()
+                     if isinstance(item, dict) and isinstance(item.get("name"), str)),
+        texts=tuple(text for text in texts if isinstance(text, str) and text),
+        default_branch=default_branch,
+    )
 
 
 def _is_sha(value: object) -> bool:

@@ -26,7 +26,7 @@ from gatekeeper.core.authority.evidence import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import PullRequestInfo
 
-PULL_FIELDS = """number title body url isDraft changedFiles headRefOid headRefName
+PULL_FIELDS = """number title body url state isDraft changedFiles headRefOid headRefName
       baseRefOid baseRefName author { __typename login } commits(last: 1) { totalCount }
       headRepository { nameWithOwner }
       labels(first: 100) { totalCount nodes { name } }"""
@@ -186,6 +186,7 @@ def parse(repo: str, pull: dict[str, Any], policy_paths: tuple[str, ...]) -> Pul
         html_url=str(pull.get("url") or ""), author_is_bot=author_bot,
         commits=int((pull.get("commits") or {}).get("totalCount") or 0),
         head_repo=str((pull.get("headRepository") or {}).get("nameWithOwner") or ""),
+        is_open=pull.get("state") in (None, "OPEN"),
     )
     labels_conn = pull.get("labels")
     labels = frozenset(str(n.get("name", "")) for n in _nodes(labels_conn)) \

@@ -5,7 +5,8 @@ Split like ``gatekeeper/forge/github/``, one mixin of ``FakeGitHub`` per audienc
 response checked against GitHub's description), ``accounts`` (users and repositories as
 JSON), ``seeding`` and ``faults`` (what tests call), ``pulls``, ``publish`` (comments,
 labels, statuses), ``settings`` (protection, rulesets, contents), ``graphql`` and
-``authority`` (commits, permissions, approval records, teams); ``state`` holds the data.
+``authority`` (commits, permissions, approval records, teams), ``actions`` (workflow runs
+and re-runs); ``state`` holds the data.
 
 ``FakeGitHub`` is a real HTTP server (``ThreadingHTTPServer`` on an ephemeral port, in a
 daemon thread). Clients talk to it exactly as they talk to GitHub, e.g. PyGithub with
@@ -48,7 +49,8 @@ URLs, ISO-8601 ``Z`` timestamps; SHAs must be full 40-hex):
   ``add_team_member``, ``set_branch`` (a branch's tip), ``drop_branch``,
   ``set_branch_protection``
   (+ ``FakeGitHub.protection(...)``),
-  ``add_ruleset``, ``add_workflow``, ``add_org_ruleset`` and ``set_repo_flags``
+  ``add_ruleset``, ``add_workflow``, ``add_workflow_run`` (read back with ``reruns()``),
+  ``add_org_ruleset`` and ``set_repo_flags``
   (organisation rulesets, archived repositories and forks, served through GraphQL
   ``organization { repositories }``); read back with ``comments()``, ``labels()``,
   ``repo_labels()``, ``statuses()``; ``webhook_payload(event, action, repo, number)``.
@@ -86,6 +88,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.github_double.accounts import Accounts
+from tests.support.github_double.actions import ActionsDouble
 from tests.support.github_double.authority import AuthorityDouble
 from tests.support.github_double.conformance import Conformance
 from tests.support.github_double.faults import Faults
@@ -119,7 +122,7 @@ __all__ = [
 
 
 class FakeGitHub(OrgDouble, DoubleServer, Conformance, Accounts, Seeding, Faults, PullRoutes,
-                 PublishRoutes, SettingsRoutes, GraphQLRoutes, AuthorityDouble):
+                 PublishRoutes, SettingsRoutes, GraphQLRoutes, AuthorityDouble, ActionsDouble):
     """A fake GitHub (REST + GraphQL) for tests; see the module docstring.
 
     ``api_prefix`` poses as GitHub Enterprise Server: ``"/api/v3"`` serves REST under

@@ -137,6 +137,11 @@ class AuthorityDouble:
             issue.labels = [name for name in issue.labels if name != label]
             issue.events.append(("unlabeled", label, actor, self._now()))  # type: ignore[attr-defined]
 
+    def edit_issue(self, repo: str, number: int, *, body: str) -> None:
+        """Replace an issue's body (its labels and their history stay)."""
+        with self._lock:  # type: ignore[attr-defined]
+            self._authority_state()["issues"][(repo.casefold(), number)].body = body
+
     def add_check_run(self, repo: str, sha: str, name: str, status: str = "completed",
                       conclusion: str | None = "success") -> None:
         if status not in ("queued", "in_progress", "completed", "waiting", "requested",

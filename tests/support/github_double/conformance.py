@@ -54,6 +54,13 @@ def _request_validator(method: str, template: str) -> Any:
     )
 
 
+@cache
+def _body_required(method: str, template: str) -> bool:
+    """OpenAPI's ``requestBody.required`` (false unless the description says so)."""
+    op = github_contract.openapi_responses().document["paths"][template].get(method.lower(), {})
+    return bool(op.get("requestBody", {}).get("required", False))
+
+
 def _memo_ref(validator: Any, ref: str, instance: Any, schema: Any) -> Iterator[Any]:
     """``$ref`` that skips a JSON subtree already found valid against the same ``$ref``.
 
@@ -128,6 +135,8 @@ class Conformance:
             # GitHub also accepts a bare array of names (PyGithub sends one); the
             # description lists only the object form.
             return
+        if body is None and not _body_required(method, template):
+            return  # the description says the body may be left out (requestBody.required)
         if body is None:
             errors = ["a JSON body is required"]
         else:

@@ -246,6 +246,7 @@ class _Repo:
     protection: dict[str, dict[str, Any]] = field(default_factory=dict)
     rulesets: list[_Ruleset] = field(default_factory=list)
     workflows: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[Any] = field(default_factory=list)  # actions._Run
     commits: set[str] = field(default_factory=set)
     branches: set[str] = field(default_factory=set)  # besides the default branch
     # commit graph and branch tips, for compare, commits/{sha}/pulls and branches/{branch}
@@ -367,6 +368,8 @@ _ROUTE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("GET", "/repos/{owner}/{repo}/rulesets/{ruleset_id}", "_get_ruleset"),
     ("GET", "/repos/{owner}/{repo}/git/ref/{ref}", "_get_git_ref"),
     ("GET", "/repos/{owner}/{repo}/actions/workflows", "_list_workflows"),
+    ("GET", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", "_list_workflow_runs"),
+    ("POST", "/repos/{owner}/{repo}/actions/runs/{run_id}/rerun", "_rerun_workflow_run"),
     *AUTHORITY_ROUTES,
     ("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "_commit_pulls"),
     ("GET", "/repos/{owner}/{repo}/compare/{basehead}", "_compare"),

@@ -265,6 +265,8 @@ GK9_MESSAGES = {
     "GK909": "the head commit cccccccccccc is also the head of #7, opened by someone with write",
     "GK910": "the repository's policy on main loosens the organisation policy: "
              "acme/app:.github/gatekeeper.yml:3: authority.require_escalation_approval: ...",
+    "GK911": "not judged again: #7: its gate run 4242 is in_progress, and may have read the "
+             "facts before they moved; re-run it when it ends",
     "GK915": "could not verify @carol's write permission on GitHub",
     "GK916": "cannot read the members of @acme/security: GitHub answered HTTP 404",
     "GK999": "Gatekeeper failed while evaluating: KeyError: 'x'",

@@ -8,7 +8,11 @@ from dataclasses import replace
 import pytest
 
 from gatekeeper.core.authority.evidence import ApprovalRecordFacts
-from gatekeeper.core.authority.records import approval_record, names_pull_request
+from gatekeeper.core.authority.records import (
+    approval_record,
+    named_pull_numbers,
+    names_pull_request,
+)
 from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from tests.support.evidence import PULL, live
 
@@ -77,3 +81,22 @@ def test_a_record_names_the_pr_only_where_a_reader_sees_it() -> None:
     assert not names_pull_request("", "Approves #70 and &#7;", PULL, same_repository=True)
 
 
+
+
+# --- the pull requests a record may name (what a change to it re-judges) -------------------
+
+def test_every_shape_a_record_names_a_pull_request_in_is_found() -> None:
+    texts = ("Sign-off for #12", "acme/app#7, https://github.com/acme/app/pull/9 and "
+             "https://github.com/acme/app/issues/10; <!-- #11 in a comment counts too -->",
+             "`#13` and ACME/APP#14")
+    assert named_pull_numbers(texts, "acme/app", "https://github.com") == {
+        7, 9, 10, 11, 12, 13, 14}
+
+
+@pytest.mark.parametrize("text", [
+    "other/app#5", "notacme/app#5", "acme/app#5x", "acme/application#5", "&#39;",
+    "https://github.com/other/app/pull/5", "https://example.com/acme/app/pull/5", "#",
+    "issue#5", "#12345678901",
+])
+def test_what_names_no_pull_request_of_the_repository_is_not_found(text: str) -> None:
+    assert named_pull_numbers((text,), "acme/app", "https://github.com") == frozenset()

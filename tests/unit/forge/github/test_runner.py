@@ -11,7 +11,8 @@ from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import PolicyOrigin
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.forge.github.runner import read_context, target_of
+from gatekeeper.forge import PushEvent, RecordEvent
+from gatekeeper.forge.github.runner import read_context, rejudge_event_of, target_of
 from gatekeeper.reporters.markdown import code, comment, escape
 from tests.support import github_contract
 from tests.support.markdown_render import MENTION, render
@@ -61,11 +62,71 @@ def test_merge_group_without_a_pull_request_ref_is_an_error(tmp_path: Path) -> N
         target_of(read_context(_environ(tmp_path, "merge_group", payload)))
 
 
-@pytest.mark.parametrize("event", ["push", "issues", "workflow_dispatch"])
+@pytest.mark.parametrize("event", ["release", "schedule", "workflow_dispatch"])
 def test_other_events_are_refused(tmp_path: Path, event: str) -> None:
     payload = github_contract.load_webhook("pull_request", "opened")
     with pytest.raises(GatekeeperError, match="not supported"):
         read_context(_environ(tmp_path, event, payload))
+
+
+# --- re-judging events: a push, a change to an issue ---------------------------------------
+
+@pytest.mark.parametrize(("changes", "branch"), [
+    ({"ref": "refs/heads/main"}, "main"),
+    ({"ref": "refs/heads/release/2.x"}, "release/2.x"),
+    ({"ref": "refs/tags/simple-tag"}, None),  # GitHub's example as it is
+    ({"ref": "refs/heads/main", "deleted": True}, None),
+])
+def test_a_push_names_the_branch_it_moved(tmp_path: Path, changes: dict[str, object],
+                                          branch: str | None) -> None:
+    payload = github_contract.load_webhook("push", "") | changes
+    context = read_context(_environ(tmp_path, "push", payload))
+    assert rejudge_event_of(context) == PushEvent(branch=branch)
+
+
+def test_an_edited_issue_gives_its_texts_before_and_after(tmp_path: Path) -> None:
+    payload = github_contract.load_webhook("issues", "edited")
+    payload["issue"].update(title="Sign-off", body="Approves #7.")
+    payload["changes"] = {"body": {"from": "Approves #7 and #9."}, "title": {"from": "Old"}}
+    event = rejudge_event_of(read_context(_environ(tmp_path, "issues", payload)))
+    assert event == RecordEvent(number=payload["issue"]["number"], action="edited",
+                                label=None, labels=("bug",),
+                                texts=("Sign-off", "Approves #7.", "Old",
+                                       "Approves #7 and #9."),
+                                default_branch="master")
+
+
+def test_an_unlabeled_issue_names_the_label_it_lost(tmp_path: Path) -> None:
+    payload = github_contract.load_webhook("issues", "unlabeled")
+    payload["issue"]["labels"] = []
+    event = rejudge_event_of(read_context(_environ(tmp_path, "issues", payload)))
+    assert isinstance(event, RecordEvent)
+    assert (event.action, event.label, event.labels) == ("unlabeled", "bug", ())
+
+
+@pytest.mark.parametrize("broken", [{"issue": None}, {"action": None},
+                                    {"repository": {"full_name": "o/r"}}])
+def test_an_issues_payload_without_what_it_needs_is_an_error(tmp_path: Path,
+                                                             broken: dict[str, object]) -> None:
+    payload = github_contract.load_webhook("issues", "labeled") | broken
+    with pytest.raises(GatekeeperError, match="issues payload"):
+        rejudge_event_of(read_context(_environ(tmp_path, "issues", payload)))
+
+
+@pytest.mark.parametrize(("raw", "name"), [("", "gatekeeper.yml"), ("gate.yaml", "gate.yaml"),
+                                           (".github/workflows/gate.yml", "gate.yml")])
+def test_the_gate_workflow_input_is_a_workflow_file_name(tmp_path: Path, raw: str,
+                                                         name: str) -> None:
+    environ = _environ(tmp_path, "push", github_contract.load_webhook("push", ""))
+    assert read_context(environ | {"GATEKEEPER_GATE_WORKFLOW": raw}).inputs.gate_workflow \
+        == name
+
+
+@pytest.mark.parametrize("raw", ["../x.yml", "gatekeeper", "a/b.yml"])
+def test_a_gate_workflow_that_is_no_workflow_file_is_refused(tmp_path: Path, raw: str) -> None:
+    environ = _environ(tmp_path, "push", github_contract.load_webhook("push", ""))
+    with pytest.raises(GatekeeperError, match="gate-workflow"):
+        read_context(environ | {"GATEKEEPER_GATE_WORKFLOW": raw})
 
 
 def test_inputs_are_read_from_the_environment(tmp_path: Path) -> None:
@@ -113,10 +174,11 @@ def test_gatekeeper_action_on_another_event_exits_2(tmp_path: Path) -> None:
     import sys
 
     environ = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    environ |= _environ(tmp_path, "push", {"ref": "refs/heads/main"})
+    environ |= _environ(tmp_path, "release", {"action": "published"})
     result = subprocess.run([sys.executable, "-m", "gatekeeper", "action"], env=environ,
                             capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "gatekeeper: error: event 'push' is not supported; Gatekeeper runs on pull_request, "
-        "pull_request_target, pull_request_review, merge_group, workflow_run"]
+        "gatekeeper: error: event 'release' is not supported; Gatekeeper runs on "
+        "pull_request, pull_request_target, pull_request_review, merge_group, workflow_run, "
+        "push, issues"]
