@@ -175,26 +175,46 @@ def rejudge(forge: Forge, context: RunnerContext, out: TextIO, *, now: str,
     hardened = bool(context.inputs.status_context_for("-"))
     for number in selection.numbers:
         try:
-            info = forge.pull_request(repo, number)
+            if hardened:
+                problem = _judge_again(forge, context, number, out, now=now, central=central)
+            else:
+                problem = _rerun_again(forge, context, number,
+                                       selection.open_heads.get(number), out)
         except ForgeUnavailable as exc:
-            problems.append(f"#{number}: {exc}")
-            continue
-        if not info.is_open:
-            continue
-        if hardened:
-            target = Target(repo=repo, number=number, status_sha=None, is_merge_group=False,
-                            base_ref=info.base_ref)
-            if not _verdict(forge, context, target, out, now=now, central=central).status_ok:
-                problems.append(f"#{number}: its commit status could not be posted")
-            continue
-        outcome = rerun_gate(forge, repo, number, info.head_sha, context.inputs.gate_workflow)
-        if outcome.problem:
-            problems.append(f"#{number}: {outcome.problem}")
-        else:
-            out.write(f"#{number}: re-ran its gate run {outcome.run_id}\n")
+            problem = str(exc)
+        if problem:
+            problems.append(f"#{number}: {problem}")
     for problem in problems:
         out.write(annotation("error", Code.GK911, f"not judged again: {problem}"))
     return EXIT_BLOCKED if problems else EXIT_PASS
+
+
+def _judge_again(forge: Forge, context: RunnerContext, number: int, out: TextIO, *,
+                 now: str, central: CentralPolicy | None) -> str:
+    """The hardened set-up: judge the pull request here and post its status."""
+    info = forge.pull_request(context.repository, number)
+    if not info.is_open:
+        return ""
+    target = Target(repo=context.repository, number=number, status_sha=None,
+                    is_merge_group=False, base_ref=info.base_ref)
+    if not _verdict(forge, context, target, out, now=now, central=central).status_ok:
+        return "its commit status could not be posted"
+    return ""
+
+
+def _rerun_again(forge: Forge, context: RunnerContext, number: int, head: str | None,
+                 out: TextIO) -> str:
+    """The simple set-up: re-run the gate's newest run on the pull request's head."""
+    if head is None:
+        info = forge.pull_request(context.repository, number)
+        if not info.is_open:
+            return ""
+        head = info.head_sha
+    outcome = rerun_gate(forge, context.repository, number, head,
+                         context.inputs.gate_workflow)
+    if not outcome.problem:
+        out.write(f"#{number}: re-ran its gate run {outcome.run_id}\n")
+    return outcome.problem
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ job can change, so its newest run on the head is re-run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from gatekeeper.core.authority.records import named_pull_numbers
 from gatekeeper.core.policy.load import Policy
@@ -37,15 +38,20 @@ class Selection:
     why: str
     # More were concerned than one run judges: named so that someone re-runs them.
     beyond: bool = False
+    # The head of each one already known open (from a list of open pull requests), so
+    # that re-running its gate needs no read of it.
+    open_heads: Mapping[int, str] = field(default_factory=dict)
 
 
 def after_push(forge: Rejudging, repo: str, event: PushEvent, *, limit: int) -> Selection:
     """A push to a branch: every open pull request into it (its policy may have moved)."""
     if event.branch is None:
         return Selection((), "a tag or a deleted branch: no pull request is judged against it")
-    pulls = forge.open_pulls_into(repo, event.branch, limit=limit)
-    return Selection(tuple(p.number for p in pulls[:limit]),
-                     f"the open pull requests into {event.branch}", beyond=len(pulls) > limit)
+    pulls = forge.open_pulls_into(repo, event.branch, limit=limit)[:limit + 1]
+    chosen = pulls[:limit]
+    return Selection(tuple(p.number for p in chosen),
+                     f"the open pull requests into {event.branch}", beyond=len(pulls) > limit,
+                     open_heads={p.number: p.head_sha for p in chosen})
 
 
 def after_record_change(event: RecordEvent, policy: Policy, repo: str, server_url: str, *,

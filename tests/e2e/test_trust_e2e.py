@@ -3,7 +3,9 @@ test double, in the hardened set-up (a commit status whose context names the bas
 
 - An approval given before a base retarget does not count on the retargeted diff (GK316).
 - An outsider's fork pull request on an insider's head commit posts nothing there (GK909):
-  the insider's verdict stands."""
+  the insider's verdict stands.
+- A policy tightened on the base branch re-judges the open pull requests into it: the
+  push's run (the re-judging workflow) turns a green status red."""
 
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ from tests.e2e.test_action_e2e import BASE_SHA, CONTRACT, ESCALATION, HEAD_SHA, 
 from tests.e2e.test_verdict_e2e import (
     GREEN,
     MAIN,
+    POLICY,
+    TIP,
     _codes,
+    _run,
+    _seed,
     _states,
     _target,
     act_cache,
@@ -70,3 +76,23 @@ def test_an_outsiders_copy_on_an_insiders_commit_leaves_its_verdict_alone(
     assert not outsider.ok and _codes(outsider) == ["GK909"], outsider.describe()
     assert _states(fake, HEAD_SHA)[-1] == (MAIN, "success")
     assert (MAIN, "failure") not in _states(fake, HEAD_SHA)
+
+
+def test_a_tightened_policy_re_judges_the_open_pull_requests_into_its_branch(
+        fake: FakeGitHub, act_cache: Path) -> None:
+    fake.set_file(REPO, POLICY, BASE_SHA, "version: 1\nclasses:\n  RED:\n    paths: [infra/]\n")
+    fake.set_branch(REPO, "main", BASE_SHA)
+    _seed(fake, 7, GREEN, files=("src/auth/login.py",))
+    before = _target(fake, act_cache, 7)
+    assert before.ok, before.describe()
+    assert _states(fake, HEAD_SHA)[-1] == (MAIN, "success")
+
+    # A push to main makes src/auth/ RED; nothing happens on the pull request itself.
+    fake.set_file(REPO, POLICY, TIP, "version: 1\nclasses:\n  RED:\n    paths: [src/auth/]\n")
+    fake.set_branch(REPO, "main", TIP)
+    push = fake.repo_event_payload("push", "", REPO, ref="refs/heads/main", after=TIP)
+    rejudged = _run(fake, act_cache, "push", push)
+
+    # The re-judging run did its job; the pull request it judged is now red.
+    assert rejudged.ok, rejudged.describe()
+    assert _states(fake, HEAD_SHA)[-1] == (MAIN, "failure")

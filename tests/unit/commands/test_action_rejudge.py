@@ -194,9 +194,15 @@ def test_the_simple_set_up_re_runs_the_gate_run_of_each_open_pull_request(
     newest = github_double.add_workflow_run(REPO, head_sha=HEAD, event="pull_request_review")
     github_double.add_workflow_run(REPO, head_sha=HEAD, path=".github/workflows/ci.yml")
     _tighten(github_double)
+    github_double.requests.clear()
     code, out = _act(github_double, tmp_path, "push", _push(github_double), hardened=False)
     assert code == 0
     assert github_double.reruns(REPO) == [newest] and older != newest
+    # Its cost: the list of open pull requests, then per pull request its gate's runs and
+    # the re-run (the re-run then reads what an evaluation reads).
+    assert [(r.method, r.path.split("/", 4)[-1]) for r in github_double.requests] == [
+        ("GET", "pulls"), ("GET", "actions/workflows/gatekeeper.yml/runs"),
+        ("POST", f"actions/runs/{newest}/rerun")]
     assert f"#7: re-ran its gate run {newest}" in out
     # The simple set-up's required check is the job's: no status is posted.
     assert github_double.statuses(REPO, HEAD) == []
