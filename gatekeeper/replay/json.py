@@ -11,7 +11,9 @@ from gatekeeper.replay.compare import Compared, exit_code, totals
 
 
 def to_json(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
-            source: str) -> dict[str, Any]:
+            source: str, changed_only: bool = False) -> dict[str, Any]:
+    """The totals and the exit code count every pull request; ``changed_only`` lists only
+    those whose decision changes, as the text and Markdown reports do."""
     def policy(p: Policy) -> dict[str, Any]:
         return {"source": p.origin.source, "sha": p.origin.sha}
 
@@ -27,12 +29,13 @@ def to_json(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
              "baseline": r.baseline.to_json(), "candidate": r.candidate.to_json(),
              "codes_added": list(r.codes_added), "codes_removed": list(r.codes_removed),
              "note": r.item.note}
-            for r in results
+            for r in results if not (changed_only and r.change == "same")
         ],
     }
 
 
 def render(results: Sequence[Compared], *, baseline: Policy, candidate: Policy,
            source: str, changed_only: bool = False) -> str:
-    data = to_json(results, baseline=baseline, candidate=candidate, source=source)
+    data = to_json(results, baseline=baseline, candidate=candidate, source=source,
+                   changed_only=changed_only)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

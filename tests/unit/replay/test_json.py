@@ -36,3 +36,14 @@ def test_rendered_json_is_the_report_unescaped() -> None:
     data = json.loads(text)
     assert data == to_json([RESULT, same], baseline=BASELINE, candidate=CANDIDATE, source="s")
     assert len(data["pull_requests"]) == 2
+
+
+def test_changed_only_lists_only_the_changes_and_still_counts_every_one() -> None:
+    same = Compared(ITEM, Side("pass", "GREEN", ()), Side("pass", "GREEN", ()), "same")
+    everything = json.loads(render([RESULT, same], baseline=BASELINE, candidate=CANDIDATE,
+                                   source="s"))
+    changes = json.loads(render([RESULT, same], baseline=BASELINE, candidate=CANDIDATE,
+                                source="s", changed_only=True))
+    assert [r["change"] for r in changes["pull_requests"]] == ["newly blocked"]
+    assert changes["totals"] == everything["totals"]
+    assert changes["exit_code"] == everything["exit_code"]
