@@ -54,8 +54,11 @@ def record_author(record: PullRecord) -> str | None:
 
 
 def record_changes(record: PullRecord) -> list[ChangedPath]:
-    # GraphQL does not give a renamed file's old path; replay sees the new path only.
-    return [ChangedPath(path=f.path) for f in record.files]
+    # GraphQL does not give a renamed file's old path; replay sees the new path only. Nor
+    # a patch: a modified path may be a submodule bump, judged as the folder it may be,
+    # as the live evaluation judges the paths it reads the same way.
+    return [ChangedPath(path=f.path, may_be_folder=f.change_type == "MODIFIED")
+            for f in record.files]
 
 
 def decide(body: str, changes: Sequence[ChangedPath], policy: Policy,

@@ -9,6 +9,7 @@ import pytest
 
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.errors import GatekeeperError
+from gatekeeper.history.records import ChangedFile
 from gatekeeper.replay import compare
 from gatekeeper.replay.compare import Compared, ReplayItem, Side
 from tests.support.bodies import complete_body
@@ -99,7 +100,8 @@ def test_records_become_items_by_number_with_rest_author_names() -> None:
     assert [i.key for i in items] == ["#3", "#12"]
     assert (items[0].url, items[0].author, items[0].note) == (None, "a", None)
     assert (items[1].author, items[1].changes, items[1].note) == (
-        "dependabot[bot]", (ChangedPath("a"),), "file list incomplete (1 of 3)")
+        "dependabot[bot]", (ChangedPath("a", may_be_folder=True),),
+        "file list incomplete (1 of 3)")
 
 
 @pytest.mark.parametrize(("author", "bot", "shown"), [
@@ -121,6 +123,15 @@ def test_a_replayed_record_counts_only_contract_blocks(default_policy) -> None:
     assert done.red and not done.blocked
     assert done.note == "file list incomplete (1 of 2)"
     assert done.origin == "agent"
+
+
+def test_a_replayed_submodule_bump_at_a_red_folder_is_red(default_policy) -> None:
+    # GraphQL lists a submodule bump as one MODIFIED path without a trailing slash, and
+    # gives no patch to tell it from a file: judged as the folder it may be, like live.
+    bump = record(body=complete_body(), files=files("vendor/auth"))
+    assert compare.replay_record(bump, default_policy).red
+    added = record(body=complete_body(), files=(ChangedFile("vendor/auth", "ADDED"),))
+    assert not compare.replay_record(added, default_policy).red
 
 
 def test_the_declared_origin_is_normalised(default_policy) -> None:
