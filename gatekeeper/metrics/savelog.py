@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from gatekeeper.core.model import RiskClass
 from gatekeeper.core.policy.classify import classify
 from gatekeeper.core.policy.load import Policy
 from gatekeeper.history.records import PullRecord
-from gatekeeper.metrics.compute import PullFacts
+from gatekeeper.metrics.compute import PullFacts, half_up
 from gatekeeper.metrics.timeline import body_at
 from gatekeeper.replay.compare import decide, record_author, record_changes
 
@@ -40,7 +41,11 @@ class SaveEntry:
 
     @property
     def blocked_hours(self) -> float:
-        return round((self.fixed_at - self.blocked_at).total_seconds() / 3600, 1)
+        """Hours blocked, to one decimal, rounded half up from the exact time, as every
+        figure of the metrics is (15 minutes is 0.3 h, not float rounding's 0.2)."""
+        held = self.fixed_at - self.blocked_at
+        seconds = Decimal(held.days * 86400 + held.seconds) + Decimal(held.microseconds) / 10**6
+        return float(half_up(seconds / 3600, "0.1"))
 
     @property
     def outcome(self) -> str:

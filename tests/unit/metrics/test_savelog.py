@@ -3,7 +3,7 @@ stood when the block went on), and the entry's own words."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -67,6 +67,16 @@ def test_an_entrys_outcome_in_words(state: str | None, reviewer: str | None,
     entry = _entry(review_state=state, reviewer=reviewer)
     assert entry.blocked_hours == 3.1
     assert entry.outcome == f"fixed after 3.1 h, merged 2026-03-04{said}"
+
+
+@pytest.mark.parametrize(("minutes", "hours", "said"), [
+    (15, 0.3, "0.3"), (45, 0.8, "0.8"), (3, 0.1, "0.1"), (2, 0.0, "0"), (120, 2.0, "2"),
+])
+def test_hours_blocked_round_half_up_from_the_exact_time(minutes: int, hours: float,
+                                                         said: str) -> None:
+    entry = _entry(fixed_at=AT + timedelta(minutes=minutes))
+    assert entry.blocked_hours == hours
+    assert entry.outcome.startswith(f"fixed after {said} h,")
 
 
 def test_the_save_log_replays_the_body_as_it_was_when_blocked(default_policy) -> None:
