@@ -3,7 +3,7 @@ stood when the block went on), and the entry's own words."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
