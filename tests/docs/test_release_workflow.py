@@ -59,6 +59,12 @@ def test_suite_then_build_then_release(workflow: dict[Any, Any]) -> None:
     assert 'python scripts/changelog.py section "${TAG#v}" > release-notes.md' in scripts
     assert "gh release create \"$TAG\" dist/* --verify-tag" in scripts
     assert 'major="${TAG%%.*}"' in scripts and "refs/tags/$major" in scripts
+    # The files the release carries go to PyPI, with nothing but the OIDC token to do it.
+    pypi = jobs["pypi"]
+    assert pypi["needs"] == "release" and pypi["environment"]["name"] == "pypi"
+    assert pypi["permissions"] == {"id-token": "write"}
+    assert _uses(pypi) == ["actions/download-artifact", "pypa/gh-action-pypi-publish"]
+    assert "with" not in pypi["steps"][-1]  # no password: trusted publishing
     for job in jobs.values():
         for step in job["steps"]:
             if step.get("uses", "").startswith("actions/checkout@"):
