@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Install the exact dependencies of requirements-action.lock (what `gatekeeper action`
 # imports: no PyGithub, cryptography, cffi or pynacl), with hash checking, into a fresh
-# folder of this job's own RUNNER_TEMP, and print how to run Gatekeeper from the action's
-# own checkout (no build of Gatekeeper, no virtual environment).
+# folder of this job's own RUNNER_TEMP, copy Gatekeeper's own sources beside them, and
+# print how to run it from there (no build of Gatekeeper, no virtual environment).
 #
 # Trust: nothing another job may have left on the runner is run. The folder is new for
 # every run, in the job's temporary directory (emptied by the runner between jobs); the
 # tool cache is never read; uv gets a cache of its own inside that folder (uv's shared
 # cache holds unpacked files whose hashes it does not check again); pip may use its shared
 # HTTP cache, since pip hashes every file it installs, cached or not, against the lock.
-# Compiled bytecode goes to a prefix inside the folder, so a __pycache__ planted next to
-# the sources is never read. Gatekeeper then runs with `python -S -P`: no site-packages
-# (no .pth file of the runner's is run) and no current directory on sys.path.
+# Gatekeeper's sources are copied from the action's checkout without any __pycache__ (a
+# planted .pyc there is never copied, so never read); their bytecode and the dependencies'
+# is written beside them, inside the new folder. The interpreter's own standard library
+# keeps its own bytecode: it belongs to the interpreter the action runs anyway, as much as
+# the library's sources and compiled extensions do. Gatekeeper then runs with
+# `python -S -P`: no site-packages (no .pth file of the runner's is run) and no current
+# directory on sys.path.
 #
-# Outputs (GITHUB_OUTPUT): python, pythonpath, pycache-prefix, installer.
+# Outputs (GITHUB_OUTPUT): python, pythonpath, pycache-prefix (empty: bytecode beside the
+# copied sources), installer.
 set -euo pipefail
 
 action_dir="${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
@@ -35,13 +40,17 @@ fi
 mkdir -p "$temp_root"
 env_dir="$(mktemp -d "$temp_root/gatekeeper-env.XXXXXX")"
 site="$env_dir/site"
-# Bytecode is written to and read from this prefix only (Python then ignores every
-# __pycache__ beside the sources). Gatekeeper's own modules compile while the dependencies
-# download; the dependencies' compile as they are first imported (all of them are, and on
-# two cores that is no slower than compiling them all ahead).
-export PYTHONPYCACHEPREFIX="$env_dir/pycache"
-unset PYTHONDONTWRITEBYTECODE
-"$python" -S -P -m compileall -q "$action_dir/gatekeeper" >/dev/null &
+source_dir="$env_dir/src"
+# Bytecode is written beside the sources in this folder (never a prefix: with one, Python
+# would compile the standard library again on every run, about 0.2 s).
+unset PYTHONPYCACHEPREFIX PYTHONDONTWRITEBYTECODE
+mkdir -p "$source_dir"
+(cd "$action_dir" && tar --exclude=__pycache__ -cf - gatekeeper schemas) \
+  | tar -xf - -C "$source_dir" || fail "copying Gatekeeper's sources failed"
+# Gatekeeper's own modules compile while the dependencies download; the dependencies'
+# compile as they are first imported (only what the gate imports; on two cores that is no
+# slower than compiling every file ahead).
+"$python" -S -P -m compileall -q "$source_dir/gatekeeper" >/dev/null &
 compile_own=$!
 
 uv="${GATEKEEPER_INSTALL_UV-$(command -v uv || true)}"
@@ -56,8 +65,9 @@ if [ -n "$uv" ]; then
   rm -rf "$env_dir/uv-cache"
 else
   installer=pip
+  # --no-compile: the gate compiles what it imports, a third of the files.
   if ! "$python" -m pip install --quiet --disable-pip-version-check --no-input \
-      --no-warn-script-location --target "$site" \
+      --no-warn-script-location --no-compile --target "$site" \
       --require-hashes --no-deps --only-binary=:all: -r "$lock"; then
     fail "installing requirements-action.lock with pip failed (hash mismatch or no network?)"
   fi
@@ -67,8 +77,8 @@ wait "$compile_own" || fail "compiling Gatekeeper's own modules failed"
 
 {
   echo "python=$python"
-  echo "pythonpath=$action_dir:$site"
-  echo "pycache-prefix=$env_dir/pycache"
+  echo "pythonpath=$source_dir:$site"
+  echo "pycache-prefix="
   echo "installer=$installer"
 } >> "${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
 echo "Installed requirements-action.lock with $installer into $site"

@@ -247,7 +247,10 @@ def test_the_action_install_script_refuses_a_tampered_lock(
     if installer == "uv" and uv is None:
         pytest.skip("uv is not installed")
     action = tmp_path / "action"
-    action.mkdir()
+    (action / "gatekeeper" / "__pycache__").mkdir(parents=True)
+    (action / "gatekeeper" / "__init__.py").write_text("", encoding="utf-8")
+    (action / "gatekeeper" / "__pycache__" / "planted.pyc").write_bytes(b"left by a job")
+    (action / "schemas").mkdir()
     wheels = tmp_path / "wheels"
     _lock_for(_wheel(wheels), action / "requirements-action.lock", tamper=tamper)
     output = tmp_path / "github_output"
@@ -271,10 +274,14 @@ def test_the_action_install_script_refuses_a_tampered_lock(
         assert len(installed) == 1
         values = dict(line.split("=", 1) for line in output.read_text().splitlines())
         assert values["installer"] == installer
-        assert values["pythonpath"].split(":")[0] == str(action)
-        site = values["pythonpath"].split(":")[1]
+        # Gatekeeper's own sources run from a copy in the job's folder (no __pycache__ of
+        # the action's checkout copied), bytecode written beside them (no prefix).
+        sources, site = values["pythonpath"].split(":")
+        assert sources.startswith(str(tmp_path / "runner-temp"))
         assert site.startswith(str(tmp_path / "runner-temp"))
-        assert values["pycache-prefix"].startswith(str(tmp_path / "runner-temp"))
+        assert values["pycache-prefix"] == ""
+        assert (Path(sources) / "gatekeeper" / "__init__.py").exists()
+        assert not list(Path(sources).rglob("planted.pyc"))
         # Gatekeeper runs with -S -P and this PYTHONPATH; the locked package imports.
         probe = subprocess.run(
             [values["python"], "-S", "-P", "-c", "import gk_probe; print(gk_probe.VALUE)"],

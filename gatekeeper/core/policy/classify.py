@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from gatekeeper.core.model import ChangedPath, Classification, PathMatch, RiskClass, highest
 from gatekeeper.core.policy.load import Policy
 
 _DESCENDING = (RiskClass.RED, RiskClass.AMBER)
-# A backslash, an empty part (a leading, trailing or doubled "/") or a "." part.
-_NEEDS_NORMALIZING = re.compile(r"\\|//|\A/|/\Z|(?:\A|/)\.(?:/|\Z)|\A\Z")
+
+
+def _needs_normalizing(path: str) -> bool:
+    """A backslash, an empty part (a leading, trailing or doubled "/") or a "." part (string
+    tests: a regular expression's alternation took five times as long on 3,000 paths)."""
+    return ("\\" in path or "//" in path or "/./" in path or path in ("", ".")
+            or path.startswith(("/", "./")) or path.endswith(("/", "/.")))
 
 
 def normalize_path(path: str) -> str:
     """Paths as git prints them: forward slashes, no leading ``./`` or ``/``."""
-    if not _NEEDS_NORMALIZING.search(path):
+    if not _needs_normalizing(path):
         return path  # what git, the API and most lists give: nothing to do
     parts = path.replace("\\", "/").split("/")
     return "/".join(part for part in parts if part not in ("", "."))
@@ -29,24 +33,28 @@ def classify(changes: Iterable[ChangedPath], policy: Policy) -> Classification:
     lowers it); so is a path whose list does not say which it is.
     """
     rules = [(cls, policy.classes[cls]) for cls in _DESCENDING if cls in policy.classes]
-    matches: list[PathMatch] = []
-    seen: set[str] = set()
+    # Each distinct path once, in the order given, with the first change that names it.
+    judged: dict[str, ChangedPath] = {}
     for change in changes:
         for raw in change.all_paths():
-            path = normalize_path(raw)
-            if path in seen:
-                continue
-            seen.add(path)
-            for risk_class, rule in rules:
-                result = rule.spec.check(path)
-                if (change.submodule or change.may_be_folder) and not result.matched:
-                    result = rule.spec.check_folder(path)
-                if result.matched and result.index is not None:
-                    matches.append(PathMatch(path, risk_class, rule.spec.patterns[result.index],
-                                             submodule=change.submodule))
-                    break
+            judged.setdefault(normalize_path(raw), change)
+    found: dict[str, PathMatch] = {}
+    remaining = list(judged)
+    for risk_class, rule in rules:  # RED first: a path takes the highest class it is in
+        spec, unmatched = rule.spec, []
+        for path, result in zip(remaining, spec.check_normalized(remaining), strict=True):
+            change = judged[path]
+            if (change.submodule or change.may_be_folder) and not result.matched:
+                result = spec.check_folder(path)
+            if result.matched and result.index is not None:
+                found[path] = PathMatch(path, risk_class, spec.patterns[result.index],
+                                        submodule=change.submodule)
+            else:
+                unmatched.append(path)
+        remaining = unmatched
+    matches = [found[path] for path in judged if path in found]
     return Classification(
         computed_class=highest([m.risk_class for m in matches]),
         matches=tuple(matches),
-        paths_judged=len(seen),
+        paths_judged=len(judged),
     )
