@@ -30,7 +30,13 @@ from gatekeeper.core.policy.merge import parse_reference
 from gatekeeper.core.publishing import PublishPlan, publish_plan
 from gatekeeper.core.reasons import Code
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.forge import Forge, ForgeUnavailable, PullRequestInfo, PushEvent
+from gatekeeper.forge import (
+    Forge,
+    ForgeUnavailable,
+    PullRequestInfo,
+    PushEvent,
+    RecordEvent,
+)
 from gatekeeper.forge.files_cache import FilesCache
 from gatekeeper.forge.github.runner import (
     REJUDGE_EVENTS,
@@ -51,7 +57,7 @@ from gatekeeper.live.evaluation import (
     policy_in_force,
 )
 from gatekeeper.live.merge_group import evaluate_merge_group, pulls_of_run
-from gatekeeper.live.rejudge import after_push, after_record_change, rerun_gate
+from gatekeeper.live.rejudge import Selection, after_push, after_record_change, rerun_gate
 from gatekeeper.local import git
 from gatekeeper.local.policy_source import candidate_paths, central_from_file
 from gatekeeper.reporters import ReportContext, runner_files
@@ -153,29 +159,22 @@ def rejudge(forge: Forge, context: RunnerContext, out: TextIO, *, now: str,
     re-running each one's gate run). Exit 1 when one could not be, naming it (GK911);
     a pull request judged blocked is that pull request's red, not this run's."""
     event = rejudge_event_of(context)
-    repo = context.repository
-    if isinstance(event, PushEvent):
-        selection = after_push(forge, repo, event, limit=REJUDGE_LIMIT)
-    elif central is not None and central.document is None:
+    if not isinstance(event, PushEvent) and central is not None and central.document is None:
         out.write(annotation("error", Code.GK911, "not judged again: the organisation policy "
                              f"{central.name} could not be read: {central.error}"))
         return EXIT_BLOCKED
-    else:
-        tip = forge.branch_head(repo, event.default_branch)
-        origin = PolicyOrigin(source=context.inputs.policy_path, ref=event.default_branch,
-                              sha=tip)
-        policy = policy_in_force(forge, repo, context.inputs.policy_path, origin,
-                                 central.document if central is not None else None)
-        selection = after_record_change(event, policy, repo, context.server_url,
-                                        limit=REJUDGE_LIMIT)
+    try:
+        selection = _selection(forge, context, event, central)
+    except ForgeUnavailable as exc:
+        out.write(annotation("error", Code.GK911, f"not judged again: {exc}"))
+        return EXIT_BLOCKED
     out.write(f"Re-judging {len(selection.numbers)} pull request(s): {selection.why}: "
               f"{', '.join(f'#{n}' for n in selection.numbers) or 'none'}\n")
     problems = [f"more than {REJUDGE_LIMIT} pull requests: {selection.why}; "
                 "re-run the Gatekeeper check of the others"] if selection.beyond else []
-    hardened = bool(context.inputs.status_context_for("-"))
     for number in selection.numbers:
         try:
-            if hardened:
+            if context.inputs.posts_status:
                 problem = _judge_again(forge, context, number, out, now=now, central=central)
             else:
                 problem = _rerun_again(forge, context, number,
@@ -187,6 +186,20 @@ def rejudge(forge: Forge, context: RunnerContext, out: TextIO, *, now: str,
     for problem in problems:
         out.write(annotation("error", Code.GK911, f"not judged again: {problem}"))
     return EXIT_BLOCKED if problems else EXIT_PASS
+
+
+def _selection(forge: Forge, context: RunnerContext, event: PushEvent | RecordEvent,
+               central: CentralPolicy | None) -> Selection:
+    """The pull requests a push or a change to an issue concerns. For an issue, the policy
+    on the default branch says whether it is an approval record here."""
+    repo = context.repository
+    if isinstance(event, PushEvent):
+        return after_push(forge, repo, event, limit=REJUDGE_LIMIT)
+    tip = forge.branch_head(repo, event.default_branch)
+    origin = PolicyOrigin(source=context.inputs.policy_path, ref=event.default_branch, sha=tip)
+    policy = policy_in_force(forge, repo, context.inputs.policy_path, origin,
+                             central.document if central is not None else None)
+    return after_record_change(event, policy, repo, context.server_url, limit=REJUDGE_LIMIT)
 
 
 def _judge_again(forge: Forge, context: RunnerContext, number: int, out: TextIO, *,

@@ -44,6 +44,12 @@ class ActionInputs:
     # The simple set-up's gate workflow (its file name), whose runs a re-judgement re-runs.
     gate_workflow: str = GATE_WORKFLOW
 
+    @property
+    def posts_status(self) -> bool:
+        """Whether the set-up posts a commit status (hardened) rather than letting the
+        job's own check run be the verdict (simple)."""
+        return bool(self.status_context) or self.hardened
+
     def status_context_for(self, branch: str) -> str:
         """The commit status context for a pull request into ``branch``; empty when the
         set-up posts no status (the simple one: the job is the required check)."""

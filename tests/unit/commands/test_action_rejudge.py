@@ -236,3 +236,22 @@ def test_a_closed_pull_request_a_record_names_is_left_alone(github_double: FakeG
                    hardened=False)
     assert code == 0
     assert github_double.reruns(REPO) == [] and run_id
+
+
+def test_a_re_judging_run_that_cannot_list_the_pull_requests_fails_closed(
+        github_double: FakeGitHub, tmp_path: Path) -> None:
+    _seed_push(github_double)
+    _tighten(github_double)
+    github_double.fail("GET", r"/pulls$", status=502)
+    code, out = _act(github_double, tmp_path, "push", _push(github_double))
+    assert code == 1 and "GK911" in out and "502" in out
+
+
+def test_a_record_change_whose_policy_cannot_be_read_fails_closed(
+        github_double: FakeGitHub, tmp_path: Path) -> None:
+    _seed_record(github_double)
+    github_double.fail("GET", r"/branches/main$", status=502)
+    code, out = _act(github_double, tmp_path, "issues",
+                     _issue_event(github_double, "unlabeled", labels=(), label="approved"))
+    assert code == 1 and "GK911" in out
+    assert github_double.statuses(REPO, HEAD) == []
