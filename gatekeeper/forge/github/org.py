@@ -107,6 +107,33 @@ query OrgRepositoryNames($login: String!, $first: Int!, $after: String) {
 """
 
 
+# What `metrics --org` needs of each repository, 100 to a query: what one repository's
+# export reads first (its default branch, its tip, its policy file) and the newest update
+# of any of its pull requests, so that a rerun asks nothing of a repository unchanged since.
+ORG_METRICS = """
+query OrgMetricsRepositories($login: String!, $first: Int!, $after: String,
+                             $policy: String!) {
+  organization(login: $login) {
+    repositories(first: $first, after: $after, orderBy: {field: NAME, direction: ASC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        nameWithOwner isArchived isFork url
+        defaultBranchRef { name target { oid } }
+        policy: object(expression: $policy) {
+          __typename
+          ... on Blob { oid text isBinary isTruncated }
+        }
+        newest: pullRequests(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) {
+          nodes { updatedAt }
+        }
+      }
+    }
+  }
+}
+"""
+
+
 @dataclass(frozen=True)
 class RepositoryName:
     name: str
@@ -142,6 +169,17 @@ def repository_names(client: GraphQL, org: str, *, url: str | None = None
                         what=f"listing the repositories of {org}"):
         found += [RepositoryName(str(n["nameWithOwner"]), bool(n.get("isArchived")),
                                  bool(n.get("isFork"))) for n in nodes]
+    return found
+
+
+def repository_listing(client: GraphQL, org: str, *, url: str | None = None,
+                       policy_path: str = POLICY_PATH) -> list[dict[str, Any]]:
+    """Every repository of ``org`` with what ``metrics --org`` reads of it first
+    (``ORG_METRICS``, 100 per query), as GitHub's GraphQL answers it."""
+    found: list[dict[str, Any]] = []
+    for nodes in _pages(client, ORG_METRICS, {"policy": f"HEAD:{policy_path}"}, org=org,
+                        url=url, first=100, what=f"listing the repositories of {org}"):
+        found += nodes
     return found
 
 
