@@ -20,7 +20,8 @@ def _schema_dir() -> Path:
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    """One of contract, policy, decision, metrics."""
+    """One of contract, policy, decision, metrics, metrics-org, metrics-org-shard,
+    doctor-org."""
     path = _schema_dir() / f"{name}.schema.json"
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded

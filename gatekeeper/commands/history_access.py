@@ -19,7 +19,7 @@ from gatekeeper.core.policy.load import Policy, parse_policy
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge.github import DEFAULT_API_URL, GitHubForge
 from gatekeeper.history.cache import Cache
-from gatekeeper.history.fetch import History, RepositoryInfo, RetrySettings
+from gatekeeper.history.fetch import UNKNOWN, History, RepositoryInfo, RetrySettings, Unknown
 from gatekeeper.history.records import PullRecord
 from gatekeeper.local.policy_source import default_policy, load_policy
 from gatekeeper.metrics import timeline
@@ -92,7 +92,8 @@ class Session:
 
     @classmethod
     def open(cls, access: GitHubAccess, repo: str, bases: Sequence[str],
-             progress: Progress) -> Session:
+             progress: Progress, *, listed: RepositoryInfo | None = None) -> Session:
+        """``listed``: what an organisation's listing already read of the repository."""
         if not _REPO.fullmatch(repo):
             raise GatekeeperError(f"--repo takes OWNER/REPO, not {repo!r}")
         client = GitHubForge(access.token, access.api_url)
@@ -101,7 +102,7 @@ class Session:
             history = History(client, cache, repo, cache_key=access.cache_key(repo),
                               graphql_url=access.graphql_url, page_size=access.page_size,
                               retry=access.retry, progress=progress, notice=progress.note)
-            info = history.repository(POLICY_PATH)
+            info = listed or history.repository(POLICY_PATH)
         except BaseException:
             cache.close()
             raise
@@ -111,10 +112,11 @@ class Session:
             raise GatekeeperError(f"{repo} has no default branch; name one with --base")
         return cls(history, cache, info, chosen)
 
-    def sync(self, since: date | None) -> list[PullRecord]:
+    def sync(self, since: date | None, *, newest: str | Unknown | None = UNKNOWN,
+             follow: bool = True) -> list[PullRecord]:
         start, _ = timeline.window_bounds(since, None)
         for base in self.bases:
-            self.history.sync(base, start)
+            self.history.sync(base, start, newest=newest, follow=follow)
         return list(self.cache.pulls(self.history.key, self.bases))
 
     def policy(self, explicit: str | None) -> tuple[Policy, str]:

@@ -13,31 +13,24 @@ against the cache and forgets pull requests that moved to another base.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.forge import ForgeUnavailable, GraphQL
-from gatekeeper.history import queries
+from gatekeeper.history import batch, queries
 from gatekeeper.history.cache import Cache, SyncState, Walk
 from gatekeeper.history.records import (
     COMMITS_READ,
-    CONNECTIONS,
     PullRecord,
     format_time,
-    next_cursor,
-    nodes_of,
     normalize_time,
-    parse_files,
     parse_pull,
-    parse_reviews,
-    parse_timeline,
 )
 
 Progress = Callable[[str], None]
 _MIN_PAGE = 10
-_FOLLOW_BATCH = 30
 
 
 class FetchFailed(GatekeeperError):
@@ -66,6 +59,13 @@ class RetrySettings:
     sleep: Callable[[float], None] | None = None
 
 
+class Unknown:
+    """Not known: ``History.sync`` walks as it always does."""
+
+
+UNKNOWN = Unknown()
+
+
 @dataclass(frozen=True)
 class RepositoryInfo:
     name_with_owner: str
@@ -73,6 +73,24 @@ class RepositoryInfo:
     default_branch: str
     head_oid: str | None
     policy_text: str | None
+
+
+def repository_info(repository: dict[str, Any], repo: str, policy_path: str
+                    ) -> RepositoryInfo:
+    """What ``queries.REPOSITORY`` asks of a repository (or an organisation's listing asks
+    of each of its repositories, with the same fields), as a RepositoryInfo."""
+    ref = repository.get("defaultBranchRef") or {}
+    blob = repository.get("policy") or {}
+    text = blob.get("text") if blob.get("__typename") == "Blob" else None
+    if blob.get("isBinary") or blob.get("isTruncated"):
+        raise GatekeeperError(f"{repo}:{policy_path} is binary or too large to read")
+    return RepositoryInfo(
+        name_with_owner=str(repository.get("nameWithOwner") or repo),
+        url=str(repository.get("url") or ""),
+        default_branch=str(ref.get("name") or ""),
+        head_oid=(ref.get("target") or {}).get("oid"),
+        policy_text=text if isinstance(text, str) else None,
+    )
 
 
 @dataclass
@@ -114,7 +132,7 @@ class History:
 
     # --- requests -------------------------------------------------------------------
 
-    def _query(self, what: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    def query(self, what: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         self.stats.queries += 1
         retry = self.retry
         kwargs: dict[str, Any] = {}
@@ -136,39 +154,43 @@ class History:
                               detail=exc.detail) from None
 
     def repository(self, policy_path: str) -> RepositoryInfo:
-        data = self._query(f"reading repository {self.repo}", queries.REPOSITORY,
+        data = self.query(f"reading repository {self.repo}", queries.REPOSITORY,
                            {"owner": self.owner, "name": self.name,
                             "policy": f"HEAD:{policy_path}"})
         repository = data.get("repository")
         if not isinstance(repository, dict):
             raise GatekeeperError(f"repository {self.repo} not found, or the token cannot "
                                   f"read it")
-        ref = repository.get("defaultBranchRef") or {}
-        blob = repository.get("policy") or {}
-        text = blob.get("text") if blob.get("__typename") == "Blob" else None
-        if blob.get("isBinary") or blob.get("isTruncated"):
-            raise GatekeeperError(f"{self.repo}:{policy_path} is binary or too large to read")
-        return RepositoryInfo(
-            name_with_owner=str(repository.get("nameWithOwner") or self.repo),
-            url=str(repository.get("url") or ""),
-            default_branch=str(ref.get("name") or ""),
-            head_oid=(ref.get("target") or {}).get("oid"),
-            policy_text=text if isinstance(text, str) else None,
-        )
+        return repository_info(repository, self.repo, policy_path)
 
     # --- walks ----------------------------------------------------------------------
 
-    def sync(self, base: str, since: datetime | None) -> None:
+    def sync(self, base: str, since: datetime | None, *,
+             newest: str | Unknown | None = UNKNOWN, follow: bool = True) -> None:
         """Bring the cache up to date for ``base``: every pull request created at or after
-        ``since`` (all of them when None) as GitHub shows it now."""
+        ``since`` (all of them when None) as GitHub shows it now. ``newest``: the newest
+        ``updatedAt`` of any pull request of the repository (None: it has none), when an
+        organisation's listing gave it: a cache that already covers it asks nothing.
+        ``follow``: False leaves the pull requests a page stopped short of pending (for
+        ``batch.follow`` over several repositories at once)."""
         pending = self.cache.walk(self.key, base)
+        if pending is None and not isinstance(newest, Unknown):
+            if self._unchanged(base, since, newest):
+                return
+            if newest is None:  # no pull request at all: nothing to walk
+                needed = format_time(since) if since is not None else None
+                walk = self.cache.begin_walk(self.key, base, stop_at=needed,
+                                             floor_after=needed, complete_after=needed is None)
+                self.cache.store_page(self.key, base, walk, [], cursor=None, total=0, done=True)
+                return
         if pending is not None:
             self.notice(f"{base}: resuming an interrupted walk after "
                         f"{pending.fetched:,} pull requests")
             self._run(base, pending)
         needed = format_time(since) if since is not None else None
         self._run(base, self._plan(base, needed))
-        self.complete_pending(base)
+        if follow:
+            self.complete_pending(base)
         state = self.cache.sync_state(self.key, base)
         if state is not None and state.complete and state.total is not None \
                 and self.cache.count(self.key, base) != state.total:
@@ -177,7 +199,20 @@ class History:
                         f"requests, GitHub counts {state.total:,}; walking the whole history")
             self._run(base, self.cache.begin_walk(self.key, base, stop_at=None,
                                                   floor_after=None, complete_after=True))
-            self.complete_pending(base)
+            if follow:
+                self.complete_pending(base)
+
+    def _unchanged(self, base: str, since: datetime | None, newest: str | None) -> bool:
+        """Whether the cache holds ``base`` as GitHub shows it now: it reaches back far
+        enough, and no pull request was updated after its watermark."""
+        state = self.cache.sync_state(self.key, base)
+        if state is None or not (state.complete or (
+                since is not None and state.floor is not None
+                and state.floor <= format_time(since))):
+            return False
+        if newest is None:
+            return True
+        return state.watermark is not None and normalize_time(newest) <= state.watermark
 
     def _plan(self, base: str, needed: str | None) -> Walk:
         state: SyncState | None = self.cache.sync_state(self.key, base)
@@ -197,7 +232,7 @@ class History:
         page_size = self.page_size
         while True:
             try:
-                data = self._query(
+                data = self.query(
                     f"listing pull requests into {base}", queries.PULLS,
                     {"owner": self.owner, "name": self.name, "base": base, "first": page_size,
                      "after": walk.cursor, "files": 100, "events": 100, "reviews": 100,
@@ -252,77 +287,12 @@ class History:
         return [done.get(r.id, r) for r in records]
 
     def _follow(self, records: Sequence[PullRecord], kinds: set[str]) -> list[PullRecord]:
-        """Follow ``kinds`` of connections to their ends, up to ``_FOLLOW_BATCH`` (pull
-        request, connection) pairs per request."""
-        cursors = {r.id: {kind: cursor for kind, cursor in r.more if kind in kinds}
-                   for r in records}
-        found: dict[str, dict[str, list[Any]]] = {r.id: {} for r in records}
-        numbers = {r.id: r.number for r in records}
-        while True:
-            work = [(rid, kind, cursor) for rid, open_ in cursors.items()
-                    for kind, cursor in sorted(open_.items())][:_FOLLOW_BATCH]
-            if not work:
-                break
-            variables: dict[str, Any] = {}
-            for i, (rid, _, cursor) in enumerate(work):
-                variables[f"id{i}"], variables[f"a{i}"] = rid, cursor
-            data = self._query(f"reading more of {len(work)} pull requests",
-                               queries.follow_up([kind for _, kind, _ in work]), variables)
-            for i, (rid, kind, _previous) in enumerate(work):
-                node = data.get(f"p{i}")
-                if not isinstance(node, dict):
-                    raise GatekeeperError(f"pull request #{numbers[rid]} vanished while "
-                                          f"reading it; run again")
-                connection = node.get(CONNECTIONS[kind])
-                found[rid].setdefault(kind, []).extend(nodes_of(connection))
-                following = next_cursor(connection)
-                if following is None:
-                    del cursors[rid][kind]
-                else:
-                    cursors[rid][kind] = following
-        return [_extended(r, found[r.id], kinds) for r in records]
+        return batch.follow(self.query, records, kinds)
 
     def body_edits(self, records: Iterable[PullRecord]) -> dict[str, list[tuple[str, str]]]:
         """Each pull request's body edit history: [(editedAt, text)], oldest first."""
-        found: dict[str, list[tuple[str, str]]] = {}
-        missing: list[PullRecord] = []
-        for record in records:
-            cached = self.cache.extra(self.key, record.id, "body_edits", record.updated_at)
-            if cached is None:
-                missing.append(record)
-            else:
-                found[record.id] = [(str(a), str(b)) for a, b in cached]
-        for start in range(0, len(missing), 100):
-            batch = missing[start:start + 100]
-            data = self._query("reading body edit histories", queries.BODY_EDITS,
-                               {"ids": [r.id for r in batch]})
-            by_id = {str(n.get("id")): n for n in data.get("nodes") or [] if isinstance(n, dict)}
-            rows = []
-            for record in batch:
-                node = by_id.get(record.id) or {}
-                edits = sorted(
-                    (normalize_time(e["editedAt"]), str(e.get("diff") or ""))
-                    for e in nodes_of(node.get("userContentEdits"))
-                    if isinstance(e, dict) and e.get("editedAt") and not e.get("deletedAt")
-                )
-                found[record.id] = edits
-                rows.append((record.id, record.updated_at, edits))
-            self.cache.put_extras(self.key, "body_edits", rows)
-        return found
+        return batch.body_edits(self.query, self.cache, [(self.key, list(records))])
 
 
 def format_time_of(node: dict[str, Any]) -> str:
     return normalize_time(str(node["updatedAt"]))
-
-
-def _extended(record: PullRecord, pages: dict[str, list[Any]], kinds: set[str]) -> PullRecord:
-    files = (*record.files, *parse_files(pages.get("files", [])))
-    return replace(
-        record,
-        events=(*record.events, *parse_timeline(pages.get("timeline", []))),
-        reviews=(*record.reviews, *parse_reviews(pages.get("reviews", []))),
-        files=files,
-        files_complete=len(files) >= record.changed_files if "files" in kinds
-        else record.files_complete,
-        more=tuple((kind, cursor) for kind, cursor in record.more if kind not in kinds),
-    )

@@ -15,7 +15,8 @@ import unicodedata
 
 from gatekeeper.constants import COMMENT_FOOTER_PREFIX, EMBEDDED_POLICY
 from gatekeeper.core.fields import BUILTIN, FIELDS
-from gatekeeper.core.model import Decision, RiskClass
+from gatekeeper.core.model import Decision, PolicyOrigin, RiskClass
+from gatekeeper.core.policy.merge import NO_LOCAL_POLICY
 from gatekeeper.core.reasons import Family
 from gatekeeper.core.suggest import NEEDED, fixable, where
 from gatekeeper.core.text.normalize import strip_invisible
@@ -150,11 +151,19 @@ def _policy_line(decision: Decision) -> str:
     origin = decision.policy
     if origin.source == EMBEDDED_POLICY:
         return "the embedded default, because the repository has no policy file"
+    if origin.source == NO_LOCAL_POLICY and origin.central is not None:
+        return "the organisation policy alone: the repository has no policy file"
     if origin.ref:
         at = f" at the tip of {code(origin.ref)}"
         return f"{code(origin.source)}{at}" + (f" ({code(origin.sha[:12])})" if origin.sha else "")
     return f"file {code(origin.source)}" + (
         f" (sha256 {code(origin.sha[:12])})" if origin.sha else "")
+
+
+def _central_line(origin: PolicyOrigin) -> str:
+    """The organisation's central policy the repository's own may only tighten."""
+    at = f" at {code(origin.ref)}" if origin.ref else ""
+    return f"{code(origin.source)}{at}" + (f" ({code(origin.sha[:12])})" if origin.sha else "")
 
 
 def _facts(decision: Decision) -> list[str]:
@@ -168,6 +177,8 @@ def _facts(decision: Decision) -> list[str]:
             ("Paths judged", str(decision.classification.paths_judged)),
         ]
     rows.append(("Policy", _policy_line(decision)))
+    if decision.policy.central is not None:
+        rows.append(("Organisation policy", _central_line(decision.policy.central)))
     lines = ["| | |", "| --- | --- |"]
     lines += [f"| {name} | {value} |" for name, value in rows]
     lines += [f"| Exemption | {escape(e.name)}: author {cell(e.author)}, "

@@ -15,6 +15,14 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"{code}{text}{_RESET}" if color else text
 
 
+def _policy(decision: Decision) -> str:
+    """The policy's source, and the organisation's central policy it tightens, if any."""
+    central = decision.policy.central
+    if central is None:
+        return decision.policy.source
+    return f"{decision.policy.source} tightening {central.source}"
+
+
 def report_text(decision: Decision, context: ReportContext) -> None:
     color, write = context.color, context.out.write
     declared = decision.declared_class.value if decision.declared_class else "none"
@@ -27,7 +35,7 @@ def report_text(decision: Decision, context: ReportContext) -> None:
     else:
         headline = _paint("PASS", _BOLD + _GREEN, color)
     write(f"{headline}  class {decision.computed_class} (declared {declared}), "
-          f"policy {decision.policy.source}, {paths_judged(decision)}\n")
+          f"policy {_policy(decision)}, {paths_judged(decision)}\n")
     # What is left for GitHub matters only when nothing else blocks.
     for caveat in pending if not decision.blocked else ():
         write(f"  {_paint('pending:', _YELLOW, color)} {caveat.detail}\n")

@@ -26,8 +26,13 @@ ELSEWHERE: dict[str, str] = {
     # The organisation's modules are tested together through the strict double.
     "live/central_policy.py": "tests/unit/commands/test_org_policy.py (read from a file, the "
                               "runner's folder or the API, pinned or at a branch)",
-    "forge/github/org.py": "tests/unit/commands/doctor/test_org.py (every repository read in "
-                           "batched GraphQL queries from the double)",
+    "forge/github/org.py": "tests/unit/commands/doctor/test_org.py and test_org_branches.py "
+                           "(every repository and protected branch read in batched GraphQL "
+                           "queries from the double; the 1,000-repository budget), "
+                           "tests/unit/metrics/test_org_shards.py (the metrics listing)",
+    "history/batch.py": "tests/unit/metrics/test_org_shards.py (follow-ups and body edits "
+                        "joined across repositories, counted against the budget) and "
+                        "tests/unit/history/ (one repository's, through History)",
     "commands/doctor/org_judge.py": "tests/unit/commands/doctor/test_org.py (each repository "
                                     "judged, the text and JSON verdicts)",
     # The action's small client and its one-query read of a pull request, through the

@@ -476,18 +476,26 @@ _TYPE_NAMES = {"LabeledEvent": "LABELED_EVENT", "UnlabeledEvent": "UNLABELED_EVE
 class SynthGitHub:
     """The dataset as GitHub's GraphQL API shows it (see ``FakeGitHub.graphql_data``)."""
 
-    def __init__(self, dataset: Dataset, root_url: str = "https://github.example"):
+    def __init__(self, dataset: Dataset, root_url: str = "https://github.example",
+                 repo: str = REPO):
         self.dataset = dataset
         self.root_url = root_url
-        self.by_id = {p.node_id: p for p in dataset.pulls}
+        self.repo = repo
+        self.by_id = {self.node_id(p): p for p in dataset.pulls}
         self.queries: list[str] = []
+
+    def node_id(self, pull: Pull) -> str:
+        """The pull request's node ID, unique across the repositories of a double."""
+        if self.repo == REPO:
+            return pull.node_id
+        return base64.b64encode(f"PR_{self.repo}_{pull.number}".encode()).decode()
 
     def provider(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         self.queries.append(query)
         return {"repository": self._repository, "node": self._node, "nodes": self._nodes}
 
     def _repository(self, info: Any, owner: str, name: str, **_: Any) -> Any:
-        if f"{owner}/{name}".casefold() != REPO:
+        if f"{owner}/{name}".casefold() != self.repo.casefold():
             return None
         ds = self.dataset
 
@@ -506,7 +514,7 @@ class SynthGitHub:
             return _connection(chosen, self._pull, **page)
 
         return {
-            "nameWithOwner": REPO, "url": f"{self.root_url}/{REPO}",
+            "nameWithOwner": self.repo, "url": f"{self.root_url}/{self.repo}",
             "defaultBranchRef": {"name": "main",
                                  "target": {"__typename": "Commit", "oid": ds.head_oid}},
             "object": blob, "pullRequests": pulls,
@@ -553,8 +561,8 @@ class SynthGitHub:
                 "message": "change", "author": person, "committer": person}}, **page)
 
         return {
-            "__typename": "PullRequest", "id": p.node_id, "number": p.number,
-            "url": f"{self.root_url}/{REPO}/pull/{p.number}", "title": p.title,
+            "__typename": "PullRequest", "id": self.node_id(p), "number": p.number,
+            "url": f"{self.root_url}/{self.repo}/pull/{p.number}", "title": p.title,
             "body": p.body, "state": p.state, "isDraft": p.is_draft,
             "createdAt": _t(p.created_at), "updatedAt": _t(p.updated_at),
             "mergedAt": _t(p.merged_at) if p.merged_at else None,

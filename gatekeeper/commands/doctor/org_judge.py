@@ -1,7 +1,9 @@
 """``doctor --org``: is each repository of an organisation gated? Pure: judges the batched
 GraphQL answers ``forge.github.org.repository_settings`` gives.
 
-A repository is enforced when an active rule on its default branch requires the gate
+A repository is enforced when, on its default branch and on each of its other protected
+branches (those an active ruleset or branch protection applies to), an active rule requires
+the gate
 (a ``workflows`` rule naming the Gatekeeper workflow, or a required check or status named
 as Gatekeeper's, from a ruleset or from branch protection) and a pull request (a
 ``pull_request`` rule, branch protection requiring reviews, or a ``workflows`` rule, which
@@ -42,7 +44,8 @@ class RepositoryVerdict:
     policy: str = EMBEDDED
     ran_recently: bool | None = None  # None: no merged pull request to look at
     problems: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    # Its other protected branches (targeted by an active ruleset or branch protection).
+    others: tuple[BranchVerdict, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
         return {"repository": self.name, "archived": self.archived, "fork": self.fork,
@@ -51,7 +54,8 @@ class RepositoryVerdict:
                 "pull_request_required": self.pull_request_required,
                 "dismiss_stale_reviews": self.dismiss_stale, "bypass": list(self.bypass),
                 "policy": self.policy, "ran_on_recent_pull_requests": self.ran_recently,
-                "problems": list(self.problems)}
+                "problems": list(self.problems),
+                "other_protected_branches": [b.to_json() for b in self.others]}
 
 
 def _gate_contexts(extra: Sequence[str]) -> set[str]:
@@ -115,6 +119,43 @@ def judge_repository(node: Mapping[str, Any], *, central: bool,
         return RepositoryVerdict(name, archived, fork, None, False, policy=policy,
                                  problems=("no default branch (an empty repository): "
                                            "nothing requires the gate yet",))
+    default = judge_branch(name, ref, status_contexts=status_contexts,
+                           workflow_path=workflow_path)
+    others = tuple(judge_branch(name, other, status_contexts=status_contexts,
+                                workflow_path=workflow_path)
+                   for other in node.get("protectedBranches") or []
+                   if other.get("name") != ref.get("name"))
+    problems = default.problems + tuple(f"{b.branch}: {p}" for b in others for p in b.problems)
+    return RepositoryVerdict(
+        name, archived, fork, default.branch, not problems, default.required_by,
+        default.pull_request_required, default.dismiss_stale, default.bypass, policy,
+        _recent(node, status_contexts), problems, others=others)
+
+
+@dataclass(frozen=True)
+class BranchVerdict:
+    """The same facts for one protected branch."""
+
+    branch: str
+    enforced: bool
+    required_by: tuple[str, ...]
+    pull_request_required: bool
+    dismiss_stale: bool
+    bypass: tuple[str, ...]
+    problems: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"branch": self.branch, "enforced": self.enforced,
+                "required_by": list(self.required_by),
+                "pull_request_required": self.pull_request_required,
+                "dismiss_stale_reviews": self.dismiss_stale, "bypass": list(self.bypass),
+                "problems": list(self.problems)}
+
+
+def judge_branch(name: str, ref: Mapping[str, Any], *, status_contexts: Sequence[str] = (),
+                 workflow_path: str = WORKFLOW_PATH) -> BranchVerdict:
+    """One branch (a ``Ref`` with its active rules and branch protection). Raises
+    Unreadable when GitHub listed more rules than it gave."""
     rules = ref.get("rules") or {}
     nodes = rules.get("nodes") or []
     if int(rules.get("totalCount") or 0) > len(nodes):
@@ -160,10 +201,8 @@ def judge_repository(node: Mapping[str, Any], *, central: bool,
                         "workflow or check")
     if not pull_request:
         problems.append(f"no active rule on {ref.get('name')} requires a pull request")
-    return RepositoryVerdict(
-        name, archived, fork, str(ref.get("name")), not problems, tuple(required),
-        pull_request, dismiss, tuple(dict.fromkeys(bypass)), policy,
-        _recent(node, status_contexts), tuple(problems))
+    return BranchVerdict(str(ref.get("name")), not problems, tuple(required), pull_request,
+                         dismiss, tuple(dict.fromkeys(bypass)), tuple(problems))
 
 
 @dataclass(frozen=True)
@@ -195,6 +234,10 @@ class OrgVerdict:
                 "repositories": [r.to_json() for r in self.repositories]}
 
 
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 def render_text(verdict: OrgVerdict) -> str:
     lines = [f"gatekeeper doctor: organisation {verdict.organization}"]
     for repo in verdict.repositories:
@@ -213,6 +256,14 @@ def render_text(verdict: OrgVerdict) -> str:
                False: "not seen on the last merged pull requests"}[repo.ran_recently]
         lines.append(f"        Gatekeeper ran recently: {ran}")
         lines += [f"        may bypass: {who}" for who in repo.bypass]
+        for branch in repo.others:
+            lines.append(f"        protected branch {branch.branch}: "
+                         f"{'enforced' if branch.enforced else 'NOT enforced'}"
+                         + (f", required by {'; '.join(branch.required_by)}"
+                            if branch.required_by else "")
+                         + f"; pull request required: {_yes(branch.pull_request_required)}"
+                         + f"; stale approvals dismissed: {_yes(branch.dismiss_stale)}")
+            lines += [f"          may bypass: {who}" for who in branch.bypass]
         lines += [f"        problem: {problem}" for problem in repo.problems]
     lines.append(f"{verdict.summary()} ({verdict.queries} GraphQL queries).")
     return "\n".join(lines) + "\n"

@@ -74,7 +74,47 @@ class OrgDouble:
                 info, repos, self._gql_org_repo, **page)}
 
         root["organization"] = organization
+        plain = root["repository"]
+
+        def repository(info: Any, owner: str, name: str, **rest: Any) -> Any:
+            found = plain(info, owner=owner, name=name, **rest)
+            if found is None:
+                return None
+            repo = self._repos[f"{owner}/{name}".casefold()]  # type: ignore[attr-defined]
+
+            def ref(info: Any, qualifiedName: str) -> dict[str, Any] | None:
+                branch = qualifiedName.removeprefix("refs/heads/")
+                return (self._gql_guarded_ref(repo, branch)
+                        if branch in self._branch_names(repo) else None)
+
+            return {**found, "ref": ref,
+                    "branches": lambda info, **page: self._gql_branch_marks(info, repo,
+                                                                            **page)}
+
+        root["repository"] = repository
         return root
+
+    @staticmethod
+    def _branch_names(repo: _Repo) -> list[str]:
+        """Every branch: the default, those made, those with a tip or a protection."""
+        return sorted({repo.default_branch, *repo.branches, *repo.tips, *repo.protection})
+
+    def _gql_guarded_ref(self, repo: _Repo, branch: str) -> dict[str, Any]:
+        """A branch as a ``Ref`` with its active rules and branch protection."""
+        protection = repo.protection.get(branch)
+
+        def rules(info: Any, **page: Any) -> dict[str, Any]:
+            return _connection(info, self._gql_rules(repo, branch), lambda r: r, **page)
+
+        return {"name": branch, "rules": rules,
+                "branchProtectionRule": None if protection is None else
+                self._gql_protection(protection)}
+
+    def _gql_branch_marks(self, info: Any, repo: _Repo, refPrefix: str = "",
+                          **page: Any) -> dict[str, Any]:
+        assert refPrefix == "refs/heads/", refPrefix
+        return _connection(info, self._branch_names(repo),
+                           lambda branch: self._gql_guarded_ref(repo, branch), **page)
 
     def _gql_org_repo(self, repo: _Repo) -> dict[str, Any]:
         state = self._org_state()
@@ -86,26 +126,19 @@ class OrgDouble:
             found = any((ref, path) in repo.contents for ref in (branch, tip) if ref)
             return {"__typename": "Blob"} if found else None
 
-        def rules(info: Any, **page: Any) -> dict[str, Any]:
-            return _connection(info, self._gql_rules(repo, branch), lambda r: r, **page)
-
         def pulls(info: Any, states: list[str] | None = None, **page: Any) -> dict[str, Any]:
             merged = sorted((p for p in repo.pulls.values() if p.merged_at is not None),
                             key=lambda p: p.number)
             return _connection(info, merged, lambda p: self._gql_merged(repo, p), **page)
 
-        protection = repo.protection.get(branch)
         return {
             "databaseId": repo.id, "nameWithOwner": repo.full_name,
             "isArchived": repo.full_name.casefold() in state["archived"],
             "isFork": repo.full_name.casefold() in state["forks"], "isDisabled": False,
             "visibility": "PRIVATE" if repo.private else "PUBLIC",
             "policy": policy,
-            "defaultBranchRef": {
-                "name": branch, "rules": rules,
-                "branchProtectionRule": None if protection is None else
-                self._gql_protection(protection),
-            },
+            "defaultBranchRef": self._gql_guarded_ref(repo, branch),
+            "branches": lambda info, **page: self._gql_branch_marks(info, repo, **page),
             "pullRequests": pulls,
         }
 
