@@ -70,9 +70,11 @@ uv="${GATEKEEPER_INSTALL_UV-$(command -v uv || true)}"
 if [ -n "$uv" ]; then
   installer=uv
   # --no-build: wheels only, nothing is built (so no build backend runs) on the runner.
+  # Hard links from uv's own cache in this folder (removed below; about 0.05 s less than
+  # copying): no file of site/ is shared with anything outside the folder.
   if ! UV_NO_CONFIG=1 UV_CACHE_DIR="$env_dir/uv-cache" UV_PYTHON_DOWNLOADS=never \
       "$uv" pip install --quiet --target "$site" --python "$python" \
-      --require-hashes --no-deps --no-build --link-mode copy -r "$lock"; then
+      --require-hashes --no-deps --no-build --link-mode hardlink -r "$lock"; then
     fail "installing requirements-action.lock with uv failed (hash mismatch or no network?)"
   fi
   rm -rf "$env_dir/uv-cache"
