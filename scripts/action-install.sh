@@ -86,17 +86,17 @@ else
                --require-hashes --no-deps --only-binary=:all:)
   direct="$env_dir/requirements-direct.txt"
   if [ -f "$urls" ] && "$python" -I -S "$action_dir/scripts/action-wheels.py" "$urls" "$direct"; then
-    source="direct"
+    origin="direct"
     if ! "${pip_install[@]}" --no-index -r "$direct"; then
       fail "installing requirements-action.lock with pip from requirements-action.urls failed (hash mismatch or no network?)"
     fi
   else
-    source="index"
+    origin="index"
     if ! "${pip_install[@]}" -r "$lock"; then
       fail "installing requirements-action.lock with pip failed (hash mismatch or no network?)"
     fi
   fi
-  installer="pip ($source)"
+  installer="pip ($origin)"
 fi
 
 wait "$compile_own" || fail "compiling Gatekeeper's own modules failed"

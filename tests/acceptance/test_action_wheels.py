@@ -10,12 +10,10 @@ tiny wheel from a temporary folder.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from packaging import tags as packaging_tags
@@ -25,15 +23,7 @@ from tests.acceptance.test_lock import INSTALL_SCRIPT, ROOT, _wheel, lock
 WHEELS_SCRIPT = ROOT / "scripts" / "action-wheels.py"
 
 
-def _wheels_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gatekeeper_action_wheels", WHEELS_SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-wheels = _wheels_module()
+wheels = lock._wheels_module()  # scripts/action-wheels.py, as lock.py loads it
 LISTED = wheels.read_list(lock.ACTION_URLS.read_text(encoding="utf-8"))
 
 
