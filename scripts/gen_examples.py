@@ -52,6 +52,7 @@ OWN_RED = """\
       - /action.yml
       - /requirements.lock
       - /requirements-action.lock
+      - /requirements-action.urls
       - /pyproject.toml
       - /scripts/
       - /schemas/

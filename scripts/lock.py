@@ -10,7 +10,8 @@
   urllib3 with its token.
 
     python scripts/lock.py            # resolve both again (needs uv and the package
-                                      # index) and rewrite them
+                                      # index) and rewrite them, and the action's list
+                                      # of files
     python scripts/lock.py --check    # offline: both are current with pyproject.toml
     python scripts/lock.py --check --resolve
                                       # also resolve again and compare (needs the index)
@@ -22,6 +23,14 @@ pyproject.toml's `dependencies` and `requires-python`; `--check` fails when they
 since the lock was made, when a dependency is not locked at a version its range allows,
 or when a locked package has no hash.
 
+- requirements-action.urls: every file of requirements-action.lock (the same sha256
+  hashes), each with its own URL on PyPI's file host, from which the action's install
+  script (`scripts/action-wheels.py`) picks one wheel a package for the runner's
+  interpreter and installs it by that URL with its hash, so that pip need not read the
+  index. `--check` fails, offline, when the list differs from the lock in any package,
+  version, marker or hash, a file has no hash or is not on PyPI's file host, or a
+  platform the action supports would not get a wheel of every package.
+
 Stdlib only (plus `packaging` when it is importable, for the range check), so it runs
 before anything is installed.
 """
@@ -30,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -38,13 +48,32 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 LOCK = ROOT / "requirements.lock"
 ACTION_LOCK = ROOT / "requirements-action.lock"
+ACTION_URLS = ROOT / "requirements-action.urls"
+WHEELS_SCRIPT = ROOT / "scripts" / "action-wheels.py"
+INDEX = "https://pypi.org/simple/"
+FILE_HOST = "https://files.pythonhosted.org/packages/"
+# Where the action must install without reading the index: CPython 3.11 to 3.14 on
+# GitHub's hosted runners (manylinux x86_64 and aarch64 with glibc 2.28 or newer, macOS 13
+# on Intel and 14 on Apple silicon, Windows x64). Elsewhere the install script may still
+# find wheels in the list; when it does not, it installs from the index.
+COVERED_PYTHONS = ((3, 11), (3, 12), (3, 13), (3, 14))
+COVERED_PLATFORMS = {
+    "manylinux x86_64 (glibc 2.28)": ("linux", "x86_64", (2, 28)),
+    "manylinux aarch64 (glibc 2.28)": ("linux", "aarch64", (2, 28)),
+    "macOS 13 x86_64": ("darwin", "x86_64", (13, 0)),
+    "macOS 14 arm64": ("darwin", "arm64", (14, 0)),
+    "Windows x64": ("win32", "win_amd64", None),
+}
 DIGEST_PREFIX = "# pyproject-dependencies-sha256: "
 # Never in the action's lock (see the module docstring).
 ACTION_FORBIDDEN = frozenset({"pygithub", "pyjwt", "cryptography", "cffi", "pycparser",
@@ -58,7 +87,7 @@ HEADER = """\
 """
 
 _NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;([^\\]*))?")
 
 
 def normalize(name: str) -> str:
@@ -98,6 +127,7 @@ class Pin:
     version: str
     line: int
     hashes: list[str] = field(default_factory=list)
+    marker: str = ""
 
 
 def parse_lock(text: str) -> tuple[str | None, dict[str, Pin]]:
@@ -120,7 +150,8 @@ def parse_lock(text: str) -> tuple[str | None, dict[str, Pin]]:
         match = _PIN.match(line)
         if not match:
             raise ValueError(f"requirements.lock:{number}: not an exact pin: {line}")
-        current = Pin(normalize(match.group(1)), match.group(2), number)
+        current = Pin(normalize(match.group(1)), match.group(2), number,
+                      marker=" ".join((match.group(3) or "").split()))
         pins[current.name] = current
     return digest, pins
 
@@ -156,6 +187,127 @@ def check_action(lock: Path = ACTION_LOCK, pyproject: Path = PYPROJECT,
             problems.append(f"{lock.name}:{pin.line}: {pin.name}=={pin.version} is not "
                             f"pinned so in {full.name}: run python scripts/lock.py")
     return problems
+
+
+URLS_HEADER = """\
+# Every file of requirements-action.lock (the same sha256 hashes), with its URL on PyPI's
+# file host. The action's install script picks one wheel a package for the runner's
+# interpreter and installs it by URL with its hash, without reading the package index,
+# unless the runner configures where pip finds packages.
+# Made by `python scripts/lock.py`; checked by `python scripts/lock.py --check`.
+# Do not edit by hand.
+"""
+
+
+def _wheels_module() -> Any:
+    """scripts/action-wheels.py, which picks the wheels at install time."""
+    spec = importlib.util.spec_from_file_location("gatekeeper_action_wheels", WHEELS_SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _file_identity(filename: str) -> tuple[str, str] | None:
+    """(normalized project name, version) of a wheel's or sdist's file name."""
+    for suffix in (".whl", ".tar.gz", ".zip"):
+        if filename.endswith(suffix):
+            stem = filename[: -len(suffix)]
+            if suffix == ".whl":
+                parts = stem.split("-")
+                return (normalize(parts[0]), parts[1]) if len(parts) in (5, 6) else None
+            name, _, version = stem.rpartition("-")
+            return (normalize(name), version) if name else None
+    return None
+
+
+def check_urls(urls: Path = ACTION_URLS, lock: Path = ACTION_LOCK) -> list[str]:
+    """Problems that make requirements-action.urls differ from the action's lock, or leave
+    a covered platform without a wheel of some package; empty when it is current."""
+    if not urls.exists():
+        return [f"{urls.name} is missing: run python scripts/lock.py"]
+    wheels = _wheels_module()
+    try:
+        listed = wheels.read_list(urls.read_text(encoding="utf-8"))
+        _, pins = parse_lock(lock.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"{urls.name}: {exc}"]
+    problems: list[str] = []
+    seen: set[str] = set()
+    for requirement, marker, files in listed:
+        name, _, version = requirement.partition("==")
+        name = normalize(name)
+        pin = pins.get(name)
+        if name in seen:
+            problems.append(f"{urls.name}: {name} is listed twice")
+        seen.add(name)
+        if pin is None:
+            problems.append(f"{urls.name}: {name} is not in {lock.name}")
+            continue
+        if (version, " ".join(marker.split())) != (pin.version, pin.marker):
+            problems.append(f"{urls.name}: {requirement} ; {marker} is not {lock.name}'s "
+                            f"{pin.name}=={pin.version} ; {pin.marker}: run "
+                            "python scripts/lock.py")
+        digests = [digest for digest, _ in files]
+        if len(digests) != len(set(digests)) or set(digests) != set(pin.hashes):
+            missing = len(set(pin.hashes) - set(digests))
+            extra = len(set(digests) - set(pin.hashes))
+            problems.append(f"{urls.name}: the files of {name} are not the hashes of "
+                            f"{lock.name} ({missing} missing, {extra} not in the lock, "
+                            f"{len(digests) - len(set(digests))} repeated): run "
+                            "python scripts/lock.py")
+        for digest, url in files:
+            filename = url.rsplit("/", 1)[-1]
+            if not re.fullmatch(r"[0-9a-f]{64}", digest):
+                problems.append(f"{urls.name}: {filename} has no sha256 hash")
+            if not url.startswith(FILE_HOST) or any(c in url for c in "#?;\\ \t"):
+                problems.append(f"{urls.name}: {url} is not a file on {FILE_HOST}")
+            if _file_identity(filename) != (name, pin.version):
+                problems.append(f"{urls.name}: {filename} is not a file of "
+                                f"{name}=={pin.version}")
+    for name in sorted(set(pins) - seen):
+        problems.append(f"{urls.name}: {name} of {lock.name} is not listed: run "
+                        "python scripts/lock.py")
+    if problems:
+        return problems
+    for python in COVERED_PYTHONS:
+        for label, (system, arch, version) in COVERED_PLATFORMS.items():
+            if system == "linux":
+                platforms = wheels.linux_platforms(arch, version)
+            elif system == "darwin":
+                platforms = wheels.mac_platforms(version, arch)
+            else:
+                platforms = [arch]
+            tags = wheels.supported_tags(python, [f"cp{python[0]}{python[1]}"], platforms)
+            try:
+                wheels.choose(listed, tags)
+            except wheels.Fallback as reason:
+                problems.append(f"{urls.name}: CPython {python[0]}.{python[1]} on {label}: "
+                                f"{reason} (the action would read the index there)")
+    return problems
+
+
+def resolve_urls(action_lock_text: str, index: str = INDEX) -> str:
+    """requirements-action.urls for ``action_lock_text``: each locked file's URL, from the
+    package index's JSON pages (PEP 691)."""
+    lines = [URLS_HEADER]
+    for pin in parse_lock(action_lock_text)[1].values():
+        page = f"{index}{pin.name}/"
+        request = urllib.request.Request(
+            page, headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            files = json.load(response)["files"]
+        by_hash = {entry["hashes"].get("sha256"): urllib.parse.urljoin(page, entry["url"])
+                   for entry in files}
+        marker = f" ; {pin.marker}" if pin.marker else ""
+        lines.append(f"{pin.name}=={pin.version}{marker}\n")
+        for digest in pin.hashes:
+            if digest not in by_hash:
+                raise SystemExit(f"{page} has no file with the sha256 {digest} of "
+                                 f"{pin.name}=={pin.version}")
+        for url, digest in sorted((by_hash[h].split("#", 1)[0], h) for h in pin.hashes):
+            lines.append(f"    sha256:{digest} {url}\n")
+    return "".join(lines)
 
 
 def _check(lock: Path, dependencies: list[str], requires_python: str, *,
@@ -254,10 +406,15 @@ def main() -> int:
     if not args.check:
         full = resolve()
         LOCK.write_text(full, encoding="utf-8")
-        ACTION_LOCK.write_text(resolve_action(full), encoding="utf-8")
-        print(f"wrote {LOCK.relative_to(ROOT)} and {ACTION_LOCK.relative_to(ROOT)}")
+        action = resolve_action(full)
+        ACTION_LOCK.write_text(action, encoding="utf-8")
+        ACTION_URLS.write_text(resolve_urls(action), encoding="utf-8")
+        print(f"wrote {LOCK.relative_to(ROOT)}, {ACTION_LOCK.relative_to(ROOT)} and "
+              f"{ACTION_URLS.relative_to(ROOT)}")
         args.check = True
     problems = check() + check_action()
+    if not problems:
+        problems += check_urls()
     if args.resolve and not problems:
         fresh = resolve()
         if _pins_only(fresh) != _pins_only(LOCK.read_text(encoding="utf-8")):
@@ -267,11 +424,15 @@ def main() -> int:
                 _pins_only(ACTION_LOCK.read_text(encoding="utf-8")):
             problems.append("a fresh resolution differs from requirements-action.lock: run "
                             "python scripts/lock.py")
+        elif resolve_urls(ACTION_LOCK.read_text(encoding="utf-8")) != \
+                ACTION_URLS.read_text(encoding="utf-8"):
+            problems.append("the index lists other URLs than requirements-action.urls: run "
+                            "python scripts/lock.py")
     for problem in problems:
         print(f"lock: {problem}", file=sys.stderr)
     if not problems:
         print("requirements.lock and requirements-action.lock are current with "
-              "pyproject.toml")
+              "pyproject.toml, requirements-action.urls with requirements-action.lock")
     return 1 if problems else 0
 
 

@@ -318,6 +318,42 @@ def test_nothing_left_on_the_runner_is_run(
     assert "outputs=pass/RED//pass" in log, result.describe()
 
 
+# A GitHub-hosted runner's pip: no configuration file, no package source in the
+# environment (the steps inherit this machine's; pip reads an empty list setting as none).
+HOSTED_PIP = {"PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": "", "PIP_EXTRA_INDEX_URL": ""}
+
+
+@pytest.mark.parametrize("runner", ["hosted", "mirror"])
+def test_pip_installs_by_url_unless_the_runner_names_a_mirror(
+    fake: FakeGitHub, act_cache: Path, runner: str,
+) -> None:
+    """Without uv, the runner's pip installs each wheel by its URL and hash, reading no
+    index; a runner that sets PIP_INDEX_URL (here PyPI's own index, standing in for a
+    mirror) gets the index install of requirements-action.lock instead."""
+    _seed(fake, CONTRACT + ESCALATION)
+    env = {"GITHUB_API_URL": fake.base_url, "GITHUB_GRAPHQL_URL": fake.graphql_url,
+           "GITHUB_REPOSITORY": REPO, "GATEKEEPER_INSTALL_UV": "", **HOSTED_PIP}
+    if runner == "mirror":
+        env["PIP_INDEX_URL"] = "https://pypi.org/simple"
+    result = run_action(
+        REPO_ROOT, "pull_request", fake.webhook_payload("pull_request", "opened", REPO, 7),
+        env=env, secrets={"GITHUB_TOKEN": DEFAULT_TOKEN},
+        workflow_text=e2e_workflow(after_steps=SHOW_OUTPUTS), action_cache=act_cache,
+        timeout=600,
+    )
+    assert result.ok, result.describe()
+    log = result.log
+    if runner == "hosted":
+        assert "Installed requirements-action.lock with pip (direct) into " in log, \
+            result.describe()
+        assert "Installing from the package index" not in log
+    else:
+        assert "Installing from the package index: the runner configures where pip finds " \
+            "packages (PIP_INDEX_URL)" in log, result.describe()
+        assert "Installed requirements-action.lock with pip (index) into " in log
+    assert "outputs=pass/RED//pass" in log, result.describe()
+
+
 @pytest.fixture(autouse=True)
 def _no_ambient_github(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
