@@ -28,7 +28,7 @@ _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
 # Separators between a label and its value: ":", fullwidth colon, em and en dashes, "=",
 # and a hyphen with spaces round it.
 _SEPARATOR = re.compile(r"\s*(?::|\uff1a|\u2014|\u2013|=|\s-\s)\s*")
-_SEPARATOR_MARKS = (":", "\uff1a", "\u2014", "\u2013", "=", "-")  # one of them in each
+_SEPARATOR_MARK = re.compile("[:\uff1a\u2014\u2013=-]")  # one of them is in each separator
 # (A colon that opens an emoji shortcode, "**Rollback plan** :shrug:", is the value.)
 _LEADING_SEPARATOR = re.compile(
     r"^\s*(?::(?![a-z0-9_+-]+:)|\uff1a|\u2014|\u2013|=|-(?=\s+\S))\s*")
@@ -239,8 +239,7 @@ def split_label(line: Line) -> Label | None:
             return Label(clean_label(label), value.strip(), True)
         return None
     start = _decoration_end(text[:MAX_LABEL])
-    window = text[start:start + MAX_LABEL + 8]
-    if not any(mark in window for mark in _SEPARATOR_MARKS):
+    if _SEPARATOR_MARK.search(text, start, start + MAX_LABEL + 8) is None:
         return None  # most lines of prose: no separator where a label could end
     found = _SEPARATOR.search(text, start, start + MAX_LABEL + 8)
     if found is None or found.start() - start > MAX_LABEL or found.start() == start:
