@@ -74,6 +74,18 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
     for child in token.children or ():
         kind = child.type
         line = lines[-1]
+        if kind == "text":  # most children: looked at first
+            if not struck:
+                text = child.content
+                if in_item and line is lines[0] and not line.parts and line.task is None:
+                    box = _TASK.match(text)
+                    if box:
+                        line.task = box.group(1) != " "
+                        text = text[box.end():]
+                line.parts.append(text)
+                if strong_start is not None:
+                    strong_parts.append(text)
+            continue
         if kind == "link_open":
             href = str(child.attrs.get("href", ""))
             link = (href[1:], line.length(), line) if href.startswith("#") else None
@@ -144,16 +156,6 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
                 if strong_start is not None:
                     strong_parts.append(child.content)
             number += breaks
-        elif kind == "text" and not struck:
-            text = child.content
-            if in_item and line is lines[0] and not line.parts and line.task is None:
-                box = _TASK.match(text)
-                if box:
-                    line.task = box.group(1) != " "
-                    text = text[box.end():]
-            line.parts.append(text)
-            if strong_start is not None:
-                strong_parts.append(text)
     return lines
 
 
@@ -238,9 +240,11 @@ def split_label(line: Line) -> Label | None:
         if len(label) <= MAX_LABEL:
             return Label(clean_label(label), value.strip(), True)
         return None
-    start = _decoration_end(text[:MAX_LABEL])
-    if _SEPARATOR_MARK.search(text, start, start + MAX_LABEL + 8) is None:
+    if _SEPARATOR_MARK.search(text, 0, 2 * MAX_LABEL + 8) is None:
         return None  # most lines of prose: no separator where a label could end
+    start = _decoration_end(text[:MAX_LABEL])  # at most MAX_LABEL
+    if _SEPARATOR_MARK.search(text, start, start + MAX_LABEL + 8) is None:
+        return None
     found = _SEPARATOR.search(text, start, start + MAX_LABEL + 8)
     if found is None or found.start() - start > MAX_LABEL or found.start() == start:
         return None
