@@ -274,8 +274,8 @@ def _before_inline_regions(walk: Walk, token: Token, offset: int, depth: int) ->
     what follows is inside it. The paragraph up to the tag is read; the rest opens and
     closes regions as an HTML block does."""
     raw = token.content
-    if "<" not in raw:
-        return token  # no HTML in it: most paragraphs, and no child to look at
+    if "<" not in raw or _REGION_TAG.search(raw) is None:
+        return token  # no such tag in it (an inline tag's text is part of the paragraph's)
     children = token.children or []
     cursor = 0
     for index, child in enumerate(children):
