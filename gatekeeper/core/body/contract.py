@@ -67,7 +67,7 @@ def parse_contract(
     return choose(reader, approval_pattern=approval_pattern)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cursor:
     tokens: list[Token]
     position: int  # the token after the one being read
@@ -78,8 +78,10 @@ class _Cursor:
 def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
     tokens = _markdown().parse(text)
     cursor = _Cursor(tokens, 0, offset, depth)
+    regions = walk.regions
     quote = 0
-    while cursor.position < len(tokens):
+    end = len(tokens)
+    while cursor.position < end:
         token = tokens[cursor.position]
         kind = token.type
         cursor.position += 1
@@ -96,7 +98,6 @@ def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
         if kind == "html_block":
             _html_block(walk, token, offset, depth, skipping=bool(quote))
             continue
-        regions = walk.regions
         if quote or regions.quoted:
             continue
         if regions.summary is not None:

@@ -194,6 +194,8 @@ def decoration(text: str) -> bool:
 def _decoration_end(text: str) -> int:
     position = 0
     while True:
+        if position < len(text) and text[position].isalpha():
+            return position  # a letter: no decoration starts with one (most labels)
         shortcode = _DECORATION_AT.match(text, position)
         if shortcode is not None:
             position = shortcode.end()

@@ -114,3 +114,11 @@ def test_only_a_closing_parenthesis_can_end_a_parenthetical_note(text: str) -> N
     text = text.strip()
     if not text.endswith(")"):
         assert lines._PARENTHETICAL.sub("", text).strip() == text
+
+
+def test_decoration_never_starts_with_a_letter() -> None:
+    # _decoration_end() stops at a letter without trying the decoration patterns: no
+    # letter of any script starts one.
+    letters = (chr(code) for code in range(0x110000) if chr(code).isalpha())
+    assert not any(lines._DECORATION_AT.match(letter + "1:x: \ufe0f\u20e3. ")
+                   for letter in letters)
