@@ -90,6 +90,20 @@ SHAPES: dict[str, Callable[[], str]] = {
 MAX_SCALING = 6.0
 
 
+def timed(body: str, runs: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of each run of parse + read, and of markdown-it-py's parse alone,
+    interleaved so that both see the same machine load."""
+    times, parse_only = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        _markdown().parse(body)
+        parse_only.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        parse_contract(body)
+        times.append((time.perf_counter() - start) * 1000)
+    return times, parse_only
+
+
 def scaling(runs: int) -> bool:
     """Each shape cut to 16, 32 and 64 KiB: the medians, and 64 KiB over 16 KiB. True when
     every shape stays within MAX_SCALING."""
@@ -100,15 +114,7 @@ def scaling(runs: int) -> bool:
         body = build()
         medians, alone = [], []
         for size in (SIZE // 4, SIZE // 2, SIZE):
-            part = body[:size]
-            times, parse_only = [], []
-            for _ in range(runs):
-                start = time.perf_counter()
-                _markdown().parse(part)
-                parse_only.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                parse_contract(part)
-                times.append((time.perf_counter() - start) * 1000)
+            times, parse_only = timed(body[:size], runs)
             medians.append(statistics.median(times))
             alone.append(statistics.median(parse_only))
         ratio = medians[2] / medians[0]
@@ -133,14 +139,7 @@ def main() -> int:
           f"{'markdown-it alone, median ms':>29}")
     for name, build in SHAPES.items():
         body = build()
-        times, parse_only = [], []
-        for _ in range(args.runs):  # interleaved, so both see the same machine load
-            start = time.perf_counter()
-            _markdown().parse(body)
-            parse_only.append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            parse_contract(body)
-            times.append((time.perf_counter() - start) * 1000)
+        times, parse_only = timed(body, args.runs)
         median = statistics.median(times)
         missed |= median > args.target_ms
         print(f"{name:30} {len(body):>6} {median:>9.1f} {min(times):>7.1f} "
