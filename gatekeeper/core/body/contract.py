@@ -67,7 +67,7 @@ def parse_contract(
     return choose(reader, approval_pattern=approval_pattern)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cursor:
     tokens: list[Token]
     position: int  # the token after the one being read
@@ -78,8 +78,10 @@ class _Cursor:
 def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
     tokens = _markdown().parse(text)
     cursor = _Cursor(tokens, 0, offset, depth)
+    regions = walk.regions
     quote = 0
-    while cursor.position < len(tokens):
+    end = len(tokens)
+    while cursor.position < end:
         token = tokens[cursor.position]
         kind = token.type
         cursor.position += 1
@@ -96,7 +98,6 @@ def _walk(walk: Walk, text: str, offset: int, depth: int) -> None:
         if kind == "html_block":
             _html_block(walk, token, offset, depth, skipping=bool(quote))
             continue
-        regions = walk.regions
         if quote or regions.quoted:
             continue
         if regions.summary is not None:
@@ -274,8 +275,8 @@ def _before_inline_regions(walk: Walk, token: Token, offset: int, depth: int) ->
     what follows is inside it. The paragraph up to the tag is read; the rest opens and
     closes regions as an HTML block does."""
     raw = token.content
-    if "<" not in raw:
-        return token  # no HTML in it: most paragraphs, and no child to look at
+    if "<" not in raw or _REGION_TAG.search(raw) is None:
+        return token  # no such tag in it (an inline tag's text is part of the paragraph's)
     children = token.children or []
     cursor = 0
     for index, child in enumerate(children):

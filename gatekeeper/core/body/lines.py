@@ -28,6 +28,7 @@ _TASK = re.compile(r"^\s*\[([ xX])\]\s+")
 # Separators between a label and its value: ":", fullwidth colon, em and en dashes, "=",
 # and a hyphen with spaces round it.
 _SEPARATOR = re.compile(r"\s*(?::|\uff1a|\u2014|\u2013|=|\s-\s)\s*")
+_SEPARATOR_MARK = re.compile("[:\uff1a\u2014\u2013=-]")  # one of them is in each separator
 # (A colon that opens an emoji shortcode, "**Rollback plan** :shrug:", is the value.)
 _LEADING_SEPARATOR = re.compile(
     r"^\s*(?::(?![a-z0-9_+-]+:)|\uff1a|\u2014|\u2013|=|-(?=\s+\S))\s*")
@@ -73,6 +74,18 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
     for child in token.children or ():
         kind = child.type
         line = lines[-1]
+        if kind == "text":  # most children: looked at first
+            if not struck:
+                text = child.content
+                if in_item and line is lines[0] and not line.parts and line.task is None:
+                    box = _TASK.match(text)
+                    if box:
+                        line.task = box.group(1) != " "
+                        text = text[box.end():]
+                line.parts.append(text)
+                if strong_start is not None:
+                    strong_parts.append(text)
+            continue
         if kind == "link_open":
             href = str(child.attrs.get("href", ""))
             link = (href[1:], line.length(), line) if href.startswith("#") else None
@@ -143,16 +156,6 @@ def logical_lines(token: Token, *, in_item: bool = False) -> list[Line]:
                 if strong_start is not None:
                     strong_parts.append(child.content)
             number += breaks
-        elif kind == "text" and not struck:
-            text = child.content
-            if in_item and line is lines[0] and not line.parts and line.task is None:
-                box = _TASK.match(text)
-                if box:
-                    line.task = box.group(1) != " "
-                    text = text[box.end():]
-            line.parts.append(text)
-            if strong_start is not None:
-                strong_parts.append(text)
     return lines
 
 
@@ -191,6 +194,8 @@ def decoration(text: str) -> bool:
 def _decoration_end(text: str) -> int:
     position = 0
     while True:
+        if position < len(text) and text[position].isalpha():
+            return position  # a letter: no decoration starts with one (most labels)
         shortcode = _DECORATION_AT.match(text, position)
         if shortcode is not None:
             position = shortcode.end()
@@ -216,6 +221,8 @@ def clean_label(text: str) -> str:
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in "_*)"):
         end -= 1  # an emoji, symbol or colon after it
     text = text[start:end].strip()
+    if not text.endswith(")"):
+        return text  # no parenthetical note can end it
     return _PARENTHETICAL.sub("", text).strip()
 
 
@@ -235,7 +242,11 @@ def split_label(line: Line) -> Label | None:
         if len(label) <= MAX_LABEL:
             return Label(clean_label(label), value.strip(), True)
         return None
-    start = _decoration_end(text[:MAX_LABEL])
+    if _SEPARATOR_MARK.search(text, 0, 2 * MAX_LABEL + 8) is None:
+        return None  # most lines of prose: no separator where a label could end
+    start = _decoration_end(text[:MAX_LABEL])  # at most MAX_LABEL
+    if _SEPARATOR_MARK.search(text, start, start + MAX_LABEL + 8) is None:
+        return None
     found = _SEPARATOR.search(text, start, start + MAX_LABEL + 8)
     if found is None or found.start() - start > MAX_LABEL or found.start() == start:
         return None

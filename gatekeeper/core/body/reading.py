@@ -75,6 +75,20 @@ def label_key(label: str) -> str:
     return normalize_label(lookalikes_folded(clean_label(label)))
 
 
+# What label_key() may drop from ASCII text besides spaces and punctuation: tags, entities
+# and math (visible()), :shortcodes: and a parenthetical note (clean_label()).
+_MAY_DROP_LETTERS = re.compile(r"[<&$():]")
+_NOT_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+
+
+def key_longer_than(label: str, longest: int) -> bool:
+    """Whether ``label_key(label)`` is surely longer than ``longest``, known without
+    computing it: an ASCII label with none of ``<&$():`` keeps every letter in its key.
+    (Most lines of prose, asked whether they are a field's label, are answered here.)"""
+    return (len(label) > longest and label.isascii() and _MAY_DROP_LETTERS.search(label) is None
+            and len(label.encode().translate(None, _NOT_LETTERS)) > longest)
+
+
 @dataclass
 class Reader:
     index: dict[str, str]
@@ -91,11 +105,16 @@ class Reader:
     _close: dict[str, str | None] = field(default_factory=dict)
     _near_fields: set[tuple[str, bool]] = field(default_factory=set)
     _slugs: dict[str, int] = field(default_factory=dict)
+    _longest: int = -1  # the length of the longest label in the index
 
     def name_of(self, label: str) -> str | None:
         cached = self._names.get(label, "")
         if cached != "":
             return cached
+        if self._longest < 0:
+            self._longest = max(map(len, self.index), default=0)
+        if key_longer_than(label, self._longest):
+            return None  # longer than every label: no field's
         name = self.index.get(label_key(label))
         if len(self._names) < 4096:
             self._names[label] = name

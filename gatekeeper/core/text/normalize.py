@@ -83,6 +83,10 @@ def visible(text: str) -> str:
         text = _TAG.sub("", _STRUCK.sub("", without_removed(text)))
     if "$" in text:
         text = _MATH.sub(" ", text)
+    if text.isascii():
+        # Nothing invisible, combining or foldable in ASCII: only whitespace to collapse
+        # (str.split splits on what the \s+ below matches).
+        return " ".join(text.split())
     text = _COMBINING_STRIKE.sub("", text)  # r\u0336e\u0336v\u0336: a struck word
     text = unicodedata.normalize("NFKC", strip_invisible(text))
     return _SPACE.sub(" ", strip_invisible(text)).strip()
@@ -91,6 +95,8 @@ def visible(text: str) -> str:
 def lookalikes_folded(text: str) -> str:
     """``text`` with letters that look Latin read as Latin (for comparisons only: a value
     kept in the contract is never rewritten)."""
+    if text.isascii():
+        return text  # every lookalike letter is outside ASCII
     text = text.translate(_LOOKALIKES)
     if text.isascii():
         return text

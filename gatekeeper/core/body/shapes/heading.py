@@ -26,8 +26,9 @@ def read_heading(walk: Walk, inline: Token, line: int, level: int) -> None:
         walk.heads.pop()
     walk.heads.append((level, label, " ".join(text.split())))
     walk.section = " ".join(head for _, head, _ in walk.heads)
+    words = label.split()
     for word in SECTION_WORDS:
-        if word in label.split():
+        if word in words:
             walk.reader.sections.setdefault(word, line)
     found = split_label(lines[0]) if lines else None
     name = walk.reader.name_of(found.label) if found is not None else None

@@ -63,9 +63,13 @@ def read_inline(walk: Walk, token: Token, offset: int) -> None:
 
 def read_lines(walk: Walk, lines: list[Line]) -> None:
     reader = walk.reader
+    labels = [split_label(line) for line in lines]
+    if labels.count(None) == len(labels):
+        for index in range(len(lines)):  # no line starts with a label: most paragraphs
+            _unlabelled(walk, lines, index)
+        return
     # Whether each line opens a new item, computed once: a label with nothing after it
     # takes the following lines of its paragraph up to the next such line (linear).
-    labels = [split_label(line) for line in lines]
     opens = [found is not None and looks_like_label(line, found) for found, line in zip(
         labels, lines, strict=True)]
     # Where the run of lines after each line ends: at the next line that opens an item
@@ -92,17 +96,7 @@ def read_lines(walk: Walk, lines: list[Line]) -> None:
     last = len(lines) - 1
     for index, (line, found) in enumerate(zip(lines, labels, strict=True)):
         if found is None:
-            if last == 0 and not line.task and (name := reader.name_of(line.text)):
-                # "Tests" alone in its paragraph, over a list: a label, as a heading is.
-                reader.offer(Occurrence(name, "", line.number, in_section=in_section(walk),
-                                        where=where(walk)))
-                walk.pending = Pending(name, tuple(walk.items), line.number, heading=True)
-                continue
-            # "Risk level" with ": GREEN" on the next line, as a definition list is written.
-            definition = definition_value(lines[index + 1]) if index < last else None
-            name = reader.name_of(line.text) if definition is not None else None
-            if name is not None and definition is not None:
-                offer(walk, name, definition, line.number)
+            _unlabelled(walk, lines, index)
             continue
         name = reader.name_of(found.label)
         if name is None:
@@ -127,6 +121,25 @@ def read_lines(walk: Walk, lines: list[Line]) -> None:
             reader.offer(Occurrence(name, note, line.number, in_section=in_section(walk),
                                     where=where(walk)))
             walk.pending = Pending(name, tuple(walk.items), line.number, note=note)
+
+
+def _unlabelled(walk: Walk, lines: list[Line], index: int) -> None:
+    """A line that does not start with a label: a label alone in its paragraph, or one
+    over the definition on the next line."""
+    reader = walk.reader
+    line = lines[index]
+    last = len(lines) - 1
+    if last == 0 and not line.task and (name := reader.name_of(line.text)):
+        # "Tests" alone in its paragraph, over a list: a label, as a heading is.
+        reader.offer(Occurrence(name, "", line.number, in_section=in_section(walk),
+                                where=where(walk)))
+        walk.pending = Pending(name, tuple(walk.items), line.number, heading=True)
+        return
+    # "Risk level" with ": GREEN" on the next line, as a definition list is written.
+    definition = definition_value(lines[index + 1]) if index < last else None
+    name = reader.name_of(line.text) if definition is not None else None
+    if name is not None and definition is not None:
+        offer(walk, name, definition, line.number)
 
 
 def ends_value(reader: Reader, line: Line, found: Label | None) -> bool:

@@ -8,10 +8,13 @@ and the same table quoted, commented out or left as placeholders still blocks.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gatekeeper.core.body.contract import parse_contract
+from gatekeeper.core.body.contract import _markdown, parse_contract
 from tests.support.fixtures import run_evaluate
 from tests.unit.core.body.test_false_passes import ESCALATION, OWN, RED_PATHS
+from tests.unit.core.test_properties import SETTINGS
 
 ROWS = (("Risk level", "RED"), ("Accountable owner", "@dana"), ("Change origin", "human"),
         ("Test evidence", "pytest -q: 12 passed"), ("Escalation reviewer", "@acme/security"),
@@ -148,3 +151,21 @@ def test_a_value_in_html_code_is_the_authors_value() -> None:
     body = OWN + ESCALATION.format(rollback="run <code>git revert HEAD</code> and redeploy")
     assert codes(body) == []
     assert values(body)["rollback_plan"] == "run git revert HEAD and redeploy"
+
+
+_PARAGRAPH = st.lists(st.sampled_from(
+    ["Risk level: RED", " ", "\n", "<details>", "</details>", "<details\nopen>", "<summary>",
+     "</summary>", "<blockquote>", "</BLOCKQUOTE >", "<b>", "</b>", "<!-- x -->", "<br>",
+     "`<details>`", "&lt;details>", "\\<details>", "<a\nname=x>", "text"]),
+    min_size=1, max_size=20).map("".join)
+
+
+@SETTINGS
+@given(_PARAGRAPH)
+def test_every_tag_in_a_paragraph_is_in_its_text(text: str) -> None:
+    # The reader looks for <details> and <blockquote> tags among a paragraph's inline tags
+    # only when its text has one: each inline tag is a piece of that text.
+    for token in _markdown().parse(text):
+        for child in token.children or ():
+            if child.type == "html_inline":
+                assert child.content in token.content

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gatekeeper.core.body import lines
 from gatekeeper.core.body.lines import (
+    MAX_LABEL,
+    Label,
+    Line,
     clean_label,
     definition_value,
     html_anchors,
@@ -13,6 +20,7 @@ from gatekeeper.core.body.lines import (
     split_label,
 )
 from gatekeeper.core.text.visible import markdown
+from tests.unit.core.test_properties import SETTINGS
 
 
 def lines_of(text: str, *, in_item: bool = False) -> list[str]:
@@ -64,3 +72,53 @@ def test_links_to_places_on_the_page_and_the_anchors_tags_name() -> None:
     assert only_link(line, "another") is None
     assert html_anchors('<a name="Run"></a><span id=x>') == ["run", "x"]
     assert slug("How was this tested?") == "how-was-this-tested"
+
+
+def test_a_label_far_along_its_line_is_still_found() -> None:
+    # Decoration up to MAX_LABEL characters, then a label up to MAX_LABEL characters: the
+    # separator stands up to twice MAX_LABEL characters into the line.
+    rockets = "\U0001F680" * MAX_LABEL
+    assert split_label(Line(1, [rockets + "Risk level: RED"])) == Label("Risk level", "RED",
+                                                                         False)
+    long_label = "x" * MAX_LABEL
+    assert split_label(Line(1, ["1. " + long_label + ": v"])) == Label(long_label, "v", False)
+    assert split_label(Line(1, ["a" * MAX_LABEL + " - b"])) == Label("a" * MAX_LABEL, "b",
+                                                                     False)
+    assert split_label(Line(1, ["a" * (MAX_LABEL + 1) + ": b"])) is None
+
+
+def test_a_parenthetical_note_ends_a_label_only_at_its_end() -> None:
+    assert clean_label("Risk level (required):") == "Risk level"
+    assert clean_label("Tests (unit) pass") == "Tests (unit) pass"
+
+
+_LINE_TEXT = st.lists(st.sampled_from(
+    [*"ab1 .:=-)(*_#", "\uff1a", "\u2014", "\u2013", "\t", ":x:", "\U0001F680", "1. ",
+     "label " * 5]), max_size=80).map("".join)
+
+
+@SETTINGS
+@given(_LINE_TEXT)
+def test_the_quick_look_for_a_separator_misses_none(text: str) -> None:
+    # split_label() rules a line out when none of the separator marks stands in its first
+    # 2 * MAX_LABEL + 8 characters: the full pattern finds nothing there either.
+    start = lines._decoration_end(text[:MAX_LABEL])
+    if lines._SEPARATOR.search(text, start, start + MAX_LABEL + 8) is not None:
+        assert lines._SEPARATOR_MARK.search(text, 0, 2 * MAX_LABEL + 8) is not None
+        assert lines._SEPARATOR_MARK.search(text, start, start + MAX_LABEL + 8) is not None
+
+
+@SETTINGS
+@given(_LINE_TEXT)
+def test_only_a_closing_parenthesis_can_end_a_parenthetical_note(text: str) -> None:
+    text = text.strip()
+    if not text.endswith(")"):
+        assert lines._PARENTHETICAL.sub("", text).strip() == text
+
+
+def test_decoration_never_starts_with_a_letter() -> None:
+    # _decoration_end() stops at a letter without trying the decoration patterns: no
+    # letter of any script starts one.
+    letters = (chr(code) for code in range(0x110000) if chr(code).isalpha())
+    assert not any(lines._DECORATION_AT.match(letter + "1:x: \ufe0f\u20e3. ")
+                   for letter in letters)

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import re
 
-from gatekeeper.core.body.reading import Occurrence, Reader, canonical, choose
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gatekeeper.core.body.reading import (
+    Occurrence,
+    Reader,
+    canonical,
+    choose,
+    key_longer_than,
+    label_key,
+)
 from gatekeeper.core.fields import label_index
 from gatekeeper.core.reasons import Code
+from tests.unit.core.test_properties import SETTINGS
 
 
 def reader() -> Reader:
@@ -87,3 +98,32 @@ def test_canonical_values() -> None:
     assert canonical("risk_level", "**red** (auth)") == "RED"
     assert canonical("accountable_owner", '"@dana"') == "@dana"
     assert canonical("change_origin", "AI assisted") == "ai-assisted"
+
+
+_LABEL_TEXT = st.lists(st.sampled_from(
+    ["Risk", " level", "a", "Z", "1", "12. ", " ", "\t", ":", ":shrug:", "(", ")", "(note)",
+     "<b>", "</b>", "&amp;", "&#8203;", "$x$", "*", "_", "-", ".", "?", "\u0422", "\u00e9",
+     "\u200b", "\ufb01"]), max_size=40).map("".join)
+
+
+@SETTINGS
+@given(_LABEL_TEXT, st.integers(min_value=0, max_value=30))
+def test_a_key_said_to_be_longer_is_longer(label: str, longest: int) -> None:
+    if key_longer_than(label, longest):
+        assert len(label_key(label)) > longest
+
+
+def test_a_line_longer_than_every_label_is_no_field_but_a_long_alias_is_found() -> None:
+    prose = "first, canary migration cookie bucket staging migration replica cookie service"
+    assert key_longer_than(prose, 44)
+    assert reader().name_of(prose) is None
+    alias = "the risk level that this change carries for production and its users"
+    aliased = Reader(index=label_index({"risk_level": (alias,)}), placeholders=())
+    assert aliased.name_of(alias.capitalize()) == "risk_level"
+    assert aliased.name_of("**" + alias + ":**") == "risk_level"
+    # Letters that a tag, an entity, math, a shortcode or a note may hide are not counted.
+    for hiding in ("<b></b>" * 12, "&amp;" * 12, "$xx$" * 12, ":shrug:" * 12,
+                   "Risk level (" + "note " * 12 + ")"):
+        assert len(label_key(hiding)) < 44 < len(hiding)
+        assert not key_longer_than(hiding, 44)
+    assert reader().name_of(":" + "x" * 60 + ": Risk level") == "risk_level"
