@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gatekeeper import resources
 from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH, POLICY_PATHS
@@ -19,15 +20,12 @@ from gatekeeper.core.policy.load import (
     policy_from_data,
     read_policy_document,
 )
-from gatekeeper.core.policy.merge import (
-    NO_LOCAL_POLICY,
-    CentralReference,
-    EffectivePolicy,
-    effective_policy,
-)
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.files import read_text
 from gatekeeper.local.git import top_level
+
+if TYPE_CHECKING:
+    from gatekeeper.core.policy.merge import CentralReference, EffectivePolicy
 
 MAX_POLICY_BYTES = 1024 * 1024
 
@@ -129,6 +127,10 @@ def load_effective(explicit: str | None, *, cwd: Path,
                    central: PolicyDocument) -> EffectivePolicy:
     """The central policy tightened by the repository's own; LooseningError (exit 2) names
     every key that would loosen it."""
+    # Laying one policy over another is for --org-policy only: a run without it (most
+    # runs) never loads the merge.
+    from gatekeeper.core.policy.merge import NO_LOCAL_POLICY, effective_policy
+
     _, local = local_document(explicit, cwd=cwd)
     origin = local.origin if local is not None else PolicyOrigin(source=NO_LOCAL_POLICY)
     return effective_policy(central, local, resources.schema("policy"), local_origin=origin)
