@@ -15,7 +15,7 @@ from gatekeeper.constants import EXIT_BLOCKED, EXIT_PASS, POLICY_PATH
 from gatekeeper.core.decide import evaluate
 from gatekeeper.core.model import Caveat, ChangedPath, Decision
 from gatekeeper.errors import GatekeeperError
-from gatekeeper.local import commits, files, git
+from gatekeeper.local import files, git
 from gatekeeper.local.policy_source import default_policy, load_effective, load_policy
 from gatekeeper.reporters import ReportContext, reporter_for
 from gatekeeper.reporters.color import wants_color
@@ -132,8 +132,11 @@ def _local(options: ValidateOptions) -> tuple[Decision, str]:
     body_name, body_text = files.read_body(options.body)
     changes, caveats = _changes(options, cwd)
     # --diff reads the origin's evidence (commit authors, trailers, the branch) from git too.
-    evidence = (commits.local_evidence(options.diff_range, cwd=cwd)
-                if options.diff_range is not None else None)
+    evidence = None
+    if options.diff_range is not None:
+        from gatekeeper.local import commits
+
+        evidence = commits.local_evidence(options.diff_range, cwd=cwd)
     decision = evaluate(
         body_text, changes, policy,
         contract_schema=resources.schema("contract"),

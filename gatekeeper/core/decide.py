@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -15,6 +14,7 @@ from gatekeeper.core.authority.judge import Findings
 from gatekeeper.core.authority.verify import verify
 from gatekeeper.core.body.contract import parse_contract
 from gatekeeper.core.body.reading import ReadProblem
+from gatekeeper.core.digest import sha256
 from gatekeeper.core.fields import BUILTIN, ESCALATION_FIELDS, FIELDS, label_for, normalized
 from gatekeeper.core.model import (
     BodyProblem,
@@ -148,7 +148,7 @@ def could_not_evaluate(
     """A block for when Gatekeeper cannot judge the pull request (GK9xx): never a pass."""
     if code.family is not Family.COULD_NOT_EVALUATE:
         raise ValueError(f"{code} is not a could-not-evaluate code")
-    digest = hashlib.sha256(f"{code}\0{identity}\0{version}".encode()).hexdigest()[:16]
+    digest = sha256(f"{code}\0{identity}\0{version}".encode()).hexdigest()[:16]
     return Decision(
         id=f"gk-{digest}",
         kind="could_not_evaluate",
@@ -185,7 +185,7 @@ def _decision_id(
     author: str | None,
     version: str,
 ) -> str:
-    digest = hashlib.sha256()
+    digest = sha256()
     for part in (body, origin.source, origin.sha or "", author or "", version):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from gatekeeper.core.digest import sha256
 from gatekeeper.core.reasons import Code
 
 
@@ -221,7 +221,7 @@ class Decision:
         if not extra:
             return self
         seed = "\0".join([self.id, *(f"{r.code}\0{r.message}" for r in extra)])
-        return replace(self, id=f"gk-{hashlib.sha256(seed.encode()).hexdigest()[:16]}",
+        return replace(self, id=f"gk-{sha256(seed.encode()).hexdigest()[:16]}",
                        blocked=True, reasons=self.reasons + extra)
 
     def to_record(self) -> dict[str, Any]:

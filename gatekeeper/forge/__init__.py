@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from gatekeeper.core.authority.evidence import (
+from gatekeeper.core.authority.facts import (
     ApprovalRecordFacts,
     CheckRunFacts,
     CommitRecord,

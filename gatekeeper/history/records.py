@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from gatekeeper.constants import LABEL_BLOCKED, LABEL_RED
-from gatekeeper.core.authority.evidence import CommitRecord, Person
+from gatekeeper.core.authority.facts import CommitRecord, Person
 
 LABEL_KINDS: Final = {LABEL_RED: "red", LABEL_BLOCKED: "blocked"}
 DECISIVE_REVIEW_STATES: Final = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from gatekeeper.core.authority.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.facts import ApprovalRecordFacts, CheckRunFacts
 from gatekeeper.core.authority.judge import Need
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, PullRequestReader
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gatekeeper.core.authority.evidence import CommitRecord, Evidence, Person
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.facts import CommitRecord, Person
 from gatekeeper.errors import GatekeeperError
 
 if TYPE_CHECKING:

@@ -4,13 +4,14 @@ policy tightened by the repository's own."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gatekeeper import resources
 from gatekeeper.constants import EMBEDDED_POLICY, POLICY_PATH, POLICY_PATHS
+from gatekeeper.core.digest import sha256
 from gatekeeper.core.model import PolicyOrigin
 from gatekeeper.core.policy.load import (
     Policy,
@@ -19,15 +20,12 @@ from gatekeeper.core.policy.load import (
     policy_from_data,
     read_policy_document,
 )
-from gatekeeper.core.policy.merge import (
-    NO_LOCAL_POLICY,
-    CentralReference,
-    EffectivePolicy,
-    effective_policy,
-)
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.files import read_text
 from gatekeeper.local.git import top_level
+
+if TYPE_CHECKING:
+    from gatekeeper.core.policy.merge import CentralReference, EffectivePolicy
 
 MAX_POLICY_BYTES = 1024 * 1024
 
@@ -88,7 +86,7 @@ def default_policy() -> Policy:
     parser to load and no schema check to repeat. A build that is not of the YAML beside
     it (edited and not yet rebuilt) is not used: the YAML is parsed as any policy is."""
     source = resources.text("default_policy.yml")
-    sha = hashlib.sha256(source.encode()).hexdigest()
+    sha = sha256(source.encode()).hexdigest()
     built = resources.json_data("default_policy.json")
     if built.get("source_sha256") != sha:
         return parse_policy(source, file=EMBEDDED_POLICY, schema=resources.schema("policy"))
@@ -107,7 +105,7 @@ def central_from_file(path: str, *, reference: CentralReference | None = None) -
     """The central policy from a local file. ``reference``: the policy repository's file
     this is a copy of (the action's ``org-policy-root``), named in the decision instead."""
     name, text = read_text(path, what="organisation policy", max_bytes=MAX_POLICY_BYTES)
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = sha256(text.encode()).hexdigest()
     origin = (PolicyOrigin(source=reference.source, ref=reference.ref,
                            sha=reference.ref if reference.pinned else digest)
               if reference is not None else PolicyOrigin(source=name, sha=digest))
@@ -129,6 +127,10 @@ def load_effective(explicit: str | None, *, cwd: Path,
                    central: PolicyDocument) -> EffectivePolicy:
     """The central policy tightened by the repository's own; LooseningError (exit 2) names
     every key that would loosen it."""
+    # Laying one policy over another is for --org-policy only: a run without it (most
+    # runs) never loads the merge.
+    from gatekeeper.core.policy.merge import NO_LOCAL_POLICY, effective_policy
+
     _, local = local_document(explicit, cwd=cwd)
     origin = local.origin if local is not None else PolicyOrigin(source=NO_LOCAL_POLICY)
     return effective_policy(central, local, resources.schema("policy"), local_origin=origin)

@@ -92,7 +92,7 @@ def test_a_separator_in_a_message_hides_no_trailer(tmp_path: Path, gatekeeper_cl
 
 
 def test_githubs_own_committer_reads_as_githubs_locally_too() -> None:
-    from gatekeeper.core.authority.evidence import Person
+    from gatekeeper.core.authority.facts import Person
     from gatekeeper.core.authority.provenance import login_of
 
     assert login_of(Person("GitHub", "noreply@github.com")) == "web-flow"

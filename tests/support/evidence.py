@@ -5,13 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from gatekeeper.core.authority.evidence import (
-    CommitRecord,
-    Evidence,
-    Person,
-    PullRequestRef,
-    ReviewRecord,
-)
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.facts import CommitRecord, Person, PullRequestRef, ReviewRecord
 
 HEAD = "f" * 40
 OLD = "0" * 40

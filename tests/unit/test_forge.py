@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.core.authority.evidence import PullRequestRef
+from gatekeeper.core.authority.facts import PullRequestRef
 from gatekeeper.forge import ForgeUnavailable, PullRequestInfo, RuleFacts, RulesFacts
 
 

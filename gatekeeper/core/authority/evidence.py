@@ -4,85 +4,29 @@ Each fact is ``None`` (or absent from its mapping) until someone has read it. Th
 never guesses a missing fact: it reports what it still needs as a pending check
 (``Caveat``), and the live evaluation reads exactly that and asks again. A local run
 reads nothing from GitHub, so what only GitHub can show stays pending.
+
+The facts themselves (reviews, commits, approval records, check runs) are records of
+``core/authority/facts.py``, made only where something was read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gatekeeper.core.authority.facts import (
+        ApprovalRecordFacts,
+        CheckRunFacts,
+        CommitRecord,
+        PullRequestRef,
+        ReviewRecord,
+    )
 
 # Roles GitHub reports in ``role_name`` of a collaborator's permission; the ones that may
 # authorise a change.
 WRITE_ROLES = frozenset({"write", "maintain", "admin"})
-
-
-@dataclass(frozen=True)
-class ReviewRecord:
-    login: str
-    state: str
-    commit_id: str | None
-    is_bot: bool = False
-    # When the review was submitted (ISO 8601, as GitHub gives it); None: not shown.
-    submitted_at: str | None = None
-
-
-@dataclass(frozen=True)
-class Person:
-    """A commit's author or committer: git's name and email, and the GitHub account
-    GitHub linked them to (``None`` when it linked none, or locally)."""
-
-    name: str
-    email: str
-    login: str | None = None
-    is_bot: bool = False
-
-
-@dataclass(frozen=True)
-class CommitRecord:
-    sha: str
-    message: str
-    author: Person
-    committer: Person
-    # GitHub's signature verification (None: not known, as in a local run).
-    verified: bool | None = None
-    parents: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ApprovalRecordFacts:
-    """The issue an approval reference points at, in the policy's approvals repository."""
-
-    repository: str
-    number: int
-    url: str
-    exists: bool
-    is_pull_request: bool = False
-    # The label is on the issue now, and who applied it (the latest application).
-    labelled: bool = False
-    labelled_by: str | None = None
-    labelled_by_bot: bool = False
-    # The issue's title or body names the pull request (its URL or OWNER/REPO#N).
-    mentions_pull_request: bool = False
-
-
-@dataclass(frozen=True)
-class CheckRunFacts:
-    name: str
-    status: str
-    conclusion: str | None
-
-
-@dataclass(frozen=True)
-class PullRequestRef:
-    """Which pull request is judged, as GitHub names it."""
-
-    repo: str
-    number: int
-    url: str = ""
-
-    @property
-    def short(self) -> str:
-        return f"{self.repo}#{self.number}"
 
 
 @dataclass(frozen=True)

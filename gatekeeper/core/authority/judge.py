@@ -13,14 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from gatekeeper.core.authority.evidence import (
-    WRITE_ROLES,
-    CommitRecord,
-    Evidence,
-    ReviewRecord,
-)
+from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence
 from gatekeeper.core.authority.provenance import (
     GITHUB_WEB_COMMITTER,
     co_authors,
@@ -29,6 +24,9 @@ from gatekeeper.core.authority.provenance import (
 from gatekeeper.core.model import Caveat, Reason
 from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from gatekeeper.core.reasons import Code
+
+if TYPE_CHECKING:
+    from gatekeeper.core.authority.facts import CommitRecord, ReviewRecord
 
 # Pending checks, by kind (the ``check`` of their caveat).
 APPROVAL_CHECK = "escalation_approval"

@@ -13,9 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from gatekeeper.core.authority.evidence import CommitRecord, Evidence, Person
+from gatekeeper.core.authority.evidence import Evidence
 from gatekeeper.core.policy.provenance_rules import ProvenanceRules
+
+if TYPE_CHECKING:
+    from gatekeeper.core.authority.facts import CommitRecord, Person
 
 
 class Origin(StrEnum):
@@ -99,6 +103,8 @@ def login_of(person: Person) -> str | None:
 
 def co_authors(message: str) -> list[Person]:
     """The people a commit message names in ``Co-authored-by:`` trailers, with an email."""
+    from gatekeeper.core.authority.facts import Person  # only where commits were read
+
     return [Person(name=(m.group("name") or "").strip(), email=m.group("email"))
             for m in _TRAILER.finditer(message)
             if m.group("key").casefold() == "co-authored-by" and m.group("email")]

@@ -4,11 +4,9 @@ labelled by an eligible account, naming this pull request."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from gatekeeper.core.authority.evidence import (
-    Evidence,
-    PullRequestRef,
-)
+from gatekeeper.core.authority.evidence import Evidence
 from gatekeeper.core.authority.judge import (
     RECORD_CHECK,
     Findings,
@@ -20,6 +18,9 @@ from gatekeeper.core.model import Reason
 from gatekeeper.core.policy.provenance_rules import ProvenanceRules
 from gatekeeper.core.reasons import Code
 from gatekeeper.core.text.visible import visible_text
+
+if TYPE_CHECKING:
+    from gatekeeper.core.authority.facts import PullRequestRef
 
 
 def names_pull_request(title: str, body: str, pull: PullRequestRef, *,

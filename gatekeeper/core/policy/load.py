@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gatekeeper.core.digest import sha256
 from gatekeeper.core.model import PolicyOrigin, RiskClass
 from gatekeeper.core.policy.messages import error_path, plain
 from gatekeeper.core.policy.patterns import PatternSet, compile_pattern_set
@@ -149,7 +149,7 @@ def read_policy_document(
         raise GatekeeperError(f"{plain(first)}{more}", file=file, line=line)
 
     if origin is None:
-        origin = PolicyOrigin(source=file, sha=hashlib.sha256(text.encode()).hexdigest())
+        origin = PolicyOrigin(source=file, sha=sha256(text.encode()).hexdigest())
     return PolicyDocument(data=data, file=file, origin=origin, node=node)
 
 

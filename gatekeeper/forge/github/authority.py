@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gatekeeper.core.authority.evidence import (
+from gatekeeper.core.authority.facts import (
     ApprovalRecordFacts,
     CheckRunFacts,
     CommitRecord,

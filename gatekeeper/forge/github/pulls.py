@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from gatekeeper.core.authority.evidence import ReviewRecord
+from gatekeeper.core.authority.facts import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import (
     CommitSummary,

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gatekeeper.core.authority.evidence import ReviewRecord
+from gatekeeper.core.authority.facts import ReviewRecord
 from gatekeeper.core.model import ChangedPath
 from gatekeeper.forge import PullRequestInfo
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from gatekeeper.core.authority.evidence import ReviewRecord
+from gatekeeper.core.authority.facts import ReviewRecord
 from gatekeeper.core.decide import could_not_evaluate, evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin, RiskClass
 from gatekeeper.core.policy.load import Policy

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from gatekeeper.core.authority.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.facts import ApprovalRecordFacts, CheckRunFacts
 from gatekeeper.core.decide import could_not_evaluate
 from gatekeeper.core.model import ChangedPath, Decision, PolicyOrigin
 from gatekeeper.core.reasons import Code, Family

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from gatekeeper.core.authority.evidence import CommitRecord, Person
+from gatekeeper.core.authority.facts import CommitRecord, Person
 from gatekeeper.history.records import (
     PullRecord,
     TimelineEvent,

@@ -15,7 +15,7 @@ import pytest
 
 from gatekeeper.commands.action import judge
 from gatekeeper.constants import POLICY_PATH
-from gatekeeper.core.authority.evidence import (
+from gatekeeper.core.authority.facts import (
     ApprovalRecordFacts,
     CheckRunFacts,
     CommitRecord,

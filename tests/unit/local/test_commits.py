@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.core.authority.evidence import Person
+from gatekeeper.core.authority.facts import Person
 from gatekeeper.errors import GatekeeperError
 from gatekeeper.local.commits import head_branch, local_evidence, range_commits
 

@@ -159,7 +159,7 @@ def test_rows_split_by_the_origin_the_evidence_shows(tmp_path: Path) -> None:
 
 
 def test_the_computed_origin_reads_trailers_branches_and_authors() -> None:
-    from gatekeeper.core.authority.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.facts import CommitRecord, Person
     from gatekeeper.history.records import PullRecord
 
     rules = parse_policy("version: 1\n", file="p.yml",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gatekeeper.core.authority.checks import exemption_commits, required_checks
-from gatekeeper.core.authority.evidence import CheckRunFacts
+from gatekeeper.core.authority.facts import CheckRunFacts
 from gatekeeper.core.authority.judge import Findings
 from tests.support.evidence import commit, live
 

@@ -1,12 +1,8 @@
-"""evidence: the facts' own lookups: a pull request's short name, a login's permission."""
+"""evidence: a login's permission, and what the empty evidence has read."""
 
 from __future__ import annotations
 
-from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence, PullRequestRef
-
-
-def test_a_pull_request_is_named_repo_hash_number() -> None:
-    assert PullRequestRef("acme/app", 7).short == "acme/app#7"
+from gatekeeper.core.authority.evidence import WRITE_ROLES, Evidence
 
 
 def test_a_permission_is_found_whatever_the_case_of_repo_and_login() -> None:

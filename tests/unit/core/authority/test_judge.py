@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from gatekeeper.core.authority.evidence import ApprovalRecordFacts, CheckRunFacts, Evidence
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.facts import ApprovalRecordFacts, CheckRunFacts
 from gatekeeper.core.authority.judge import Need
 from gatekeeper.core.decide import settle_pending
 from gatekeeper.core.model import Decision
@@ -369,7 +370,7 @@ def test_the_owner_of_an_agents_change_cannot_also_authorise_it(
 def test_an_approver_who_pushed_under_a_no_reply_address_still_pushed(
     evaluate_body: Evaluator,
 ) -> None:
-    from gatekeeper.core.authority.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.facts import CommitRecord, Person
 
     unlinked = Person("Carol", "4242+carol@users.noreply.github.com")  # GitHub linked none
     pushed = CommitRecord("d" * 40, "fixup", unlinked, unlinked, verified=False)
@@ -381,7 +382,7 @@ def test_an_approver_who_pushed_under_a_no_reply_address_still_pushed(
 def test_an_exemption_wants_githubs_link_and_signature_not_a_typed_address(
     evaluate_body: Evaluator,
 ) -> None:
-    from gatekeeper.core.authority.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.facts import CommitRecord, Person
 
     policy = load_policy_text(EXEMPT)
     spoofed = CommitRecord("e" * 40, "pin lodash to a fork",
@@ -437,7 +438,7 @@ def test_colleagues_named_like_tools_are_people(message: str, evaluate_body: Eva
 def test_an_aider_commit_is_ai_assisted_and_formatting_bots_are_not_agents(
     evaluate_body: Evaluator,
 ) -> None:
-    from gatekeeper.core.authority.evidence import CommitRecord, Person
+    from gatekeeper.core.authority.facts import CommitRecord, Person
 
     aider = Person("Bob Smith (aider)", "bob@example.com", "bob")
     assisted = live(commits=(CommitRecord("a" * 40, "x", aider, aider, verified=False),))

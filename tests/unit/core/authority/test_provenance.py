@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.core.authority.evidence import CommitRecord, Evidence, Person
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.facts import CommitRecord, Person
 from gatekeeper.core.authority.provenance import (
     Origin,
     Provenance,

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from gatekeeper.core.authority.evidence import ApprovalRecordFacts
+from gatekeeper.core.authority.facts import ApprovalRecordFacts
 from gatekeeper.core.authority.records import (
     approval_record,
     named_pull_numbers,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.core.authority.evidence import CheckRunFacts, Evidence
+from gatekeeper.core.authority.evidence import Evidence
+from gatekeeper.core.authority.facts import CheckRunFacts
 from gatekeeper.core.authority.judge import COMMITS_CHECK, Need
 from gatekeeper.core.authority.provenance import Origin
 from gatekeeper.core.authority.verify import verify
