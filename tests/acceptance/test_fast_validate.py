@@ -81,10 +81,14 @@ main()
 
 
 def _loaded(tmp_path: Path, *args: str) -> set[str]:
-    out = tmp_path / "loaded.json"
+    """The top-level modules a run loads that the bare interpreter had not (a coverage
+    measurement of the child, say, loads some of its own)."""
+    out, bare = tmp_path / "loaded.json", tmp_path / "bare.json"
     done = _run(*args, cwd=tmp_path, code=f"OUT = {str(out)!r}\n" + LOADED)
     assert done.returncode in (0, 1), done.stderr
-    return set(json.loads(out.read_text()))
+    nothing = LOADED.split("sys.argv =", 1)[0]
+    assert _run(cwd=tmp_path, code=f"OUT = {str(bare)!r}\n" + nothing).returncode == 0
+    return set(json.loads(out.read_text())) - set(json.loads(bare.read_text()))
 
 
 def test_the_embedded_default_needs_no_yaml_parser_and_no_git(tmp_path: Path) -> None:
