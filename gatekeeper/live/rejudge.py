@@ -47,7 +47,7 @@ def after_push(forge: Rejudging, repo: str, event: PushEvent, *, limit: int) -> 
     """A push to a branch: every open pull request into it (its policy may have moved)."""
     if event.branch is None:
         return Selection((), "a tag or a deleted branch: no pull request is judged against it")
-    pulls = forge.open_pulls_into(repo, event.branch, limit=limit)[:limit + 1]
+    pulls = forge.open_pulls_into(repo, event.branch, limit=limit)
     chosen = pulls[:limit]
     return Selection(tuple(p.number for p in chosen),
                      f"the open pull requests into {event.branch}", beyond=len(pulls) > limit,
